@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# npm test: sets up what the tests need (Debian packages), checks the contract, then runs every test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests talk to: real Prometheus, the Python gRPC runtime and protoc with its Python plugin.
+PACKAGES=(prometheus python3-grpcio protobuf-compiler protobuf-compiler-grpc)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test: installing ${missing[*]}"
+    apt-get update -q
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
+  else
+    echo "test: missing Debian packages; install them first:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+bash scripts/check-proto.sh
+npx tsc -p tsconfig.json --noEmit
+
+if [ $# -gt 0 ]; then
+  files=("$@")
+else
+  mapfile -t files < <(find test -name '*.test.ts' -not -path 'test/faults/long/*' | sort)
+fi
+exec node --import tsx --test --test-concurrency=2 "${files[@]}"

@@ -1,0 +1,180 @@
+import type {
+  handleClientStreamingCall,
+  handleServerStreamingCall,
+  handleUnaryCall,
+  Metadata,
+  ServerReadableStream,
+  ServerUnaryCall,
+  ServerWritableStream,
+  sendUnaryData,
+} from "@grpc/grpc-js";
+import {
+  type Context,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type TextMapGetter,
+  type Tracer,
+} from "@opentelemetry/api";
+import { W3CTraceContextPropagator } from "@opentelemetry/core";
+import type { Logger } from "pino";
+import { toError, toGrpcStatus } from "../errors.js";
+
+/** What every handler needs from the server, handed in by the wiring. */
+export interface ApiContext {
+  tracer: Tracer;
+  logger: Logger;
+}
+
+const propagator = new W3CTraceContextPropagator();
+const metadataGetter: TextMapGetter<Metadata> = {
+  keys: (m) => Object.keys(m.getMap()),
+  get: (m, key) => {
+    const v = m.get(key);
+    if (v.length === 0) return undefined;
+    return v.map(String);
+  },
+};
+
+/** The parent context from a call's `traceparent`/`tracestate` metadata. */
+export function parentContext(metadata: Metadata): Context {
+  if (metadata.get("traceparent").length === 0) return ROOT_CONTEXT;
+  return propagator.extract(ROOT_CONTEXT, metadata, metadataGetter);
+}
+
+function startSpan(ctx: ApiContext, rpc: string, metadata: Metadata): Span {
+  const slash = rpc.indexOf("/");
+  return ctx.tracer.startSpan(
+    rpc,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        "rpc.system": "grpc",
+        "rpc.service": rpc.slice(0, slash),
+        "rpc.method": rpc.slice(slash + 1),
+      },
+    },
+    parentContext(metadata),
+  );
+}
+
+function fail(ctx: ApiContext, rpc: string, span: Span, e: unknown): { code: number; details: string } {
+  const s = toGrpcStatus(e);
+  span.setAttribute("rpc.grpc.status_code", s.code);
+  if (!s.expected) {
+    const err = toError(e);
+    span.recordException(err);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: "internal error" });
+    ctx.logger.error({ rpc, err }, "unexpected error in handler");
+  }
+  return { code: s.code, details: s.details };
+}
+
+/**
+ * Wraps a unary handler: awaits it (grpc-js ignores returned promises), maps
+ * thrown errors through the error catalogue and records one span per call.
+ */
+export function unary<Req, Res>(
+  ctx: ApiContext,
+  rpc: string,
+  fn: (req: Req, call: ServerUnaryCall<Req, Res>, span: Span) => Res | Promise<Res>,
+): handleUnaryCall<Req, Res> {
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => {
+    const span = startSpan(ctx, rpc, call.metadata);
+    let result: Res | Promise<Res>;
+    try {
+      result = fn(call.request, call, span);
+    } catch (e) {
+      callback(fail(ctx, rpc, span, e));
+      span.end();
+      return;
+    }
+    if (result instanceof Promise) {
+      result.then(
+        (r) => {
+          callback(null, r);
+          span.end();
+        },
+        (e: unknown) => {
+          callback(fail(ctx, rpc, span, e));
+          span.end();
+        },
+      );
+    } else {
+      callback(null, result);
+      span.end();
+    }
+  };
+}
+
+/**
+ * Wraps a client-streaming handler: `onMessage` runs for each message (a throw
+ * ends the call with that error), `onEnd` builds the response.
+ */
+export function clientStream<Req, Res>(
+  ctx: ApiContext,
+  rpc: string,
+  init: (call: ServerReadableStream<Req, Res>) => { onMessage(req: Req): void; onEnd(): Res },
+): handleClientStreamingCall<Req, Res> {
+  return (call, callback) => {
+    const span = startSpan(ctx, rpc, call.metadata);
+    let done = false;
+    const finish = (e: unknown, res?: Res) => {
+      if (done) return;
+      done = true;
+      if (e !== null) callback(fail(ctx, rpc, span, e));
+      else callback(null, res);
+      span.end();
+    };
+    let h: ReturnType<typeof init>;
+    try {
+      h = init(call);
+    } catch (e) {
+      finish(e);
+      return;
+    }
+    call.on("data", (req: Req) => {
+      if (done) return;
+      try {
+        h.onMessage(req);
+      } catch (e) {
+        finish(e);
+        call.destroy();
+      }
+    });
+    call.on("end", () => {
+      try {
+        finish(null, h.onEnd());
+      } catch (e) {
+        finish(e);
+      }
+    });
+    call.on("error", (e) => {
+      span.recordException(toError(e));
+      done = true;
+      span.end();
+    });
+  };
+}
+
+/** Wraps a server-streaming handler; `fn` writes to the call and resolves when done. */
+export function serverStream<Req, Res>(
+  ctx: ApiContext,
+  rpc: string,
+  fn: (req: Req, call: ServerWritableStream<Req, Res>) => Promise<void>,
+): handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    const span = startSpan(ctx, rpc, call.metadata);
+    fn(call.request, call).then(
+      () => {
+        call.end();
+        span.end();
+      },
+      (e: unknown) => {
+        call.emit("error", fail(ctx, rpc, span, e));
+        span.end();
+      },
+    );
+  };
+}

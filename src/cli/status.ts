@@ -1,0 +1,63 @@
+import type { GetStatusResponse__Output } from "../generated/vigil/v1/GetStatusResponse.js";
+import { formatBytes, formatDurationMs } from "../util/units.js";
+
+const ms = (d: { seconds?: number | string; nanos?: number } | null | undefined): number =>
+  d ? Number(d.seconds ?? 0) * 1000 + (d.nanos ?? 0) / 1e6 : 0;
+
+const strip = (v: string | undefined, prefix: string): string => (v ?? "").replace(prefix, "");
+
+/** The `vigil status` table. */
+export function formatStatus(s: GetStatusResponse__Output): string {
+  const lines: string[] = [];
+  lines.push(
+    `Vigil ${s.version} · bot ${s.bot_name} · ${strip(s.status, "OVERALL_STATUS_")}${s.draining ? " (draining)" : ""}`,
+  );
+  lines.push(
+    `uptime ${formatDurationMs(Math.round(ms(s.uptime)))} · config v${s.config_version?.version ?? 0} (${
+      s.config_version?.path || "embedded defaults"
+    }) · RSS ${formatBytes(Number(s.process?.rss_bytes ?? 0))} · data ${formatBytes(Number(s.data_dir_bytes ?? 0))}`,
+  );
+  lines.push("");
+  const rows: string[][] = [["COMPONENT", "STATE", "HEALTH", "LAST BEAT", "BEATS", "EXPECTED", "MESSAGE"]];
+  for (const c of s.components) {
+    rows.push([
+      c.name ?? "",
+      strip(c.state, "COMPONENT_STATE_"),
+      strip(c.health, "HEALTH_"),
+      c.age ? `${formatDurationMs(Math.round(ms(c.age)))} ago` : "never",
+      String(c.beat_count ?? 0),
+      c.schedule
+        ? `${c.schedule}${c.timezone ? ` ${c.timezone}` : ""}`
+        : `every ${formatDurationMs(ms(c.interval))}`,
+      (c.errors[0]?.message ?? c.message ?? "").slice(0, 60),
+    ]);
+  }
+  if (s.components.length === 0) lines.push("No component has registered yet.");
+  else lines.push(...table(rows));
+  lines.push("");
+  const m = s.metrics;
+  lines.push(
+    `metrics: ${m?.instruments ?? 0} instruments, ${m?.series ?? 0} series, ${m?.points_accepted ?? 0} points accepted, ${
+      m?.points_rejected ?? 0
+    } rejected`,
+  );
+  const tasks: string[][] = [["TASK", "EVERY", "RUNS", "LAST ERROR"]];
+  for (const t of s.tasks) {
+    tasks.push([t.name ?? "", formatDurationMs(ms(t.interval)), String(t.runs ?? 0), t.last_error ?? ""]);
+  }
+  lines.push("", ...table(tasks));
+  return `${lines.join("\n")}\n`;
+}
+
+function table(rows: string[][]): string[] {
+  const widths: number[] = [];
+  for (const r of rows) {
+    for (let i = 0; i < r.length; i++) widths[i] = Math.max(widths[i] ?? 0, (r[i] as string).length);
+  }
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd(),
+  );
+}

@@ -1,0 +1,53 @@
+import { credentials, type Metadata } from "@grpc/grpc-js";
+import type { AdminServiceClient } from "../generated/vigil/v1/AdminService.js";
+import type { AlertServiceClient } from "../generated/vigil/v1/AlertService.js";
+import type { HeartbeatServiceClient } from "../generated/vigil/v1/HeartbeatService.js";
+import type { MetricsServiceClient } from "../generated/vigil/v1/MetricsService.js";
+import type { RouterServiceClient } from "../generated/vigil/v1/RouterService.js";
+import { loadVigilProto } from "../proto.js";
+
+export interface VigilClient {
+  heartbeat: HeartbeatServiceClient;
+  metrics: MetricsServiceClient;
+  router: RouterServiceClient;
+  alerts: AlertServiceClient;
+  admin: AdminServiceClient;
+  close(): void;
+}
+
+/** Typed clients for every Vigil service over one channel (default 127.0.0.1:7070). */
+export function createVigilClient(
+  address = "127.0.0.1:7070",
+  options: Record<string, unknown> = {},
+): VigilClient {
+  const v1 = loadVigilProto().proto.vigil.v1;
+  const creds = credentials.createInsecure();
+  const heartbeat = new v1.HeartbeatService(address, creds, options);
+  const channelOverride = heartbeat.getChannel();
+  const shared = { ...options, channelOverride };
+  return {
+    heartbeat,
+    metrics: new v1.MetricsService(address, creds, shared),
+    router: new v1.RouterService(address, creds, shared),
+    alerts: new v1.AlertService(address, creds, shared),
+    admin: new v1.AdminService(address, creds, shared),
+    close: () => heartbeat.close(),
+  };
+}
+
+/** Promise form of a unary call: `await call(c.heartbeat, "Beat", req)`. */
+export function call<Req, Res>(
+  fn: (
+    req: Req,
+    md: Metadata | ((e: Error | null, r?: Res) => void),
+    cb?: (e: Error | null, r?: Res) => void,
+  ) => unknown,
+  req: Req,
+  metadata?: Metadata,
+): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    const cb = (e: Error | null, r?: Res) => (e ? reject(e) : resolve(r as Res));
+    if (metadata) fn(req, metadata, cb);
+    else fn(req, cb);
+  });
+}

@@ -1,0 +1,245 @@
+import { Cron } from "croner";
+import { z } from "zod";
+import { parseDurationMs, parseSizeBytes } from "../util/units.js";
+
+/**
+ * The single source of truth for vigil.yaml: shape, defaults and the compiled
+ * form the rest of Vigil reads (durations in …Ms, sizes in …Bytes).
+ * Every object is strict: an unknown key is an error, never ignored.
+ */
+
+const duration = (what = "a duration") =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const ms = typeof v === "number" ? v * 1000 : parseDurationMs(v);
+    if (ms === undefined || !Number.isFinite(ms) || ms < 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected ${what} such as "30s", "5m" or "1h30m", got ${JSON.stringify(v)}`,
+      });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const positiveDuration = (what = "a positive duration") =>
+  duration(what).refine((ms) => ms > 0, { message: `expected ${what}, got 0` });
+
+const size = () =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const bytes = typeof v === "number" ? v : parseSizeBytes(v);
+    if (bytes === undefined || !Number.isFinite(bytes) || bytes < 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected a size such as "4MiB" or "512KiB", got ${JSON.stringify(v)}`,
+      });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+
+/** host:port, with [v6]:port accepted; port 0 asks the OS for a free one. */
+const address = () =>
+  z
+    .string()
+    .refine(
+      (v) => /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]*):(\d{1,5})$/.test(v) && Number(v.split(":").pop()) <= 65535,
+      {
+        message: 'expected "host:port", e.g. "127.0.0.1:7070"',
+      },
+    );
+
+export const COMPONENT_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+const componentSchema = z
+  .strictObject({
+    name: z.string().regex(COMPONENT_NAME, "expected [A-Za-z0-9_.:-]{1,128}"),
+    interval: positiveDuration().optional(),
+    grace: duration().optional(),
+    schedule: z.string().optional(),
+    timezone: z.string().optional(),
+    attributes: z.record(z.string(), z.string()).default({}),
+  })
+  .superRefine((c, ctx) => {
+    if (c.schedule !== undefined && c.interval !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["schedule"],
+        message: "give either interval or schedule, not both",
+      });
+    }
+    if (c.timezone !== undefined && c.schedule === undefined) {
+      ctx.addIssue({ code: "custom", path: ["timezone"], message: "timezone only applies to a schedule" });
+    }
+    if (c.timezone !== undefined) {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: c.timezone });
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          path: ["timezone"],
+          message: `unknown time zone ${JSON.stringify(c.timezone)}`,
+        });
+        return;
+      }
+    }
+    if (c.schedule !== undefined) {
+      try {
+        new Cron(c.schedule, { timezone: c.timezone, paused: true });
+      } catch (e) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["schedule"],
+          message: `invalid cron schedule ${JSON.stringify(c.schedule)}: ${(e as Error).message}`,
+        });
+      }
+    }
+  })
+  .transform((c) => ({
+    name: c.name,
+    intervalMs: c.interval,
+    graceMs: c.grace,
+    schedule: c.schedule,
+    timezone: c.timezone,
+    attributes: c.attributes,
+  }));
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+export const configSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        grpc: z
+          .strictObject({
+            address: address().default("127.0.0.1:7070"),
+            max_message_bytes: size().default(4 * 1024 * 1024),
+            max_concurrent_streams: z.number().int().positive().default(1000),
+            keepalive: z
+              .strictObject({
+                time: positiveDuration().default(2 * 3600_000),
+                timeout: positiveDuration().default(20_000),
+                min_ping_interval: positiveDuration().default(10_000),
+                max_connection_idle: duration().default(0),
+              })
+              .prefault({}),
+          })
+          .prefault({}),
+        http: z.strictObject({ address: address().default("0.0.0.0:9464") }).prefault({}),
+      })
+      .prefault({}),
+    data_dir: z.string().min(1).default("./data"),
+    telemetry: z
+      .strictObject({
+        otlp: z
+          .strictObject({
+            endpoint: z
+              .url({ protocol: /^https?$/ })
+              .nullable()
+              .default(null),
+            headers: z.record(z.string(), z.string()).default({}),
+            export_interval: positiveDuration().default(10_000),
+          })
+          .prefault({}),
+        prometheus: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+        host_metrics: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+      })
+      .prefault({}),
+    bot: z
+      .strictObject({
+        name: z.string().min(1).nullable().default(null),
+        attributes: z.record(z.string(), z.string()).default({}),
+      })
+      .prefault({}),
+    heartbeats: z
+      .strictObject({
+        default_interval: positiveDuration().default(30_000),
+        default_grace: duration().nullable().default(null),
+        evaluation_interval: positiveDuration().default(1000),
+        max_components: z.number().int().min(1).max(100_000).default(1000),
+        components: z.array(componentSchema).default([]),
+      })
+      .prefault({})
+      .superRefine((h, ctx) => {
+        const seen = new Set<string>();
+        h.components.forEach((c, i) => {
+          if (seen.has(c.name)) {
+            ctx.addIssue({
+              code: "custom",
+              path: ["components", i, "name"],
+              message: `duplicate component ${c.name}`,
+            });
+          }
+          seen.add(c.name);
+        });
+      }),
+    metrics: z
+      .strictObject({
+        cardinality_limit: z.number().int().min(1).max(100_000).default(2000),
+        series_ttl: positiveDuration().default(600_000),
+      })
+      .prefault({}),
+    logs: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
+    config: z.strictObject({ watch: z.boolean().default(true) }).prefault({}),
+    shutdown: z
+      .strictObject({ timeout: positiveDuration().default(20_000), drain_delay: duration().default(0) })
+      .prefault({}),
+  })
+  .transform((c) => ({
+    server: {
+      grpc: {
+        address: c.server.grpc.address,
+        maxMessageBytes: c.server.grpc.max_message_bytes,
+        maxConcurrentStreams: c.server.grpc.max_concurrent_streams,
+        keepalive: {
+          timeMs: c.server.grpc.keepalive.time,
+          timeoutMs: c.server.grpc.keepalive.timeout,
+          minPingIntervalMs: c.server.grpc.keepalive.min_ping_interval,
+          maxConnectionIdleMs: c.server.grpc.keepalive.max_connection_idle,
+        },
+      },
+      http: { address: c.server.http.address },
+    },
+    dataDir: c.data_dir,
+    telemetry: {
+      otlp: {
+        endpoint: c.telemetry.otlp.endpoint,
+        headers: c.telemetry.otlp.headers,
+        exportIntervalMs: c.telemetry.otlp.export_interval,
+      },
+      prometheus: { enabled: c.telemetry.prometheus.enabled },
+      hostMetrics: { enabled: c.telemetry.host_metrics.enabled },
+    },
+    bot: { name: c.bot.name, attributes: c.bot.attributes },
+    heartbeats: {
+      defaultIntervalMs: c.heartbeats.default_interval,
+      defaultGraceMs: c.heartbeats.default_grace,
+      evaluationIntervalMs: c.heartbeats.evaluation_interval,
+      maxComponents: c.heartbeats.max_components,
+      components: c.heartbeats.components,
+    },
+    metrics: { cardinalityLimit: c.metrics.cardinality_limit, seriesTtlMs: c.metrics.series_ttl },
+    logs: { level: c.logs.level },
+    config: { watch: c.config.watch },
+    shutdown: { timeoutMs: c.shutdown.timeout, drainDelayMs: c.shutdown.drain_delay },
+  }));
+
+export type Config = z.output<typeof configSchema>;
+export type ComponentConfig = Config["heartbeats"]["components"][number];
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/**
+ * Keys of DESIGN.md's configuration that this version does not implement yet.
+ * They are rejected like any unknown key, with a message that says so.
+ */
+export const NOT_YET_IMPLEMENTED = new Set([
+  "server.auth",
+  "router",
+  "alerts",
+  "logs.dir",
+  "logs.rotate",
+  "logs.max_buffer_bytes",
+  "logs.record_metrics",
+  "logs.record_messages",
+  "logs.cleaner",
+  "config.keep_versions",
+]);

@@ -1,0 +1,149 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration.js';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp.js';
+import type { AcknowledgeRequest as _vigil_v1_AcknowledgeRequest, AcknowledgeRequest__Output as _vigil_v1_AcknowledgeRequest__Output } from './vigil/v1/AcknowledgeRequest.js';
+import type { AcknowledgeResponse as _vigil_v1_AcknowledgeResponse, AcknowledgeResponse__Output as _vigil_v1_AcknowledgeResponse__Output } from './vigil/v1/AcknowledgeResponse.js';
+import type { Acknowledgement as _vigil_v1_Acknowledgement, Acknowledgement__Output as _vigil_v1_Acknowledgement__Output } from './vigil/v1/Acknowledgement.js';
+import type { AdminServiceClient as _vigil_v1_AdminServiceClient, AdminServiceDefinition as _vigil_v1_AdminServiceDefinition } from './vigil/v1/AdminService.js';
+import type { Alert as _vigil_v1_Alert, Alert__Output as _vigil_v1_Alert__Output } from './vigil/v1/Alert.js';
+import type { AlertServiceClient as _vigil_v1_AlertServiceClient, AlertServiceDefinition as _vigil_v1_AlertServiceDefinition } from './vigil/v1/AlertService.js';
+import type { BeatRequest as _vigil_v1_BeatRequest, BeatRequest__Output as _vigil_v1_BeatRequest__Output } from './vigil/v1/BeatRequest.js';
+import type { BeatResponse as _vigil_v1_BeatResponse, BeatResponse__Output as _vigil_v1_BeatResponse__Output } from './vigil/v1/BeatResponse.js';
+import type { CleanerStatus as _vigil_v1_CleanerStatus, CleanerStatus__Output as _vigil_v1_CleanerStatus__Output } from './vigil/v1/CleanerStatus.js';
+import type { CleanupReport as _vigil_v1_CleanupReport, CleanupReport__Output as _vigil_v1_CleanupReport__Output } from './vigil/v1/CleanupReport.js';
+import type { Component as _vigil_v1_Component, Component__Output as _vigil_v1_Component__Output } from './vigil/v1/Component.js';
+import type { ComponentError as _vigil_v1_ComponentError, ComponentError__Output as _vigil_v1_ComponentError__Output } from './vigil/v1/ComponentError.js';
+import type { ConfigChange as _vigil_v1_ConfigChange, ConfigChange__Output as _vigil_v1_ConfigChange__Output } from './vigil/v1/ConfigChange.js';
+import type { ConfigVersion as _vigil_v1_ConfigVersion, ConfigVersion__Output as _vigil_v1_ConfigVersion__Output } from './vigil/v1/ConfigVersion.js';
+import type { DeregisterRequest as _vigil_v1_DeregisterRequest, DeregisterRequest__Output as _vigil_v1_DeregisterRequest__Output } from './vigil/v1/DeregisterRequest.js';
+import type { DeregisterResponse as _vigil_v1_DeregisterResponse, DeregisterResponse__Output as _vigil_v1_DeregisterResponse__Output } from './vigil/v1/DeregisterResponse.js';
+import type { DestinationStatus as _vigil_v1_DestinationStatus, DestinationStatus__Output as _vigil_v1_DestinationStatus__Output } from './vigil/v1/DestinationStatus.js';
+import type { DiffConfigRequest as _vigil_v1_DiffConfigRequest, DiffConfigRequest__Output as _vigil_v1_DiffConfigRequest__Output } from './vigil/v1/DiffConfigRequest.js';
+import type { DiffConfigResponse as _vigil_v1_DiffConfigResponse, DiffConfigResponse__Output as _vigil_v1_DiffConfigResponse__Output } from './vigil/v1/DiffConfigResponse.js';
+import type { GetStatusRequest as _vigil_v1_GetStatusRequest, GetStatusRequest__Output as _vigil_v1_GetStatusRequest__Output } from './vigil/v1/GetStatusRequest.js';
+import type { GetStatusResponse as _vigil_v1_GetStatusResponse, GetStatusResponse__Output as _vigil_v1_GetStatusResponse__Output } from './vigil/v1/GetStatusResponse.js';
+import type { HeartbeatServiceClient as _vigil_v1_HeartbeatServiceClient, HeartbeatServiceDefinition as _vigil_v1_HeartbeatServiceDefinition } from './vigil/v1/HeartbeatService.js';
+import type { ListAlertsRequest as _vigil_v1_ListAlertsRequest, ListAlertsRequest__Output as _vigil_v1_ListAlertsRequest__Output } from './vigil/v1/ListAlertsRequest.js';
+import type { ListAlertsResponse as _vigil_v1_ListAlertsResponse, ListAlertsResponse__Output as _vigil_v1_ListAlertsResponse__Output } from './vigil/v1/ListAlertsResponse.js';
+import type { ListComponentsRequest as _vigil_v1_ListComponentsRequest, ListComponentsRequest__Output as _vigil_v1_ListComponentsRequest__Output } from './vigil/v1/ListComponentsRequest.js';
+import type { ListComponentsResponse as _vigil_v1_ListComponentsResponse, ListComponentsResponse__Output as _vigil_v1_ListComponentsResponse__Output } from './vigil/v1/ListComponentsResponse.js';
+import type { ListConfigVersionsRequest as _vigil_v1_ListConfigVersionsRequest, ListConfigVersionsRequest__Output as _vigil_v1_ListConfigVersionsRequest__Output } from './vigil/v1/ListConfigVersionsRequest.js';
+import type { ListConfigVersionsResponse as _vigil_v1_ListConfigVersionsResponse, ListConfigVersionsResponse__Output as _vigil_v1_ListConfigVersionsResponse__Output } from './vigil/v1/ListConfigVersionsResponse.js';
+import type { LogRecord as _vigil_v1_LogRecord, LogRecord__Output as _vigil_v1_LogRecord__Output } from './vigil/v1/LogRecord.js';
+import type { LogWriterStatus as _vigil_v1_LogWriterStatus, LogWriterStatus__Output as _vigil_v1_LogWriterStatus__Output } from './vigil/v1/LogWriterStatus.js';
+import type { Matcher as _vigil_v1_Matcher, Matcher__Output as _vigil_v1_Matcher__Output } from './vigil/v1/Matcher.js';
+import type { MetricsIngestStatus as _vigil_v1_MetricsIngestStatus, MetricsIngestStatus__Output as _vigil_v1_MetricsIngestStatus__Output } from './vigil/v1/MetricsIngestStatus.js';
+import type { PauseDestinationRequest as _vigil_v1_PauseDestinationRequest, PauseDestinationRequest__Output as _vigil_v1_PauseDestinationRequest__Output } from './vigil/v1/PauseDestinationRequest.js';
+import type { PauseDestinationResponse as _vigil_v1_PauseDestinationResponse, PauseDestinationResponse__Output as _vigil_v1_PauseDestinationResponse__Output } from './vigil/v1/PauseDestinationResponse.js';
+import type { ProcessStatus as _vigil_v1_ProcessStatus, ProcessStatus__Output as _vigil_v1_ProcessStatus__Output } from './vigil/v1/ProcessStatus.js';
+import type { QueryLogsRequest as _vigil_v1_QueryLogsRequest, QueryLogsRequest__Output as _vigil_v1_QueryLogsRequest__Output } from './vigil/v1/QueryLogsRequest.js';
+import type { RedriveDeadLettersRequest as _vigil_v1_RedriveDeadLettersRequest, RedriveDeadLettersRequest__Output as _vigil_v1_RedriveDeadLettersRequest__Output } from './vigil/v1/RedriveDeadLettersRequest.js';
+import type { RedriveDeadLettersResponse as _vigil_v1_RedriveDeadLettersResponse, RedriveDeadLettersResponse__Output as _vigil_v1_RedriveDeadLettersResponse__Output } from './vigil/v1/RedriveDeadLettersResponse.js';
+import type { ReloadConfigRequest as _vigil_v1_ReloadConfigRequest, ReloadConfigRequest__Output as _vigil_v1_ReloadConfigRequest__Output } from './vigil/v1/ReloadConfigRequest.js';
+import type { ReloadConfigResponse as _vigil_v1_ReloadConfigResponse, ReloadConfigResponse__Output as _vigil_v1_ReloadConfigResponse__Output } from './vigil/v1/ReloadConfigResponse.js';
+import type { ResolveRequest as _vigil_v1_ResolveRequest, ResolveRequest__Output as _vigil_v1_ResolveRequest__Output } from './vigil/v1/ResolveRequest.js';
+import type { ResolveResponse as _vigil_v1_ResolveResponse, ResolveResponse__Output as _vigil_v1_ResolveResponse__Output } from './vigil/v1/ResolveResponse.js';
+import type { ResumeDestinationRequest as _vigil_v1_ResumeDestinationRequest, ResumeDestinationRequest__Output as _vigil_v1_ResumeDestinationRequest__Output } from './vigil/v1/ResumeDestinationRequest.js';
+import type { ResumeDestinationResponse as _vigil_v1_ResumeDestinationResponse, ResumeDestinationResponse__Output as _vigil_v1_ResumeDestinationResponse__Output } from './vigil/v1/ResumeDestinationResponse.js';
+import type { RollbackConfigRequest as _vigil_v1_RollbackConfigRequest, RollbackConfigRequest__Output as _vigil_v1_RollbackConfigRequest__Output } from './vigil/v1/RollbackConfigRequest.js';
+import type { RollbackConfigResponse as _vigil_v1_RollbackConfigResponse, RollbackConfigResponse__Output as _vigil_v1_RollbackConfigResponse__Output } from './vigil/v1/RollbackConfigResponse.js';
+import type { RunCleanupRequest as _vigil_v1_RunCleanupRequest, RunCleanupRequest__Output as _vigil_v1_RunCleanupRequest__Output } from './vigil/v1/RunCleanupRequest.js';
+import type { RunCleanupResponse as _vigil_v1_RunCleanupResponse, RunCleanupResponse__Output as _vigil_v1_RunCleanupResponse__Output } from './vigil/v1/RunCleanupResponse.js';
+import type { SilenceRequest as _vigil_v1_SilenceRequest, SilenceRequest__Output as _vigil_v1_SilenceRequest__Output } from './vigil/v1/SilenceRequest.js';
+import type { SilenceResponse as _vigil_v1_SilenceResponse, SilenceResponse__Output as _vigil_v1_SilenceResponse__Output } from './vigil/v1/SilenceResponse.js';
+import type { TaskStatus as _vigil_v1_TaskStatus, TaskStatus__Output as _vigil_v1_TaskStatus__Output } from './vigil/v1/TaskStatus.js';
+import type { UnsilenceRequest as _vigil_v1_UnsilenceRequest, UnsilenceRequest__Output as _vigil_v1_UnsilenceRequest__Output } from './vigil/v1/UnsilenceRequest.js';
+import type { UnsilenceResponse as _vigil_v1_UnsilenceResponse, UnsilenceResponse__Output as _vigil_v1_UnsilenceResponse__Output } from './vigil/v1/UnsilenceResponse.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      Duration: MessageTypeDefinition<_google_protobuf_Duration, _google_protobuf_Duration__Output>
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
+    }
+  }
+  vigil: {
+    v1: {
+      AcknowledgeRequest: MessageTypeDefinition<_vigil_v1_AcknowledgeRequest, _vigil_v1_AcknowledgeRequest__Output>
+      AcknowledgeResponse: MessageTypeDefinition<_vigil_v1_AcknowledgeResponse, _vigil_v1_AcknowledgeResponse__Output>
+      Acknowledgement: MessageTypeDefinition<_vigil_v1_Acknowledgement, _vigil_v1_Acknowledgement__Output>
+      /**
+       * AdminService is what operators and the vigil CLI use.
+       */
+      AdminService: SubtypeConstructor<typeof grpc.Client, _vigil_v1_AdminServiceClient> & { service: _vigil_v1_AdminServiceDefinition }
+      Alert: MessageTypeDefinition<_vigil_v1_Alert, _vigil_v1_Alert__Output>
+      /**
+       * AlertService lists and manages the alerts of Vigil's rules.
+       */
+      AlertService: SubtypeConstructor<typeof grpc.Client, _vigil_v1_AlertServiceClient> & { service: _vigil_v1_AlertServiceDefinition }
+      AlertState: EnumTypeDefinition
+      BeatRequest: MessageTypeDefinition<_vigil_v1_BeatRequest, _vigil_v1_BeatRequest__Output>
+      BeatResponse: MessageTypeDefinition<_vigil_v1_BeatResponse, _vigil_v1_BeatResponse__Output>
+      ChangeKind: EnumTypeDefinition
+      CircuitState: EnumTypeDefinition
+      CleanerStatus: MessageTypeDefinition<_vigil_v1_CleanerStatus, _vigil_v1_CleanerStatus__Output>
+      CleanupReport: MessageTypeDefinition<_vigil_v1_CleanupReport, _vigil_v1_CleanupReport__Output>
+      Component: MessageTypeDefinition<_vigil_v1_Component, _vigil_v1_Component__Output>
+      ComponentError: MessageTypeDefinition<_vigil_v1_ComponentError, _vigil_v1_ComponentError__Output>
+      ComponentState: EnumTypeDefinition
+      ConfigChange: MessageTypeDefinition<_vigil_v1_ConfigChange, _vigil_v1_ConfigChange__Output>
+      ConfigSource: EnumTypeDefinition
+      ConfigVersion: MessageTypeDefinition<_vigil_v1_ConfigVersion, _vigil_v1_ConfigVersion__Output>
+      DeregisterRequest: MessageTypeDefinition<_vigil_v1_DeregisterRequest, _vigil_v1_DeregisterRequest__Output>
+      DeregisterResponse: MessageTypeDefinition<_vigil_v1_DeregisterResponse, _vigil_v1_DeregisterResponse__Output>
+      DestinationStatus: MessageTypeDefinition<_vigil_v1_DestinationStatus, _vigil_v1_DestinationStatus__Output>
+      DiffConfigRequest: MessageTypeDefinition<_vigil_v1_DiffConfigRequest, _vigil_v1_DiffConfigRequest__Output>
+      DiffConfigResponse: MessageTypeDefinition<_vigil_v1_DiffConfigResponse, _vigil_v1_DiffConfigResponse__Output>
+      GetStatusRequest: MessageTypeDefinition<_vigil_v1_GetStatusRequest, _vigil_v1_GetStatusRequest__Output>
+      GetStatusResponse: MessageTypeDefinition<_vigil_v1_GetStatusResponse, _vigil_v1_GetStatusResponse__Output>
+      Health: EnumTypeDefinition
+      /**
+       * HeartbeatService tracks the liveness of a bot's components.
+       */
+      HeartbeatService: SubtypeConstructor<typeof grpc.Client, _vigil_v1_HeartbeatServiceClient> & { service: _vigil_v1_HeartbeatServiceDefinition }
+      ListAlertsRequest: MessageTypeDefinition<_vigil_v1_ListAlertsRequest, _vigil_v1_ListAlertsRequest__Output>
+      ListAlertsResponse: MessageTypeDefinition<_vigil_v1_ListAlertsResponse, _vigil_v1_ListAlertsResponse__Output>
+      ListComponentsRequest: MessageTypeDefinition<_vigil_v1_ListComponentsRequest, _vigil_v1_ListComponentsRequest__Output>
+      ListComponentsResponse: MessageTypeDefinition<_vigil_v1_ListComponentsResponse, _vigil_v1_ListComponentsResponse__Output>
+      ListConfigVersionsRequest: MessageTypeDefinition<_vigil_v1_ListConfigVersionsRequest, _vigil_v1_ListConfigVersionsRequest__Output>
+      ListConfigVersionsResponse: MessageTypeDefinition<_vigil_v1_ListConfigVersionsResponse, _vigil_v1_ListConfigVersionsResponse__Output>
+      LogLevel: EnumTypeDefinition
+      LogRecord: MessageTypeDefinition<_vigil_v1_LogRecord, _vigil_v1_LogRecord__Output>
+      LogWriterStatus: MessageTypeDefinition<_vigil_v1_LogWriterStatus, _vigil_v1_LogWriterStatus__Output>
+      MatchOperator: EnumTypeDefinition
+      Matcher: MessageTypeDefinition<_vigil_v1_Matcher, _vigil_v1_Matcher__Output>
+      MetricsIngestStatus: MessageTypeDefinition<_vigil_v1_MetricsIngestStatus, _vigil_v1_MetricsIngestStatus__Output>
+      OverallStatus: EnumTypeDefinition
+      PauseDestinationRequest: MessageTypeDefinition<_vigil_v1_PauseDestinationRequest, _vigil_v1_PauseDestinationRequest__Output>
+      PauseDestinationResponse: MessageTypeDefinition<_vigil_v1_PauseDestinationResponse, _vigil_v1_PauseDestinationResponse__Output>
+      ProcessStatus: MessageTypeDefinition<_vigil_v1_ProcessStatus, _vigil_v1_ProcessStatus__Output>
+      QueryLogsRequest: MessageTypeDefinition<_vigil_v1_QueryLogsRequest, _vigil_v1_QueryLogsRequest__Output>
+      RedriveDeadLettersRequest: MessageTypeDefinition<_vigil_v1_RedriveDeadLettersRequest, _vigil_v1_RedriveDeadLettersRequest__Output>
+      RedriveDeadLettersResponse: MessageTypeDefinition<_vigil_v1_RedriveDeadLettersResponse, _vigil_v1_RedriveDeadLettersResponse__Output>
+      ReloadConfigRequest: MessageTypeDefinition<_vigil_v1_ReloadConfigRequest, _vigil_v1_ReloadConfigRequest__Output>
+      ReloadConfigResponse: MessageTypeDefinition<_vigil_v1_ReloadConfigResponse, _vigil_v1_ReloadConfigResponse__Output>
+      ResolveRequest: MessageTypeDefinition<_vigil_v1_ResolveRequest, _vigil_v1_ResolveRequest__Output>
+      ResolveResponse: MessageTypeDefinition<_vigil_v1_ResolveResponse, _vigil_v1_ResolveResponse__Output>
+      ResumeDestinationRequest: MessageTypeDefinition<_vigil_v1_ResumeDestinationRequest, _vigil_v1_ResumeDestinationRequest__Output>
+      ResumeDestinationResponse: MessageTypeDefinition<_vigil_v1_ResumeDestinationResponse, _vigil_v1_ResumeDestinationResponse__Output>
+      RollbackConfigRequest: MessageTypeDefinition<_vigil_v1_RollbackConfigRequest, _vigil_v1_RollbackConfigRequest__Output>
+      RollbackConfigResponse: MessageTypeDefinition<_vigil_v1_RollbackConfigResponse, _vigil_v1_RollbackConfigResponse__Output>
+      RunCleanupRequest: MessageTypeDefinition<_vigil_v1_RunCleanupRequest, _vigil_v1_RunCleanupRequest__Output>
+      RunCleanupResponse: MessageTypeDefinition<_vigil_v1_RunCleanupResponse, _vigil_v1_RunCleanupResponse__Output>
+      Severity: EnumTypeDefinition
+      Signal: EnumTypeDefinition
+      SilenceRequest: MessageTypeDefinition<_vigil_v1_SilenceRequest, _vigil_v1_SilenceRequest__Output>
+      SilenceResponse: MessageTypeDefinition<_vigil_v1_SilenceResponse, _vigil_v1_SilenceResponse__Output>
+      TaskStatus: MessageTypeDefinition<_vigil_v1_TaskStatus, _vigil_v1_TaskStatus__Output>
+      UnsilenceRequest: MessageTypeDefinition<_vigil_v1_UnsilenceRequest, _vigil_v1_UnsilenceRequest__Output>
+      UnsilenceResponse: MessageTypeDefinition<_vigil_v1_UnsilenceResponse, _vigil_v1_UnsilenceResponse__Output>
+    }
+  }
+}
+

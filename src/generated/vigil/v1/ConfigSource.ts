@@ -1,0 +1,26 @@
+// Original file: proto/vigil/v1/admin.proto
+
+export const ConfigSource = {
+  CONFIG_SOURCE_UNSPECIFIED: 'CONFIG_SOURCE_UNSPECIFIED',
+  CONFIG_SOURCE_STARTUP: 'CONFIG_SOURCE_STARTUP',
+  CONFIG_SOURCE_FILE: 'CONFIG_SOURCE_FILE',
+  CONFIG_SOURCE_API: 'CONFIG_SOURCE_API',
+  CONFIG_SOURCE_ROLLBACK: 'CONFIG_SOURCE_ROLLBACK',
+  CONFIG_SOURCE_IMPORT: 'CONFIG_SOURCE_IMPORT',
+} as const;
+
+export type ConfigSource =
+  | 'CONFIG_SOURCE_UNSPECIFIED'
+  | 0
+  | 'CONFIG_SOURCE_STARTUP'
+  | 1
+  | 'CONFIG_SOURCE_FILE'
+  | 2
+  | 'CONFIG_SOURCE_API'
+  | 3
+  | 'CONFIG_SOURCE_ROLLBACK'
+  | 4
+  | 'CONFIG_SOURCE_IMPORT'
+  | 5
+
+export type ConfigSource__Output = typeof ConfigSource[keyof typeof ConfigSource]

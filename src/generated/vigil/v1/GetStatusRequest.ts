@@ -1,0 +1,8 @@
+// Original file: proto/vigil/v1/admin.proto
+
+
+export interface GetStatusRequest {
+}
+
+export interface GetStatusRequest__Output {
+}

@@ -1,0 +1,10 @@
+// Original file: proto/vigil/v1/admin.proto
+
+
+export interface PauseDestinationRequest {
+  'name'?: (string);
+}
+
+export interface PauseDestinationRequest__Output {
+  'name'?: (string);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/vigil/v1/admin.proto
+
+
+export interface ResumeDestinationRequest {
+  'name'?: (string);
+}
+
+export interface ResumeDestinationRequest__Output {
+  'name'?: (string);
+}

@@ -1,0 +1,420 @@
+import type {
+  Attributes,
+  Counter,
+  Histogram,
+  Meter,
+  ObservableGauge,
+  ObservableResult,
+} from "@opentelemetry/api";
+import { Cron } from "croner";
+import type { Logger } from "pino";
+import type { ComponentConfig, Config } from "../config/schema.js";
+import { VigilError } from "../errors.js";
+import type { Clock } from "../util/clock.js";
+
+export type ComponentState = "UNKNOWN" | "UP" | "LATE" | "DOWN";
+export type Health = "OK" | "DEGRADED" | "FAILING";
+export type Signal = "ALIVE" | "START" | "SUCCESS" | "FAIL";
+export type OverallStatus = "HEALTHY" | "DEGRADED" | "DOWN" | "UNKNOWN";
+
+export interface BeatInput {
+  component: string;
+  health: Health;
+  message: string;
+  intervalMs?: number;
+  graceMs?: number;
+  attributes: Record<string, string>;
+  signal: Signal;
+}
+
+export interface ComponentError {
+  time: number;
+  message: string;
+  health: Health;
+  state: ComponentState;
+}
+
+/** A component as seen at one instant. */
+export interface ComponentView {
+  name: string;
+  state: ComponentState;
+  health: Health;
+  message: string;
+  lastBeat: number | null;
+  ageMs: number | null;
+  beatCount: number;
+  errors: ComponentError[];
+  intervalMs: number;
+  graceMs: number;
+  /** When it becomes LATE (or, during a job run, DOWN); null when unknown. */
+  deadline: number | null;
+  attributes: Record<string, string>;
+  schedule: string | null;
+  timezone: string | null;
+  jobRunning: boolean;
+  registeredAt: number;
+  declared: boolean;
+}
+
+export interface StateChange {
+  component: string;
+  from: ComponentState;
+  to: ComponentState;
+  health: Health;
+  at: number;
+}
+
+interface ComponentRecord {
+  name: string;
+  declared: boolean;
+  /** Explicit interval (from the last beat or from config); undefined = config default. */
+  intervalMs: number | undefined;
+  graceMs: number | undefined;
+  schedule: Cron | null;
+  scheduleText: string | null;
+  timezone: string | null;
+  health: Health;
+  message: string;
+  attributes: Record<string, string>;
+  lastBeat: number | null;
+  beatCount: number;
+  errors: ComponentError[];
+  registeredAt: number;
+  jobStartedAt: number | null;
+  /** Last state this monitor reported, to detect transitions. */
+  reportedState: ComponentState;
+  /** Cache of the schedule's next run after `anchor`. */
+  nextRunAnchor: number;
+  nextRun: number | null;
+  /** Attributes for metrics, built once per component. */
+  metricAttributes: Attributes;
+}
+
+const MAX_ERRORS = 10;
+
+export interface HeartbeatMonitorOptions {
+  config: Config["heartbeats"];
+  meter: Meter;
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * The component registry. State is a function of the clock and the last beat,
+ * computed whenever it is read; `evaluate()` (run by the scheduler) turns state
+ * changes into log records, error entries and listener calls.
+ */
+export class HeartbeatMonitor {
+  #config: Config["heartbeats"];
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #components = new Map<string, ComponentRecord>();
+  readonly #listeners: Array<(c: StateChange) => void> = [];
+  readonly #received: Counter;
+  readonly #jobDuration: Histogram;
+  readonly #up: ObservableGauge;
+  readonly #age: ObservableGauge;
+  readonly #observe: (r: ObservableResult) => void;
+  readonly #observeAge: (r: ObservableResult) => void;
+
+  constructor(opts: HeartbeatMonitorOptions) {
+    this.#config = opts.config;
+    this.#logger = opts.logger.child({ component: "heartbeats" });
+    this.#clock = opts.clock;
+    const meter = opts.meter;
+    this.#received = meter.createCounter("vigil.heartbeats.received", {
+      description: "Heartbeats received, by component and signal",
+    });
+    this.#jobDuration = meter.createHistogram("vigil.component.job.duration", {
+      description: "Duration of job runs (START to SUCCESS or FAIL)",
+      unit: "s",
+    });
+    this.#up = meter.createObservableGauge("vigil.component.up", {
+      description: "1 when the component is UP or LATE and not FAILING, else 0",
+    });
+    this.#age = meter.createObservableGauge("vigil.component.heartbeat.age", {
+      description: "Time since the component's last heartbeat",
+      unit: "s",
+    });
+    this.#observe = (r) => {
+      const now = this.#clock.now();
+      for (const rec of this.#components.values()) {
+        const state = this.#stateOf(rec, now);
+        const up = (state === "UP" || state === "LATE") && rec.health !== "FAILING" ? 1 : 0;
+        r.observe(up, rec.metricAttributes);
+      }
+    };
+    this.#observeAge = (r) => {
+      const now = this.#clock.now();
+      for (const rec of this.#components.values()) {
+        if (rec.lastBeat !== null) r.observe((now - rec.lastBeat) / 1000, rec.metricAttributes);
+      }
+    };
+    this.#up.addCallback(this.#observe);
+    this.#age.addCallback(this.#observeAge);
+    this.applyConfig(opts.config);
+  }
+
+  /** Called for every state change found by evaluate() or a beat. */
+  onStateChange(listener: (c: StateChange) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Swaps in a new heartbeats section: declared components are added, updated or released. */
+  applyConfig(config: Config["heartbeats"]): void {
+    this.#config = config;
+    const now = this.#clock.now();
+    const declared = new Set<string>();
+    for (const c of config.components) {
+      declared.add(c.name);
+      const rec = this.#components.get(c.name) ?? this.#newRecord(c.name, now, true);
+      this.#applyDeclared(rec, c);
+      this.#components.set(c.name, rec);
+    }
+    for (const rec of this.#components.values()) {
+      if (rec.declared && !declared.has(rec.name)) {
+        if (rec.lastBeat === null) this.#components.delete(rec.name);
+        else {
+          rec.declared = false;
+          rec.schedule = null;
+          rec.scheduleText = null;
+          rec.timezone = null;
+        }
+      }
+    }
+  }
+
+  beat(input: BeatInput): ComponentView {
+    const now = this.#clock.now();
+    let rec = this.#components.get(input.component);
+    if (!rec) {
+      if (this.#components.size >= this.#config.maxComponents) {
+        throw new VigilError(
+          "VIGIL_ERR_HEARTBEAT_TOO_MANY_COMPONENTS",
+          `component: limit of ${this.#config.maxComponents} components reached (heartbeats.max_components)`,
+        );
+      }
+      rec = this.#newRecord(input.component, now, false);
+      this.#components.set(rec.name, rec);
+      this.#logger.info({ component_name: rec.name }, "component registered");
+    }
+    if (input.intervalMs !== undefined && rec.schedule === null) rec.intervalMs = input.intervalMs;
+    if (input.graceMs !== undefined) rec.graceMs = input.graceMs;
+    rec.attributes = input.attributes;
+    rec.beatCount++;
+    rec.lastBeat = now;
+    rec.message = input.message;
+    switch (input.signal) {
+      case "START":
+        rec.jobStartedAt = now;
+        rec.health = input.health;
+        break;
+      case "SUCCESS":
+        this.#endJob(rec, now, "success");
+        rec.health = input.health;
+        break;
+      case "FAIL":
+        this.#endJob(rec, now, "fail");
+        rec.health = "FAILING";
+        break;
+      default:
+        rec.health = input.health;
+    }
+    if (rec.health !== "OK") {
+      this.#pushError(rec, {
+        time: now,
+        message: input.message || (input.signal === "FAIL" ? "job run failed" : rec.health.toLowerCase()),
+        health: rec.health,
+        state: "UP",
+      });
+    }
+    this.#received.add(1, { component: rec.name, signal: input.signal.toLowerCase() });
+    this.#check(rec, now);
+    return this.#view(rec, now);
+  }
+
+  deregister(name: string): boolean {
+    const rec = this.#components.get(name);
+    if (!rec) return false;
+    this.#components.delete(name);
+    this.#logger.info({ component_name: name, state: rec.reportedState }, "component deregistered");
+    return true;
+  }
+
+  list(): ComponentView[] {
+    const now = this.#clock.now();
+    const out: ComponentView[] = [];
+    for (const rec of this.#components.values()) out.push(this.#view(rec, now));
+    out.sort((a, b) => a.name.localeCompare(b.name));
+    return out;
+  }
+
+  get(name: string): ComponentView | undefined {
+    const rec = this.#components.get(name);
+    return rec ? this.#view(rec, this.#clock.now()) : undefined;
+  }
+
+  get size(): number {
+    return this.#components.size;
+  }
+
+  overall(views: readonly ComponentView[] = this.list()): OverallStatus {
+    let beaten = false;
+    let degraded = false;
+    for (const v of views) {
+      if (v.lastBeat !== null) beaten = true;
+      if (v.state === "DOWN" || v.health === "FAILING") return "DOWN";
+      if (v.state === "LATE" || v.health === "DEGRADED") degraded = true;
+    }
+    if (!beaten) return "UNKNOWN";
+    return degraded ? "DEGRADED" : "HEALTHY";
+  }
+
+  /** Finds state changes since the last evaluation; the scheduler's heartbeat task. */
+  evaluate(): void {
+    const now = this.#clock.now();
+    for (const rec of this.#components.values()) this.#check(rec, now);
+  }
+
+  #check(rec: ComponentRecord, now: number): void {
+    const state = this.#stateOf(rec, now);
+    if (state === rec.reportedState) return;
+    const change: StateChange = {
+      component: rec.name,
+      from: rec.reportedState,
+      to: state,
+      health: rec.health,
+      at: now,
+    };
+    rec.reportedState = state;
+    if (state === "DOWN") {
+      this.#pushError(rec, { time: now, message: this.#downReason(rec), health: rec.health, state });
+      this.#logger.warn({ component_name: rec.name, from: change.from, to: state }, "component down");
+    } else {
+      this.#logger.info(
+        { component_name: rec.name, from: change.from, to: state },
+        `component ${state.toLowerCase()}`,
+      );
+    }
+    for (const l of this.#listeners) {
+      try {
+        l(change);
+      } catch (e) {
+        this.#logger.error({ err: e }, "state change listener failed");
+      }
+    }
+  }
+
+  #downReason(rec: ComponentRecord): string {
+    if (rec.jobStartedAt !== null) return "job run did not finish within its grace";
+    if (rec.lastBeat === null) return "no heartbeat since the scheduled time";
+    return "no heartbeat within interval + grace";
+  }
+
+  #endJob(rec: ComponentRecord, now: number, result: "success" | "fail"): void {
+    if (rec.jobStartedAt !== null) {
+      this.#jobDuration.record((now - rec.jobStartedAt) / 1000, { component: rec.name, result });
+    }
+    rec.jobStartedAt = null;
+  }
+
+  #pushError(rec: ComponentRecord, err: ComponentError): void {
+    rec.errors.unshift(err);
+    if (rec.errors.length > MAX_ERRORS) rec.errors.length = MAX_ERRORS;
+  }
+
+  #intervalOf(rec: ComponentRecord): number {
+    return rec.intervalMs ?? this.#config.defaultIntervalMs;
+  }
+
+  #graceOf(rec: ComponentRecord): number {
+    return rec.graceMs ?? this.#config.defaultGraceMs ?? this.#intervalOf(rec);
+  }
+
+  /** When the component becomes LATE (DOWN during a job run); null if never. */
+  #deadlineOf(rec: ComponentRecord): number | null {
+    if (rec.jobStartedAt !== null) return rec.jobStartedAt + this.#graceOf(rec);
+    if (rec.schedule !== null) {
+      const anchor = rec.lastBeat ?? rec.registeredAt;
+      if (rec.nextRunAnchor !== anchor) {
+        rec.nextRunAnchor = anchor;
+        rec.nextRun = rec.schedule.nextRun(new Date(anchor))?.getTime() ?? null;
+      }
+      return rec.nextRun;
+    }
+    if (rec.lastBeat === null) return null;
+    return rec.lastBeat + this.#intervalOf(rec);
+  }
+
+  #stateOf(rec: ComponentRecord, now: number): ComponentState {
+    const deadline = this.#deadlineOf(rec);
+    if (rec.jobStartedAt !== null) return deadline !== null && now >= deadline ? "DOWN" : "UP";
+    if (deadline === null) return rec.lastBeat === null ? "UNKNOWN" : "UP";
+    if (now < deadline) return rec.lastBeat === null ? "UNKNOWN" : "UP";
+    if (now < deadline + this.#graceOf(rec)) return "LATE";
+    return "DOWN";
+  }
+
+  #view(rec: ComponentRecord, now: number): ComponentView {
+    return {
+      name: rec.name,
+      state: this.#stateOf(rec, now),
+      health: rec.health,
+      message: rec.message,
+      lastBeat: rec.lastBeat,
+      ageMs: rec.lastBeat === null ? null : now - rec.lastBeat,
+      beatCount: rec.beatCount,
+      errors: rec.errors.slice(),
+      intervalMs: this.#intervalOf(rec),
+      graceMs: this.#graceOf(rec),
+      deadline: this.#deadlineOf(rec),
+      attributes: rec.attributes,
+      schedule: rec.scheduleText,
+      timezone: rec.timezone,
+      jobRunning: rec.jobStartedAt !== null,
+      registeredAt: rec.registeredAt,
+      declared: rec.declared,
+    };
+  }
+
+  #newRecord(name: string, now: number, declared: boolean): ComponentRecord {
+    return {
+      name,
+      declared,
+      intervalMs: undefined,
+      graceMs: undefined,
+      schedule: null,
+      scheduleText: null,
+      timezone: null,
+      health: "OK",
+      message: "",
+      attributes: {},
+      lastBeat: null,
+      beatCount: 0,
+      errors: [],
+      registeredAt: now,
+      jobStartedAt: null,
+      reportedState: "UNKNOWN",
+      nextRunAnchor: Number.NaN,
+      nextRun: null,
+      metricAttributes: { component: name },
+    };
+  }
+
+  #applyDeclared(rec: ComponentRecord, c: ComponentConfig): void {
+    rec.declared = true;
+    rec.intervalMs = c.intervalMs;
+    rec.graceMs = c.graceMs;
+    if (Object.keys(c.attributes).length > 0) rec.attributes = c.attributes;
+    if (c.schedule !== undefined) {
+      rec.schedule = new Cron(c.schedule, { timezone: c.timezone, paused: true });
+      rec.scheduleText = c.schedule;
+      rec.timezone = c.timezone ?? null;
+      rec.nextRunAnchor = Number.NaN;
+    } else {
+      rec.schedule = null;
+      rec.scheduleText = null;
+      rec.timezone = null;
+    }
+  }
+}

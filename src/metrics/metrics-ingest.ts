@@ -1,0 +1,343 @@
+import {
+  type Attributes,
+  type Counter,
+  type Histogram,
+  type Meter,
+  type UpDownCounter,
+  ValueType,
+} from "@opentelemetry/api";
+import { hrTime, millisToHrTime } from "@opentelemetry/core";
+import { emptyResource } from "@opentelemetry/resources";
+import {
+  AggregationTemporality,
+  type CollectionResult,
+  DataPointType,
+  type GaugeMetricData,
+  type MetricProducer,
+} from "@opentelemetry/sdk-metrics";
+import type { Logger } from "pino";
+import type { Config } from "../config/schema.js";
+import type { ErrorCode } from "../errors.js";
+import type { Clock } from "../util/clock.js";
+
+export type MetricKind = "COUNTER" | "UP_DOWN_COUNTER" | "GAUGE" | "HISTOGRAM";
+
+/** A point as decoded from the wire (proto-loader output, enums as strings). */
+export interface PointInput {
+  name?: string;
+  kind?: string;
+  value?: number;
+  unit?: string;
+  description?: string;
+  attributes?: Record<string, string>;
+}
+
+export interface Rejection {
+  index: number;
+  reason: string;
+  code: ErrorCode;
+}
+
+export interface RecordResult {
+  accepted: number;
+  rejected: Rejection[];
+}
+
+/** OpenTelemetry instrument name syntax. */
+const INSTRUMENT_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
+const MAX_ATTRIBUTES = 64;
+const MAX_ATTRIBUTE_KEY = 255;
+const MAX_ATTRIBUTE_VALUE = 4096;
+const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ "otel.metric.overflow": true });
+const OVERFLOW_KEY = "\u0002overflow";
+
+interface GaugeSeries {
+  attributes: Attributes;
+  value: number;
+  updatedAt: number;
+}
+
+interface Instrument {
+  kind: MetricKind;
+  sum: Counter | UpDownCounter | Histogram | null;
+  /** Attribute-set keys seen, for the cardinality limit (sums and histograms). */
+  seen: Set<string>;
+  /** Gauge series with their last value (gauges only). */
+  gauges: Map<string, GaugeSeries>;
+  descriptor: { name: string; description: string; unit: string; valueType: ValueType };
+}
+
+export interface MetricsIngestOptions {
+  config: Config["metrics"];
+  /** The meter bot metrics are recorded on (scope: the bot). */
+  botMeter: Meter;
+  /** Instrumentation scope name of bot metrics, used for gauges. */
+  botScope: string;
+  /** Vigil's own meter. */
+  meter: Meter;
+  logger: Logger;
+  clock: Clock;
+}
+
+/**
+ * Turns a bot's metric points into OpenTelemetry instruments, created lazily by
+ * name and kind. Counters, up-down counters and histograms are recorded on the
+ * SDK; gauges are kept here and exported by `producer` so that a series that
+ * stops updating disappears after `metrics.series_ttl` (the SDK's cumulative
+ * storage would keep it forever). Every instrument is capped at
+ * `metrics.cardinality_limit` attribute sets; the rest fold into the
+ * `otel.metric.overflow=true` series.
+ */
+export class MetricsIngest {
+  #config: Config["metrics"];
+  readonly #botMeter: Meter;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly #instruments = new Map<string, Instrument>();
+  readonly #points: Counter;
+  readonly #acceptedAttrs: Attributes = { result: "accepted" };
+  readonly #rejectedAttrs = new Map<ErrorCode, Attributes>();
+  #accepted = 0;
+  #rejected = 0;
+  #overflowed = 0;
+  readonly producer: MetricProducer;
+
+  constructor(opts: MetricsIngestOptions) {
+    this.#config = opts.config;
+    this.#botMeter = opts.botMeter;
+    this.#logger = opts.logger.child({ component: "metrics" });
+    this.#clock = opts.clock;
+    this.#points = opts.meter.createCounter("vigil.metrics.points", {
+      description: "Metric points received from the bot, by result",
+    });
+    const scope = { name: opts.botScope };
+    this.producer = { collect: async () => this.#collectGauges(scope) };
+  }
+
+  applyConfig(config: Config["metrics"]): void {
+    this.#config = config;
+  }
+
+  /**
+   * Records a batch. `indexBase` offsets the reported indexes (for streams).
+   * A bad point is rejected alone; the rest of the batch is recorded.
+   */
+  record(points: readonly PointInput[], indexBase = 0): RecordResult {
+    let accepted = 0;
+    let rejected: Rejection[] | null = null;
+    const now = this.#clock.now();
+    for (let i = 0; i < points.length; i++) {
+      const p = points[i] as PointInput;
+      const problem = this.#recordOne(p, now);
+      if (problem === null) {
+        accepted++;
+      } else {
+        if (rejected === null) rejected = [];
+        rejected.push({ index: indexBase + i, reason: problem[1], code: problem[0] });
+        this.#points.add(1, this.#rejectedAttributes(problem[0]));
+      }
+    }
+    if (accepted > 0) this.#points.add(accepted, this.#acceptedAttrs);
+    this.#accepted += accepted;
+    const rej = rejected ?? [];
+    this.#rejected += rej.length;
+    return { accepted, rejected: rej };
+  }
+
+  stats(): { instruments: number; series: number; accepted: number; rejected: number; overflowed: number } {
+    let series = 0;
+    for (const inst of this.#instruments.values())
+      series += inst.kind === "GAUGE" ? inst.gauges.size : inst.seen.size;
+    return {
+      instruments: this.#instruments.size,
+      series,
+      accepted: this.#accepted,
+      rejected: this.#rejected,
+      overflowed: this.#overflowed,
+    };
+  }
+
+  /** Returns null when recorded, else [code, reason]. Plain code: this is the ingest hot path. */
+  #recordOne(p: PointInput, now: number): [ErrorCode, string] | null {
+    const name = p.name;
+    if (!name) return ["VIGIL_ERR_METRICS_INVALID_NAME", "name: required"];
+    let inst = this.#instruments.get(name);
+    const kind = p.kind;
+    if (kind === undefined || kind === "METRIC_KIND_UNSPECIFIED" || typeof kind !== "string") {
+      return ["VIGIL_ERR_METRICS_INVALID_KIND", "kind: required (METRIC_KIND_UNSPECIFIED is not a kind)"];
+    }
+    const k = kindOf(kind);
+    if (k === null) return ["VIGIL_ERR_METRICS_INVALID_KIND", `kind: unknown value ${kind}`];
+    if (inst === undefined) {
+      const bad = checkName(name);
+      if (bad !== null) return bad;
+    } else if (inst.kind !== k) {
+      return [
+        "VIGIL_ERR_METRICS_KIND_CONFLICT",
+        `kind: ${name} is a ${inst.kind.toLowerCase()}, not a ${k.toLowerCase()}`,
+      ];
+    }
+    const value = p.value ?? 0;
+    if (!Number.isFinite(value))
+      return ["VIGIL_ERR_METRICS_INVALID_VALUE", `value: must be finite, got ${value}`];
+    if (value < 0 && (k === "COUNTER" || k === "HISTOGRAM")) {
+      return [
+        "VIGIL_ERR_METRICS_NEGATIVE_INCREMENT",
+        `value: a ${k === "COUNTER" ? "counter increment" : "histogram observation"} must not be negative, got ${value}`,
+      ];
+    }
+    const attrs = p.attributes ?? {};
+    const key = attributeKey(attrs);
+    if (key === null) return ["VIGIL_ERR_METRICS_INVALID_ATTRIBUTE", attributeProblem(attrs)];
+    if (inst === undefined) inst = this.#create(name, k, p.unit ?? "", p.description ?? "");
+    const limit = this.#config.cardinalityLimit;
+    if (k === "GAUGE") {
+      const series = inst.gauges.get(key);
+      if (series !== undefined) {
+        series.value = value;
+        series.updatedAt = now;
+      } else if (inst.gauges.size < limit) {
+        inst.gauges.set(key, { attributes: { ...attrs }, value, updatedAt: now });
+      } else {
+        this.#overflowed++;
+        const o = inst.gauges.get(OVERFLOW_KEY);
+        if (o) {
+          o.value = value;
+          o.updatedAt = now;
+        } else inst.gauges.set(OVERFLOW_KEY, { attributes: OVERFLOW_ATTRIBUTES, value, updatedAt: now });
+      }
+      return null;
+    }
+    let recordAttrs: Attributes = attrs;
+    if (!inst.seen.has(key)) {
+      if (inst.seen.size < limit) inst.seen.add(key);
+      else {
+        this.#overflowed++;
+        recordAttrs = OVERFLOW_ATTRIBUTES;
+      }
+    }
+    if (k === "HISTOGRAM") (inst.sum as Histogram).record(value, recordAttrs);
+    else (inst.sum as Counter).add(value, recordAttrs);
+    return null;
+  }
+
+  #create(name: string, kind: MetricKind, unit: string, description: string): Instrument {
+    const opts = { unit, description };
+    let sum: Instrument["sum"] = null;
+    if (kind === "COUNTER") sum = this.#botMeter.createCounter(name, opts);
+    else if (kind === "UP_DOWN_COUNTER") sum = this.#botMeter.createUpDownCounter(name, opts);
+    else if (kind === "HISTOGRAM") sum = this.#botMeter.createHistogram(name, opts);
+    const inst: Instrument = {
+      kind,
+      sum,
+      seen: new Set(),
+      gauges: new Map(),
+      descriptor: { name, unit, description, valueType: ValueType.DOUBLE },
+    };
+    this.#instruments.set(name, inst);
+    this.#logger.debug({ metric: name, kind }, "instrument created");
+    return inst;
+  }
+
+  #rejectedAttributes(code: ErrorCode): Attributes {
+    let a = this.#rejectedAttrs.get(code);
+    if (a === undefined) {
+      a = { result: "rejected", reason: code };
+      this.#rejectedAttrs.set(code, a);
+    }
+    return a;
+  }
+
+  #collectGauges(scope: { name: string }): CollectionResult {
+    const now = this.#clock.now();
+    const ttl = this.#config.seriesTtlMs;
+    const endTime = hrTime();
+    const metrics: GaugeMetricData[] = [];
+    for (const inst of this.#instruments.values()) {
+      if (inst.kind !== "GAUGE") continue;
+      const dataPoints: GaugeMetricData["dataPoints"] = [];
+      for (const [key, s] of inst.gauges) {
+        if (now - s.updatedAt > ttl) {
+          inst.gauges.delete(key);
+          continue;
+        }
+        const t = millisToHrTime(s.updatedAt);
+        dataPoints.push({ startTime: t, endTime, attributes: s.attributes, value: s.value });
+      }
+      if (dataPoints.length > 0) {
+        metrics.push({
+          descriptor: inst.descriptor,
+          aggregationTemporality: AggregationTemporality.CUMULATIVE,
+          dataPointType: DataPointType.GAUGE,
+          dataPoints,
+        });
+      }
+    }
+    return { resourceMetrics: { resource: emptyResource(), scopeMetrics: [{ scope, metrics }] }, errors: [] };
+  }
+}
+
+function kindOf(kind: string): MetricKind | null {
+  switch (kind) {
+    case "METRIC_KIND_COUNTER":
+      return "COUNTER";
+    case "METRIC_KIND_UP_DOWN_COUNTER":
+      return "UP_DOWN_COUNTER";
+    case "METRIC_KIND_GAUGE":
+      return "GAUGE";
+    case "METRIC_KIND_HISTOGRAM":
+      return "HISTOGRAM";
+    default:
+      return null;
+  }
+}
+
+function checkName(name: string): [ErrorCode, string] | null {
+  if (!INSTRUMENT_NAME.test(name)) {
+    return [
+      "VIGIL_ERR_METRICS_INVALID_NAME",
+      `name: ${JSON.stringify(name.slice(0, 64))} is not a valid instrument name ([A-Za-z][A-Za-z0-9_.-/]{0,254})`,
+    ];
+  }
+  if (name.startsWith("vigil.") || name.startsWith("otel.")) {
+    return [
+      "VIGIL_ERR_METRICS_INVALID_NAME",
+      `name: the prefix of ${name} is reserved for Vigil's own metrics`,
+    ];
+  }
+  return null;
+}
+
+/**
+ * A stable key for an attribute set (sorted keys), or null when the set is
+ * invalid. Building the key also validates, so each point walks its attributes once.
+ */
+export function attributeKey(attrs: Record<string, string>): string | null {
+  const keys = Object.keys(attrs);
+  const n = keys.length;
+  if (n === 0) return "";
+  if (n > MAX_ATTRIBUTES) return null;
+  if (n > 1) keys.sort();
+  let out = "";
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as string;
+    const v = attrs[k] as string;
+    if (k.length === 0 || k.length > MAX_ATTRIBUTE_KEY || v.length > MAX_ATTRIBUTE_VALUE) return null;
+    out += `${k}\u0000${v}\u0001`;
+  }
+  return out;
+}
+
+function attributeProblem(attrs: Record<string, string>): string {
+  const keys = Object.keys(attrs);
+  if (keys.length > MAX_ATTRIBUTES)
+    return `attributes: at most ${MAX_ATTRIBUTES} per point, got ${keys.length}`;
+  for (const k of keys) {
+    if (k.length === 0) return "attributes: keys must not be empty";
+    if (k.length > MAX_ATTRIBUTE_KEY) return `attributes: key longer than ${MAX_ATTRIBUTE_KEY} characters`;
+    if ((attrs[k] as string).length > MAX_ATTRIBUTE_VALUE) {
+      return `attributes[${k.slice(0, 64)}]: value longer than ${MAX_ATTRIBUTE_VALUE} characters`;
+    }
+  }
+  return "attributes: invalid";
+}

@@ -1,0 +1,170 @@
+import {
+  type ChannelOptions,
+  Server,
+  ServerCredentials,
+  type UntypedServiceImplementation,
+} from "@grpc/grpc-js";
+import { ReflectionService } from "@grpc/reflection";
+import { HealthImplementation, type ServingStatus } from "grpc-health-check";
+import type { Logger } from "pino";
+import { unimplemented } from "../api/unimplemented.js";
+import type { Config } from "../config/schema.js";
+import { loadVigilProto, type VigilProto } from "../proto.js";
+
+/** Services whose handlers are given; the rest of the contract answers UNIMPLEMENTED. */
+export interface ServiceHandlers {
+  "vigil.v1.HeartbeatService": UntypedServiceImplementation;
+  "vigil.v1.MetricsService": UntypedServiceImplementation;
+  "vigil.v1.AdminService": UntypedServiceImplementation;
+}
+
+type ServerState = "new" | "starting" | "serving" | "draining" | "stopped";
+
+/**
+ * The gRPC endpoint: Vigil's services, grpc.health.v1 and server reflection.
+ *
+ * States: new → starting → serving → draining → stopped (stop() from any state
+ * ends in stopped). While draining, health reports NOT_SERVING, in-flight calls
+ * finish and new calls are still served until the drain delay is over (the bot
+ * may still talk while it shuts down); then the server refuses new calls and
+ * waits for running ones up to the shutdown deadline before cancelling them.
+ */
+export class GrpcServer {
+  readonly #config: Config["server"]["grpc"];
+  readonly #logger: Logger;
+  readonly #server: Server;
+  readonly #health: HealthImplementation;
+  readonly #serviceNames: string[];
+  #state: ServerState = "new";
+  #port = 0;
+  #stopping: Promise<void> | null = null;
+
+  constructor(opts: { config: Config["server"]["grpc"]; logger: Logger; handlers: ServiceHandlers }) {
+    this.#config = opts.config;
+    this.#logger = opts.logger.child({ component: "grpc" });
+    const ka = opts.config.keepalive;
+    const options: ChannelOptions = {
+      "grpc.max_receive_message_length": opts.config.maxMessageBytes,
+      "grpc.max_send_message_length": opts.config.maxMessageBytes,
+      "grpc.max_concurrent_streams": opts.config.maxConcurrentStreams,
+      "grpc.keepalive_time_ms": ka.timeMs,
+      "grpc.keepalive_timeout_ms": ka.timeoutMs,
+      "grpc.keepalive_permit_without_calls": 1,
+      "grpc.http2.min_ping_interval_without_data_ms": ka.minPingIntervalMs,
+    };
+    if (ka.maxConnectionIdleMs > 0) options["grpc.max_connection_idle_ms"] = ka.maxConnectionIdleMs;
+    this.#server = new Server(options);
+    const { definition, proto } = loadVigilProto();
+    const v1 = proto.vigil.v1;
+    const services: Array<
+      [string, { service: Parameters<Server["addService"]>[0] }, UntypedServiceImplementation]
+    > = [
+      ["vigil.v1.HeartbeatService", v1.HeartbeatService, opts.handlers["vigil.v1.HeartbeatService"]],
+      ["vigil.v1.MetricsService", v1.MetricsService, opts.handlers["vigil.v1.MetricsService"]],
+      ["vigil.v1.AdminService", v1.AdminService, opts.handlers["vigil.v1.AdminService"]],
+      ["vigil.v1.RouterService", v1.RouterService, unimplementedService(v1, "RouterService")],
+      ["vigil.v1.AlertService", v1.AlertService, unimplementedService(v1, "AlertService")],
+    ];
+    const initial: Record<string, ServingStatus> = { "": "NOT_SERVING" };
+    this.#serviceNames = [];
+    for (const [name, def, impl] of services) {
+      this.#server.addService(def.service, impl);
+      if (name in opts.handlers) {
+        initial[name] = "NOT_SERVING";
+        this.#serviceNames.push(name);
+      }
+    }
+    this.#health = new HealthImplementation(initial);
+    this.#health.addToServer(this.#server);
+    new ReflectionService(definition).addToServer(this.#server);
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  get state(): ServerState {
+    return this.#state;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== "new") throw new Error(`grpc server: cannot start in state ${this.#state}`);
+    this.#setState("starting");
+    const address = this.#config.address;
+    this.#port = await new Promise<number>((resolve, reject) => {
+      this.#server.bindAsync(address, ServerCredentials.createInsecure(), (err, port) =>
+        err ? reject(new Error(`grpc server: cannot listen on ${address}: ${err.message}`)) : resolve(port),
+      );
+    });
+    this.#setState("serving");
+    this.#setHealth("SERVING");
+    this.#logger.info({ address, port: this.#port }, "gRPC server listening");
+  }
+
+  /** Reports NOT_SERVING on grpc.health.v1 while calls are still served. */
+  beginDrain(): void {
+    if (this.#state !== "serving") return;
+    this.#setState("draining");
+    this.#setHealth("NOT_SERVING");
+  }
+
+  /**
+   * Refuses new calls, waits for in-flight ones until `deadlineMs` from now,
+   * then cancels what is left. Safe before start() and twice.
+   */
+  stop(deadlineMs = 5000): Promise<void> {
+    this.#stopping ??= (async () => {
+      if (this.#state === "new") {
+        this.#setState("stopped");
+        return;
+      }
+      this.beginDrain();
+      const graceful = new Promise<void>((resolve) => this.#server.tryShutdown(() => resolve()));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), deadlineMs);
+        timer.unref();
+      });
+      const late = await Promise.race([graceful.then(() => false), timedOut]);
+      clearTimeout(timer);
+      if (late) {
+        this.#logger.warn(
+          { deadlineMs },
+          "gRPC calls still running at the shutdown deadline; cancelling them",
+        );
+        this.#server.forceShutdown();
+      }
+      this.#setState("stopped");
+    })();
+    return this.#stopping;
+  }
+
+  #setHealth(status: ServingStatus): void {
+    this.#health.setStatus("", status);
+    for (const name of this.#serviceNames) this.#health.setStatus(name, status);
+  }
+
+  #setState(next: ServerState): void {
+    const allowed: Record<ServerState, ServerState[]> = {
+      new: ["starting", "stopped"],
+      starting: ["serving", "draining", "stopped"],
+      serving: ["draining", "stopped"],
+      draining: ["stopped"],
+      stopped: [],
+    };
+    if (!allowed[this.#state].includes(next))
+      throw new Error(`grpc server: illegal transition ${this.#state} → ${next}`);
+    this.#logger.debug({ from: this.#state, to: next }, "grpc server state");
+    this.#state = next;
+  }
+}
+
+function unimplementedService(
+  v1: VigilProto["vigil"]["v1"],
+  name: "RouterService" | "AlertService",
+): UntypedServiceImplementation {
+  const impl: UntypedServiceImplementation = {};
+  for (const method of Object.keys(v1[name].service))
+    impl[method] = unimplemented(`vigil.v1.${name}/${method}`);
+  return impl;
+}

@@ -1,0 +1,70 @@
+import type { StatusSnapshot } from "../api/admin-api.js";
+import { formatBytes, formatDurationMs } from "../util/units.js";
+
+const esc = (s: string): string =>
+  s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string,
+  );
+
+const STATE_COLOR: Record<string, string> = {
+  UP: "#1a7f37",
+  LATE: "#9a6700",
+  DOWN: "#cf222e",
+  UNKNOWN: "#6e7781",
+  HEALTHY: "#1a7f37",
+  DEGRADED: "#9a6700",
+};
+
+/** The read-only status page at `/`: the same data as AdminService.GetStatus. */
+export function renderStatusPage(s: StatusSnapshot): string {
+  const badge = (text: string) =>
+    `<span class="badge" style="background:${STATE_COLOR[text] ?? "#6e7781"}">${esc(text)}</span>`;
+  const rows = s.components
+    .map(
+      (c) =>
+        `<tr><td>${esc(c.name)}</td><td>${badge(c.state)}</td><td>${esc(c.health)}</td>` +
+        `<td>${c.ageMs === null ? "never" : `${formatDurationMs(Math.round(c.ageMs))} ago`}</td>` +
+        `<td>${c.beatCount}</td><td>${esc(c.schedule ?? formatDurationMs(c.intervalMs))}</td>` +
+        `<td>${esc(c.errors[0]?.message ?? c.message)}</td></tr>`,
+    )
+    .join("\n");
+  const tasks = s.tasks
+    .map(
+      (t) =>
+        `<tr><td>${esc(t.name)}</td><td>${formatDurationMs(t.intervalMs)}</td><td>${t.runs}</td>` +
+        `<td>${t.lastDurationMs === null ? "" : `${t.lastDurationMs.toFixed(1)} ms`}</td><td>${esc(t.lastError ?? "")}</td></tr>`,
+    )
+    .join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+<title>Vigil · ${esc(s.botName)}</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:2rem;color:#1f2328}
+table{border-collapse:collapse;margin:1rem 0}td,th{padding:.3rem .8rem;border-bottom:1px solid #d0d7de;text-align:left}
+.badge{color:#fff;border-radius:1rem;padding:.1rem .6rem;font-size:12px}
+dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{color:#656d76}
+</style></head><body>
+<h1>Vigil · ${esc(s.botName)} ${badge(s.overall)}${s.draining ? " (draining)" : ""}</h1>
+<dl>
+<dt>Version</dt><dd>${esc(s.version)}</dd>
+<dt>Uptime</dt><dd>${formatDurationMs(Math.round(s.uptimeMs))}</dd>
+<dt>Config</dt><dd>v${s.configVersion.version} from ${esc(s.configVersion.path ?? "embedded defaults")} (${esc(s.configVersion.source)}, ${new Date(s.configVersion.appliedAt).toISOString()})</dd>
+<dt>Data dir</dt><dd>${esc(s.dataDir)} (${formatBytes(s.dataDirBytes)})</dd>
+<dt>Memory</dt><dd>${formatBytes(s.process.rssBytes)} RSS</dd>
+<dt>Metrics</dt><dd>${s.metrics.instruments} instruments, ${s.metrics.series} series, ${s.metrics.accepted} points accepted, ${s.metrics.rejected} rejected</dd>
+</dl>
+<h2>Components</h2>
+<table><thead><tr><th>Name</th><th>State</th><th>Health</th><th>Last beat</th><th>Beats</th><th>Expected</th><th>Last error / message</th></tr></thead>
+<tbody>
+${rows || '<tr><td colspan="7">No component has registered yet.</td></tr>'}
+</tbody></table>
+<h2>Scheduled tasks</h2>
+<table><thead><tr><th>Task</th><th>Every</th><th>Runs</th><th>Last duration</th><th>Last error</th></tr></thead>
+<tbody>
+${tasks}
+</tbody></table>
+<p><a href="/metrics">/metrics</a> · <a href="/status.json">/status.json</a> · <a href="/readyz">/readyz</a></p>
+</body></html>
+`;
+}

@@ -1,0 +1,349 @@
+import { mkdir, readdir, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
+import type { ObservableGauge } from "@opentelemetry/api";
+import type { Logger } from "pino";
+import {
+  type AdminBackend,
+  adminHandlers,
+  type ConfigSourceName,
+  type ConfigVersionInfo,
+  type ReloadOutcome,
+  type StatusSnapshot,
+} from "./api/admin-api.js";
+import type { ApiContext } from "./api/handler.js";
+import { heartbeatHandlers } from "./api/heartbeat-api.js";
+import { metricsHandlers } from "./api/metrics-api.js";
+import { ConfigError, type LoadedConfig, loadConfigFile } from "./config/load.js";
+import type { Config } from "./config/schema.js";
+import { ConfigWatcher } from "./config/watcher.js";
+import { toError, VigilError } from "./errors.js";
+import { HeartbeatMonitor } from "./heartbeat/heartbeat-monitor.js";
+import { MetricsIngest } from "./metrics/metrics-ingest.js";
+import { Scheduler } from "./scheduler/scheduler.js";
+import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
+import { HttpServer } from "./server/http-server.js";
+import { Telemetry } from "./telemetry/telemetry.js";
+import { type Clock, systemClock } from "./util/clock.js";
+
+export interface SidecarOptions {
+  loaded: LoadedConfig;
+  env: NodeJS.ProcessEnv;
+  logger: Logger;
+  version: string;
+  clock?: Clock;
+  /** Overrides telemetry.host_metrics.enabled (tests start many sidecars in one process). */
+  hostMetrics?: boolean;
+  /** Called with the OTel logger once telemetry exists, to bridge pino records to OTLP. */
+  onOtelLogger?: (logger: NonNullable<Telemetry["otelLogger"]>) => void;
+}
+
+/** Keys whose change takes effect only after a restart. */
+const RESTART_KEYS: Array<[string, (c: Config) => unknown]> = [
+  ["server", (c) => c.server],
+  ["data_dir", (c) => c.dataDir],
+  ["telemetry", (c) => c.telemetry],
+  ["bot", (c) => c.bot],
+];
+
+type SidecarState = "new" | "starting" | "running" | "stopping" | "stopped";
+
+/**
+ * Builds every component from config, starts them in dependency order (sinks
+ * first, the gRPC server last), stops them in reverse, and swaps config on reload.
+ */
+export class Sidecar implements AdminBackend {
+  readonly #opts: SidecarOptions;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
+  readonly telemetry: Telemetry;
+  readonly heartbeats: HeartbeatMonitor;
+  readonly metrics: MetricsIngest;
+  readonly scheduler: Scheduler;
+  readonly grpc: GrpcServer;
+  readonly http: HttpServer;
+  #loaded: LoadedConfig;
+  #watcher: ConfigWatcher | null = null;
+  #versions: ConfigVersionInfo[] = [];
+  #state: SidecarState = "new";
+  #startedAt = 0;
+  #dataDirBytes = 0;
+  #reloading: Promise<unknown> = Promise.resolve();
+  #stopping: Promise<void> | null = null;
+  readonly #loopDelay: IntervalHistogram;
+  readonly #dataDirGauge: ObservableGauge;
+
+  private constructor(opts: SidecarOptions, telemetry: Telemetry) {
+    this.#opts = opts;
+    this.#loaded = opts.loaded;
+    this.#logger = opts.logger;
+    this.#clock = opts.clock ?? systemClock;
+    this.telemetry = telemetry;
+    const config = opts.loaded.config;
+    this.heartbeats = new HeartbeatMonitor({
+      config: config.heartbeats,
+      meter: telemetry.meter,
+      logger: this.#logger,
+      clock: this.#clock,
+    });
+    this.metrics = new MetricsIngest({
+      config: config.metrics,
+      botMeter: telemetry.botMeter,
+      botScope: telemetry.botScope,
+      meter: telemetry.meter,
+      logger: this.#logger,
+      clock: this.#clock,
+    });
+    telemetry.addMetricProducer(this.metrics.producer);
+    this.scheduler = new Scheduler({ logger: this.#logger, clock: this.#clock });
+    this.scheduler.add("heartbeat-evaluation", config.heartbeats.evaluationIntervalMs, () =>
+      this.heartbeats.evaluate(),
+    );
+    this.scheduler.add("data-dir-size", 30_000, async () => {
+      this.#dataDirBytes = await directorySize(this.dataDir);
+    });
+    this.#dataDirGauge = telemetry.meter.createObservableGauge("vigil.data_dir.bytes", {
+      description: "Total size of Vigil's data directory",
+      unit: "By",
+    });
+    this.#dataDirGauge.addCallback((r) => r.observe(this.#dataDirBytes));
+    const ctx: ApiContext = { tracer: telemetry.tracer, logger: this.#logger.child({ component: "api" }) };
+    const handlers: ServiceHandlers = {
+      "vigil.v1.HeartbeatService": heartbeatHandlers(ctx, this.heartbeats),
+      "vigil.v1.MetricsService": metricsHandlers(ctx, this.metrics),
+      "vigil.v1.AdminService": adminHandlers(ctx, this),
+    };
+    this.grpc = new GrpcServer({ config: config.server.grpc, logger: this.#logger, handlers });
+    this.http = new HttpServer({
+      address: config.server.http.address,
+      logger: this.#logger,
+      prometheus: telemetry.prometheus,
+      ready: () => this.#state === "running" && this.grpc.state === "serving",
+      status: () => this.status(),
+    });
+    this.#loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    this.#versions.push(this.#versionInfo(opts.loaded, "startup", 1));
+  }
+
+  static async create(opts: SidecarOptions): Promise<Sidecar> {
+    const telemetry = await Telemetry.create({
+      config: opts.loaded.config,
+      env: opts.env,
+      version: opts.version,
+      logger: opts.logger,
+      hostMetrics: opts.hostMetrics,
+    });
+    if (telemetry.otelLogger && opts.onOtelLogger) opts.onOtelLogger(telemetry.otelLogger);
+    return new Sidecar(opts, telemetry);
+  }
+
+  get config(): Config {
+    return this.#loaded.config;
+  }
+
+  get dataDir(): string {
+    return resolve(this.#loaded.config.dataDir);
+  }
+
+  get grpcPort(): number {
+    return this.grpc.port;
+  }
+
+  get httpPort(): number {
+    return this.http.port;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== "new") throw new Error(`sidecar: cannot start in state ${this.#state}`);
+    this.#state = "starting";
+    this.#startedAt = this.#clock.now();
+    try {
+      await mkdir(this.dataDir, { recursive: true });
+    } catch (e) {
+      throw new Error(`data dir: cannot create ${this.dataDir}: ${toError(e).message}`);
+    }
+    this.#loopDelay.enable();
+    this.scheduler.start();
+    await this.http.start();
+    await this.grpc.start();
+    const path = this.#loaded.path;
+    if (path && this.#loaded.config.config.watch) this.#startWatcher(path);
+    this.#state = "running";
+    this.#logger.info(
+      {
+        grpc: this.grpc.port,
+        http: this.http.port,
+        config: path ?? "embedded defaults",
+        otlp: this.telemetry.otlpEndpoint ?? "off",
+        bot: this.telemetry.botScope,
+      },
+      "vigil started",
+    );
+    void this.scheduler.runNow("data-dir-size");
+  }
+
+  /**
+   * Drains and stops everything in reverse start order within shutdown.timeout.
+   * Resolves true when all stopped in time. Safe before start and twice.
+   */
+  stop(reason = "stop"): Promise<void> {
+    this.#stopping ??= (async () => {
+      const wasRunning = this.#state !== "new";
+      this.#state = "stopping";
+      const timeoutMs = this.#loaded.config.shutdown.timeoutMs;
+      const drainDelayMs = this.#loaded.config.shutdown.drainDelayMs;
+      if (wasRunning) this.#logger.info({ reason, timeoutMs, drainDelayMs }, "vigil stopping");
+      this.grpc.beginDrain();
+      if (drainDelayMs > 0) await new Promise((r) => setTimeout(r, drainDelayMs).unref());
+      const errors: string[] = [];
+      const step = async (name: string, fn: () => void | Promise<void>) => {
+        try {
+          await fn();
+        } catch (e) {
+          errors.push(`${name}: ${toError(e).message}`);
+        }
+      };
+      await step("grpc", () => this.grpc.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.8));
+      await step("config-watcher", () => this.#watcher?.stop());
+      await step("scheduler", () => this.scheduler.stop());
+      await step("http", () => this.http.stop());
+      this.#loopDelay.disable();
+      await step("telemetry", () => this.telemetry.stop());
+      this.#state = "stopped";
+      if (errors.length > 0) throw new Error(`sidecar stop: ${errors.join("; ")}`);
+      if (wasRunning) this.#logger.info("vigil stopped");
+    })();
+    return this.#stopping;
+  }
+
+  /** Re-reads the config file, validates it completely, then swaps. Serialised. */
+  reload(source: ConfigSourceName): Promise<ReloadOutcome> {
+    const run = this.#reloading.then(() => this.#reload(source));
+    this.#reloading = run.catch(() => undefined);
+    return run;
+  }
+
+  async #reload(source: ConfigSourceName): Promise<ReloadOutcome> {
+    const path = this.#loaded.path;
+    if (path === null) {
+      throw new VigilError(
+        "VIGIL_ERR_CONFIG_NO_FILE",
+        "Vigil runs on its embedded defaults; start it with --config FILE to reload",
+      );
+    }
+    let next: LoadedConfig;
+    try {
+      next = loadConfigFile(path, this.#opts.env);
+    } catch (e) {
+      const message = e instanceof ConfigError ? e.message : toError(e).message;
+      this.#logger.warn(
+        { source, path, error: message },
+        "config reload rejected; keeping the running config",
+      );
+      throw new VigilError("VIGIL_ERR_CONFIG_INVALID", message);
+    }
+    const current = this.#versions[this.#versions.length - 1] as ConfigVersionInfo;
+    if (next.hash === this.#loaded.hash)
+      return { changed: false, configVersion: current, restartRequired: [] };
+    const restartRequired = RESTART_KEYS.filter(
+      ([, get]) => JSON.stringify(get(next.config)) !== JSON.stringify(get(this.#loaded.config)),
+    ).map(([k]) => k);
+    this.#apply(next);
+    const version = this.#versionInfo(next, source, current.version + 1);
+    this.#versions.push(version);
+    if (this.#versions.length > 20) this.#versions.shift();
+    this.#logger.info({ source, path, version: version.version, restartRequired }, "config reloaded");
+    return { changed: true, configVersion: version, restartRequired };
+  }
+
+  #apply(next: LoadedConfig): void {
+    const c = next.config;
+    this.heartbeats.applyConfig(c.heartbeats);
+    this.metrics.applyConfig(c.metrics);
+    this.scheduler.setInterval("heartbeat-evaluation", c.heartbeats.evaluationIntervalMs);
+    this.#logger.level = c.logs.level;
+    const path = next.path;
+    if (path && c.config.watch && !this.#watcher) this.#startWatcher(path);
+    if (!c.config.watch && this.#watcher) {
+      this.#watcher.stop();
+      this.#watcher = null;
+    }
+    this.#loaded = next;
+  }
+
+  #startWatcher(path: string): void {
+    this.#watcher = new ConfigWatcher({
+      path,
+      logger: this.#logger,
+      onChange: () => {
+        this.reload("file").catch(() => {
+          // Already logged by #reload: the running config stays.
+        });
+      },
+    });
+    this.#watcher.start();
+  }
+
+  #versionInfo(l: LoadedConfig, source: ConfigSourceName, version: number): ConfigVersionInfo {
+    return {
+      version,
+      hash: l.hash,
+      appliedAt: this.#clock.now(),
+      source,
+      path: l.path,
+      description: source === "startup" ? "configuration at start-up" : `reloaded (${source})`,
+    };
+  }
+
+  async status(): Promise<StatusSnapshot> {
+    const components = this.heartbeats.list();
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    const uptimeMs = this.#clock.now() - this.#startedAt;
+    const p99 = this.#loopDelay.percentile(99) / 1e6;
+    return {
+      version: this.#opts.version,
+      startedAt: this.#startedAt,
+      uptimeMs,
+      configVersion: this.#versions[this.#versions.length - 1] as ConfigVersionInfo,
+      overall: this.heartbeats.overall(components),
+      components,
+      tasks: this.scheduler.list(),
+      dataDir: this.dataDir,
+      dataDirBytes: this.#dataDirBytes,
+      process: {
+        pid: process.pid,
+        rssBytes: mem.rss,
+        heapUsedBytes: mem.heapUsed,
+        eventLoopDelayP99Ms: Number.isFinite(p99) ? p99 : 0,
+        cpuUtilization: (cpu.user + cpu.system) / 1000 / Math.max(process.uptime() * 1000, 1),
+      },
+      metrics: this.metrics.stats(),
+      botName: this.telemetry.botScope,
+      draining: this.#state === "stopping" || this.grpc.state === "draining",
+    };
+  }
+}
+
+/** Sum of file sizes under a directory; symlinks are not followed. */
+export async function directorySize(dir: string): Promise<number> {
+  let total = 0;
+  let entries: import("node:fs").Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) total += await directorySize(p);
+    else if (e.isFile()) {
+      try {
+        total += (await stat(p)).size;
+      } catch {
+        // Removed while we looked.
+      }
+    }
+  }
+  return total;
+}

@@ -1,0 +1,248 @@
+import type { Meter, Tracer } from "@opentelemetry/api";
+import type { Logger as OtelLogger } from "@opentelemetry/api-logs";
+import type { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
+import { defaultResource, type Resource, resourceFromAttributes } from "@opentelemetry/resources";
+import type { LoggerProvider } from "@opentelemetry/sdk-logs";
+import {
+  type CollectionResult,
+  MeterProvider,
+  type MetricProducer,
+  type MetricReader,
+} from "@opentelemetry/sdk-metrics";
+import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { Logger } from "pino";
+import type { Config } from "../config/schema.js";
+import { toError } from "../errors.js";
+
+/** Instrumentation scope of Vigil's own signals (DESIGN §3). */
+export const VIGIL_SCOPE = "vigil";
+/** Upper bound of any config's cardinality limit: bot instruments are capped in MetricsIngest first. */
+const SDK_CARDINALITY_LIMIT = 100_001;
+
+export interface TelemetryOptions {
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  version: string;
+  logger: Logger;
+  /** Process and runtime metrics; tests that start many sidecars turn them off. */
+  hostMetrics?: boolean;
+}
+
+/**
+ * Owns the OpenTelemetry providers. Readers and exporters are built once at
+ * start-up from config; OTLP and Prometheus modules are imported only when
+ * configured, since each costs memory at load.
+ */
+export class Telemetry {
+  readonly resource: Resource;
+  readonly meterProvider: MeterProvider;
+  readonly tracerProvider: BasicTracerProvider;
+  readonly loggerProvider: LoggerProvider | null;
+  readonly prometheus: PrometheusExporter | null;
+  /** Vigil's own meter, tracer and OTel logger (scope `vigil`). */
+  readonly meter: Meter;
+  readonly tracer: Tracer;
+  readonly otelLogger: OtelLogger | null;
+  /** Scope name under which bot metrics are recorded. */
+  readonly botScope: string;
+  readonly botMeter: Meter;
+  readonly otlpEndpoint: string | null;
+  readonly #producers: MetricProducer[];
+  readonly #logger: Logger;
+  readonly #stopHooks: Array<() => void> = [];
+  #stopping: Promise<void> | null = null;
+
+  private constructor(init: {
+    resource: Resource;
+    meterProvider: MeterProvider;
+    tracerProvider: BasicTracerProvider;
+    loggerProvider: LoggerProvider | null;
+    prometheus: PrometheusExporter | null;
+    producers: MetricProducer[];
+    version: string;
+    logger: Logger;
+    otlpEndpoint: string | null;
+  }) {
+    this.resource = init.resource;
+    this.meterProvider = init.meterProvider;
+    this.tracerProvider = init.tracerProvider;
+    this.loggerProvider = init.loggerProvider;
+    this.prometheus = init.prometheus;
+    this.#producers = init.producers;
+    this.#logger = init.logger;
+    this.otlpEndpoint = init.otlpEndpoint;
+    this.meter = init.meterProvider.getMeter(VIGIL_SCOPE, init.version);
+    this.tracer = init.tracerProvider.getTracer(VIGIL_SCOPE, init.version);
+    this.otelLogger = init.loggerProvider?.getLogger(VIGIL_SCOPE, init.version) ?? null;
+    this.botScope = String(init.resource.attributes["service.name"] ?? "bot");
+    this.botMeter = init.meterProvider.getMeter(this.botScope);
+  }
+
+  static async create(opts: TelemetryOptions): Promise<Telemetry> {
+    const { config, env } = opts;
+    const resource = botResource(config.bot, env);
+    const producers: MetricProducer[] = [];
+    // Producers registered later (bot gauges) are collected through this one.
+    const producerSet: MetricProducer = {
+      collect: async (options) => {
+        const results = await Promise.all(producers.map((p) => p.collect(options)));
+        return {
+          resourceMetrics: { resource, scopeMetrics: results.flatMap((r) => r.resourceMetrics.scopeMetrics) },
+          errors: results.flatMap((r) => r.errors),
+        } satisfies CollectionResult;
+      },
+    };
+    const readers: MetricReader[] = [];
+    let prometheus: PrometheusExporter | null = null;
+    if (config.telemetry.prometheus.enabled) {
+      const { PrometheusExporter } = await import("@opentelemetry/exporter-prometheus");
+      prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [producerSet] });
+      readers.push(prometheus);
+    }
+    const otlp = otlpTarget(config.telemetry.otlp.endpoint, env);
+    const headers = config.telemetry.otlp.headers;
+    const spanProcessors: SpanProcessor[] = [];
+    let loggerProvider: LoggerProvider | null = null;
+    if (otlp.enabled) {
+      const [{ OTLPMetricExporter }, { OTLPTraceExporter }, { OTLPLogExporter }, sdkLogs, sdkMetrics] =
+        await Promise.all([
+          import("@opentelemetry/exporter-metrics-otlp-http"),
+          import("@opentelemetry/exporter-trace-otlp-http"),
+          import("@opentelemetry/exporter-logs-otlp-http"),
+          import("@opentelemetry/sdk-logs"),
+          import("@opentelemetry/sdk-metrics"),
+        ]);
+      readers.push(
+        new sdkMetrics.PeriodicExportingMetricReader({
+          exporter: new OTLPMetricExporter({ url: otlp.url("metrics"), headers }),
+          exportIntervalMillis: config.telemetry.otlp.exportIntervalMs,
+          exportTimeoutMillis: Math.min(config.telemetry.otlp.exportIntervalMs, 30_000),
+          metricProducers: [producerSet],
+          cardinalityLimits: { default: SDK_CARDINALITY_LIMIT },
+        }),
+      );
+      spanProcessors.push(
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: otlp.url("traces"), headers })),
+      );
+      loggerProvider = new sdkLogs.LoggerProvider({
+        resource,
+        processors: [
+          new sdkLogs.BatchLogRecordProcessor({
+            exporter: new OTLPLogExporter({ url: otlp.url("logs"), headers }),
+          }),
+        ],
+      });
+    }
+    const meterProvider = new MeterProvider({
+      resource,
+      readers,
+      views: [
+        {
+          meterName: resource.attributes["service.name"] as string,
+          aggregationCardinalityLimit: SDK_CARDINALITY_LIMIT,
+        },
+      ],
+    });
+    const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
+    const t = new Telemetry({
+      resource,
+      meterProvider,
+      tracerProvider,
+      loggerProvider,
+      prometheus,
+      producers,
+      version: opts.version,
+      logger: opts.logger.child({ component: "telemetry" }),
+      otlpEndpoint: otlp.enabled ? otlp.describe : null,
+    });
+    if (opts.hostMetrics ?? config.telemetry.hostMetrics.enabled) await t.#startHostMetrics();
+    return t;
+  }
+
+  /** Adds a producer whose metrics every reader exports (e.g. bot gauges). */
+  addMetricProducer(p: MetricProducer): void {
+    this.#producers.push(p);
+  }
+
+  async #startHostMetrics(): Promise<void> {
+    const [{ HostMetrics }, { RuntimeNodeInstrumentation }] = await Promise.all([
+      import("@opentelemetry/host-metrics"),
+      import("@opentelemetry/instrumentation-runtime-node"),
+    ]);
+    // Process metrics only: the system-wide groups describe the node, not this sidecar.
+    new HostMetrics({
+      meterProvider: this.meterProvider,
+      name: VIGIL_SCOPE,
+      metricGroups: ["process.cpu", "process.memory"],
+    }).start();
+    const runtime = new RuntimeNodeInstrumentation({ monitoringPrecision: 5000 });
+    runtime.setMeterProvider(this.meterProvider);
+    runtime.enable();
+    this.#stopHooks.push(() => runtime.disable());
+  }
+
+  /** Flushes and shuts down every provider; safe to call twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      for (const h of this.#stopHooks) h();
+      const results = await Promise.allSettled([
+        this.meterProvider.shutdown(),
+        this.tracerProvider.shutdown(),
+        this.loggerProvider?.shutdown(),
+      ]);
+      for (const r of results) {
+        if (r.status === "rejected") this.#logger.warn({ err: toError(r.reason) }, "telemetry flush failed");
+      }
+    })();
+    return this.#stopping;
+  }
+}
+
+/**
+ * The Resource of the bot workload: service.name from bot.name, else
+ * OTEL_SERVICE_NAME, else OTEL_RESOURCE_ATTRIBUTES' service.name, else "bot".
+ */
+export function botResource(bot: Config["bot"], env: NodeJS.ProcessEnv): Resource {
+  const attrs: Record<string, string> = { ...parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES ?? "") };
+  Object.assign(attrs, bot.attributes);
+  attrs["service.name"] = bot.name ?? (env.OTEL_SERVICE_NAME || undefined) ?? attrs["service.name"] ?? "bot";
+  return defaultResource().merge(resourceFromAttributes(attrs));
+}
+
+/** OTEL_RESOURCE_ATTRIBUTES: comma-separated key=value pairs, values percent-encoded. */
+export function parseResourceAttributes(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(",")) {
+    const eq = part.indexOf("=");
+    if (eq <= 0) continue;
+    const key = part.slice(0, eq).trim();
+    try {
+      out[key] = decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      out[key] = part.slice(eq + 1).trim();
+    }
+  }
+  return out;
+}
+
+interface OtlpTarget {
+  enabled: boolean;
+  describe: string;
+  /** Full URL for a signal, or undefined to let the exporter read OTEL_EXPORTER_OTLP_* itself. */
+  url(signal: "traces" | "metrics" | "logs"): string | undefined;
+}
+
+/** telemetry.otlp.endpoint, else the standard OTEL_EXPORTER_OTLP_* variables. */
+export function otlpTarget(endpoint: string | null, env: NodeJS.ProcessEnv): OtlpTarget {
+  if (endpoint) {
+    const base = endpoint.replace(/\/+$/, "");
+    return { enabled: true, describe: base, url: (s) => `${base}/v1/${s}` };
+  }
+  const fromEnv =
+    env.OTEL_EXPORTER_OTLP_ENDPOINT ||
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
+    env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ||
+    env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
+  if (fromEnv) return { enabled: true, describe: fromEnv, url: () => undefined };
+  return { enabled: false, describe: "", url: () => undefined };
+}
