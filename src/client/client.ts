@@ -35,19 +35,19 @@ export function createVigilClient(
   };
 }
 
-/** Promise form of a unary call: `await call(c.heartbeat, "Beat", req)`. */
+/**
+ * Promise form of a unary call on a bound client method:
+ * `await call<BeatRequest, BeatResponse__Output>(c.heartbeat.Beat.bind(c.heartbeat), req)`.
+ */
 export function call<Req, Res>(
-  fn: (
-    req: Req,
-    md: Metadata | ((e: Error | null, r?: Res) => void),
-    cb?: (e: Error | null, r?: Res) => void,
-  ) => unknown,
+  fn: (...args: never[]) => unknown,
   req: Req,
   metadata?: Metadata,
 ): Promise<Res> {
+  const f = fn as unknown as (...args: unknown[]) => unknown;
   return new Promise((resolve, reject) => {
     const cb = (e: Error | null, r?: Res) => (e ? reject(e) : resolve(r as Res));
-    if (metadata) fn(req, metadata, cb);
-    else fn(req, cb);
+    if (metadata) f(req, metadata, cb);
+    else f(req, cb);
   });
 }

@@ -100,7 +100,7 @@ export function parseConfigText(
           line: pos?.line,
           column: pos?.col,
           path: "",
-          message: e.message.split("\n")[0] ?? e.message,
+          message: (e.message.split("\n")[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, ""),
         };
       }),
     );

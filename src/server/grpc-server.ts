@@ -4,8 +4,9 @@ import {
   ServerCredentials,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
+import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
-import { HealthImplementation, type ServingStatus } from "grpc-health-check";
+import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from "grpc-health-check";
 import type { Logger } from "pino";
 import { unimplemented } from "../api/unimplemented.js";
 import type { Config } from "../config/schema.js";
@@ -76,7 +77,9 @@ export class GrpcServer {
     }
     this.#health = new HealthImplementation(initial);
     this.#health.addToServer(this.#server);
-    new ReflectionService(definition).addToServer(this.#server);
+    // Reflection describes the health service too, so grpcurl-style tools see everything served.
+    const healthDefinition = loadSync(healthProtoPath, { keepCase: true });
+    new ReflectionService({ ...definition, ...healthDefinition }).addToServer(this.#server);
   }
 
   get port(): number {

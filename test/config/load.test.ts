@@ -68,7 +68,11 @@ describe("config loading", () => {
       'heartbeats:\n  default_interval: soon\n  components:\n    - { name: "bad name!", interval: 10s }\nmetrics:\n  cardinality_limit: -1\n',
     );
     const paths = issues.map((i) => i.path).sort();
-    assert.deepEqual(paths, ["heartbeats.components[0].name", "heartbeats.default_interval", "metrics.cardinality_limit"]);
+    assert.deepEqual(paths, [
+      "heartbeats.components[0].name",
+      "heartbeats.default_interval",
+      "metrics.cardinality_limit",
+    ]);
     const interval = issues.find((i) => i.path === "heartbeats.default_interval");
     assert.equal(interval?.line, 2);
     assert.equal(interval?.column, 21);
@@ -81,7 +85,10 @@ describe("config loading", () => {
       parseConfigText("metrics:\n  series_ttl: forever\n", "/etc/vigil/vigil.yaml", null, {});
       assert.fail("expected an error");
     } catch (e) {
-      assert.match(String((e as Error).message), /^\/etc\/vigil\/vigil\.yaml:2:15: metrics\.series_ttl: expected a positive duration/);
+      assert.match(
+        String((e as Error).message),
+        /^\/etc\/vigil\/vigil\.yaml:2:15: metrics\.series_ttl: expected a positive duration/,
+      );
     }
   });
 
@@ -107,7 +114,7 @@ describe("config loading", () => {
   });
 
   test("environment overrides beat the file, and a bad value names the variable", () => {
-    const { config } = parseConfigText('data_dir: /from/file\nlogs: { level: info }\n', "vigil.yaml", null, {
+    const { config } = parseConfigText("data_dir: /from/file\nlogs: { level: info }\n", "vigil.yaml", null, {
       VIGIL_DATA_DIR: "/from/env",
       VIGIL_GRPC_ADDRESS: "127.0.0.1:7171",
       VIGIL_HTTP_ADDRESS: "127.0.0.1:9999",
@@ -160,11 +167,14 @@ describe("config loading", () => {
   });
 
   test("an unreadable file is a ConfigError naming it", () => {
-    assert.throws(() => loadConfigFile("/nonexistent/vigil.yaml", {}), (e: unknown) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.message, /^\/nonexistent\/vigil\.yaml: cannot read config file/);
-      return true;
-    });
+    assert.throws(
+      () => loadConfigFile("/nonexistent/vigil.yaml", {}),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.match(e.message, /^\/nonexistent\/vigil\.yaml: cannot read config file/);
+        return true;
+      },
+    );
   });
 
   test("the hash changes with content, including a rotated secret", () => {

@@ -1,0 +1,60 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface Span {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  attributes: unknown[];
+}
+
+export interface Span {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  attributes: unknown[];
+}
+
+/** A small OTLP/HTTP JSON receiver: keeps every request body by path (/v1/traces, /v1/metrics, /v1/logs). */
+export class OtlpReceiver {
+  readonly bodies = new Map<string, unknown[]>();
+  #server: Server;
+  constructor() {
+    this.#server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        const list = this.bodies.get(req.url ?? "") ?? [];
+        try {
+          list.push(JSON.parse(text));
+        } catch {
+          list.push(text);
+        }
+        this.bodies.set(req.url ?? "", list);
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("{}");
+      });
+    });
+  }
+  async start(): Promise<string> {
+    await new Promise<void>((r) => this.#server.listen(0, "127.0.0.1", r));
+    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+  async stop(): Promise<void> {
+    await new Promise<void>((r) => this.#server.close(() => r()));
+  }
+  /** All spans received, flattened. */
+  spans(): Span[] {
+    const out: Span[] = [];
+    for (const body of this.bodies.get("/v1/traces") ?? []) {
+      const b = body as {
+        resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>;
+      };
+      for (const rs of b.resourceSpans) for (const ss of rs.scopeSpans) out.push(...(ss.spans as never[]));
+    }
+    return out;
+  }
+}
