@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+
+export interface VigilProcess {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  /** The parsed JSON log records so far. */
+  records(): Array<Record<string, unknown>>;
+}
+
+/** Runs the vigil CLI (src/main.ts through tsx) as its own process. */
+export function spawnVigil(args: string[], env: NodeJS.ProcessEnv = {}): VigilProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  let buf = "";
+  child.stdout?.on("data", (d: Buffer) => {
+    buf += d.toString();
+    const lines = buf.split("\n");
+    buf = lines.pop() ?? "";
+    stdout.push(...lines);
+  });
+  child.stderr?.on("data", (d: Buffer) => stderr.push(d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return {
+    child,
+    stdout,
+    stderr,
+    exited,
+    records: () =>
+      stdout.flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      }),
+  };
+}
+
+/** Runs the CLI to completion. */
+export async function runVigil(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = spawnVigil(args, env);
+  const code = await p.exited;
+  await new Promise((r) => setImmediate(r));
+  return { code, stdout: p.stdout.join("\n"), stderr: p.stderr.join("") };
+}

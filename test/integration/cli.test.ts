@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { runVigil, spawnVigil } from "../helpers/process.js";
+import { eventually } from "../helpers/sidecar.js";
+
+describe("vigil CLI", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "vigil-cli-"));
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test("check-config accepts a good file and exits 0", async () => {
+    const file = join(dir, "good.yaml");
+    await writeFile(file, "heartbeats:\n  components:\n    - { name: worker, interval: 10s }\n");
+    const r = await runVigil(["check-config", file]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /good\.yaml: ok .*1 declared components/);
+  });
+
+  test("check-config reports every problem with file:line:column and exits 2, without a stack trace", async () => {
+    const file = join(dir, "bad.yaml");
+    await writeFile(file, "heartbeats:\n  default_interval: soon\nrouter: {}\n");
+    const r = await runVigil(["check-config", file]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /bad\.yaml:2:21: heartbeats\.default_interval: expected a positive duration/);
+    assert.match(r.stderr, /bad\.yaml:3:1: router: is part of Vigil's design but not implemented/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  test("run with an invalid config exits 2 with the error, never a stack trace", async () => {
+    const file = join(dir, "bad-run.yaml");
+    await writeFile(file, "metrics: { cardinality_limit: lots }\n");
+    const r = await runVigil(["run", "--config", file]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /invalid configuration\n.*bad-run\.yaml:1:31: metrics\.cardinality_limit/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  test("a bad environment override names the variable", async () => {
+    const r = await runVigil(["check-config", join(dir, "good.yaml")], { VIGIL_HTTP_ADDRESS: "everywhere" });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /environment variable VIGIL_HTTP_ADDRESS: server\.http\.address/);
+  });
+
+  test("run serves, status prints the table, SIGHUP reloads, SIGTERM exits 0", async () => {
+    const file = join(dir, "run.yaml");
+    const cfg = (interval: string) =>
+      `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(
+        join(dir, "data"),
+      )}\nconfig: { watch: false }\nheartbeats:\n  default_interval: ${interval}\n  components:\n    - { name: nightly, schedule: "0 3 * * *", timezone: UTC }\n`;
+    await writeFile(file, cfg("30s"));
+    const p = spawnVigil(["run", "--config", file]);
+    try {
+      const started = await eventually(
+        () => p.records().find((r) => r.msg === "vigil started"),
+        20_000,
+        "start",
+      );
+      const address = `127.0.0.1:${started.grpc}`;
+      const s = await runVigil(["status", "--address", address]);
+      assert.equal(s.code, 0, s.stderr);
+      assert.match(s.stdout, /COMPONENT\s+STATE\s+HEALTH/);
+      assert.match(s.stdout, /nightly\s+UNKNOWN\s+OK\s+never/);
+      assert.match(s.stdout, /heartbeat-evaluation/);
+      const json = await runVigil(["status", "--address", address, "--json"]);
+      assert.equal(JSON.parse(json.stdout).config_version.version, 1);
+
+      await writeFile(file, cfg("45s"));
+      p.child.kill("SIGHUP");
+      await eventually(() => p.records().find((r) => r.msg === "config reloaded"), 10_000, "reload");
+      await writeFile(file, cfg("never"));
+      p.child.kill("SIGHUP");
+      await eventually(
+        () => p.records().find((r) => r.msg === "config reload rejected; keeping the running config"),
+        10_000,
+        "rejected reload",
+      );
+      const after = await runVigil(["status", "--address", address, "--json"]);
+      assert.equal(JSON.parse(after.stdout).config_version.version, 2);
+
+      p.child.kill("SIGTERM");
+      assert.equal(await p.exited, 0);
+      assert.ok(p.records().some((r) => r.msg === "vigil stopped"));
+    } finally {
+      p.child.kill("SIGKILL");
+    }
+  });
+
+  test("status against nothing fails clearly", async () => {
+    const r = await runVigil(["status", "--address", "127.0.0.1:1"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot reach Vigil at 127\.0\.0\.1:1/);
+  });
+
+  test("an unknown command is a usage error", async () => {
+    const r = await runVigil(["frobnicate"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command frobnicate/);
+  });
+});
