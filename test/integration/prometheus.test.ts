@@ -71,8 +71,11 @@ test("promtool check metrics finds no errors and no style problems in /metrics",
     assert.match(exposition, /vigil_heartbeats_received_total/);
     const child = spawn("promtool", ["check", "metrics"], { stdio: ["pipe", "pipe", "pipe"] });
     let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d));
-    child.stderr.on("data", (d: Buffer) => (output += d));
+    const collectOutput = (d: Buffer) => {
+      output += d.toString();
+    };
+    child.stdout.on("data", collectOutput);
+    child.stderr.on("data", collectOutput);
     child.stdin.end(exposition);
     const code = await new Promise<number | null>((r) => child.on("exit", r));
     assert.equal(code, 0, `promtool: ${output}`);
