@@ -13,13 +13,14 @@ import {
 } from "./api/admin-api.js";
 import type { ApiContext } from "./api/handler.js";
 import { heartbeatHandlers } from "./api/heartbeat-api.js";
-import { metricsHandlers } from "./api/metrics-api.js";
+import { metricsDecoders, metricsHandlers } from "./api/metrics-api.js";
 import { ConfigError, type LoadedConfig, loadConfigFile } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import { ConfigWatcher } from "./config/watcher.js";
 import { toError, VigilError } from "./errors.js";
 import { HeartbeatMonitor } from "./heartbeat/heartbeat-monitor.js";
 import { MetricsIngest } from "./metrics/metrics-ingest.js";
+import { protoDir } from "./proto.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
 import { HttpServer } from "./server/http-server.js";
@@ -107,13 +108,24 @@ export class Sidecar implements AdminBackend {
       unit: "By",
     });
     this.#dataDirGauge.addCallback((r) => r.observe(this.#dataDirBytes));
-    const ctx: ApiContext = { tracer: telemetry.tracer, logger: this.#logger.child({ component: "api" }) };
+    const ctx: ApiContext = {
+      tracer: telemetry.tracer,
+      logger: this.#logger.child({ component: "api" }),
+      errors: telemetry.meter.createCounter("vigil.grpc.errors", {
+        description: "gRPC calls that ended with an error status, by method and status",
+      }),
+    };
     const handlers: ServiceHandlers = {
       "vigil.v1.HeartbeatService": heartbeatHandlers(ctx, this.heartbeats),
       "vigil.v1.MetricsService": metricsHandlers(ctx, this.metrics),
       "vigil.v1.AdminService": adminHandlers(ctx, this),
     };
-    this.grpc = new GrpcServer({ config: config.server.grpc, logger: this.#logger, handlers });
+    this.grpc = new GrpcServer({
+      config: config.server.grpc,
+      logger: this.#logger,
+      handlers,
+      decoders: metricsDecoders(protoDir()),
+    });
     this.http = new HttpServer({
       address: config.server.http.address,
       logger: this.#logger,

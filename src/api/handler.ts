@@ -8,8 +8,10 @@ import type {
   ServerWritableStream,
   sendUnaryData,
 } from "@grpc/grpc-js";
+import { status as GrpcStatus } from "@grpc/grpc-js";
 import {
   type Context,
+  type Counter,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -19,12 +21,22 @@ import {
 } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import type { Logger } from "pino";
-import { toError, toGrpcStatus } from "../errors.js";
+import { invalidField, toError, toGrpcStatus } from "../errors.js";
+import { DecodeFailure } from "./decode.js";
 
 /** What every handler needs from the server, handed in by the wiring. */
 export interface ApiContext {
   tracer: Tracer;
   logger: Logger;
+  /** vigil.grpc.errors{rpc, status}: every call that ended in an error status. */
+  errors: Counter;
+}
+
+/** Throws INVALID_ARGUMENT when the request bytes could not be decoded. */
+function decoded<Req>(req: Req | DecodeFailure): Req {
+  if (req instanceof DecodeFailure)
+    throw invalidField("request", `cannot decode the message: ${req.message}`);
+  return req;
 }
 
 const propagator = new W3CTraceContextPropagator();
@@ -62,6 +74,7 @@ function startSpan(ctx: ApiContext, rpc: string, metadata: Metadata): Span {
 function fail(ctx: ApiContext, rpc: string, span: Span, e: unknown): { code: number; details: string } {
   const s = toGrpcStatus(e);
   span.setAttribute("rpc.grpc.status_code", s.code);
+  ctx.errors.add(1, { rpc, status: GrpcStatus[s.code] ?? String(s.code) });
   if (!s.expected) {
     const err = toError(e);
     span.recordException(err);
@@ -84,7 +97,7 @@ export function unary<Req, Res>(
     const span = startSpan(ctx, rpc, call.metadata);
     let result: Res | Promise<Res>;
     try {
-      result = fn(call.request, call, span);
+      result = fn(decoded(call.request), call, span);
     } catch (e) {
       callback(fail(ctx, rpc, span, e));
       span.end();
@@ -137,7 +150,7 @@ export function clientStream<Req, Res>(
     call.on("data", (req: Req) => {
       if (done) return;
       try {
-        h.onMessage(req);
+        h.onMessage(decoded(req));
       } catch (e) {
         finish(e);
         call.destroy();
@@ -166,15 +179,17 @@ export function serverStream<Req, Res>(
 ): handleServerStreamingCall<Req, Res> {
   return (call) => {
     const span = startSpan(ctx, rpc, call.metadata);
-    fn(call.request, call).then(
-      () => {
-        call.end();
-        span.end();
-      },
-      (e: unknown) => {
-        call.emit("error", fail(ctx, rpc, span, e));
-        span.end();
-      },
-    );
+    Promise.resolve()
+      .then(() => fn(decoded(call.request), call))
+      .then(
+        () => {
+          call.end();
+          span.end();
+        },
+        (e: unknown) => {
+          call.emit("error", fail(ctx, rpc, span, e));
+          span.end();
+        },
+      );
   };
 }

@@ -1,20 +1,26 @@
-import type { MetricsServiceHandlers } from "../generated/vigil/v1/MetricsService.js";
-import type { RecordRequest__Output } from "../generated/vigil/v1/RecordRequest.js";
+import type { UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { RecordResponse } from "../generated/vigil/v1/RecordResponse.js";
 import type { MetricsIngest, Rejection } from "../metrics/metrics-ingest.js";
 import { type ApiContext, clientStream, unary } from "./handler.js";
+import { type DecodedRecordRequest, recordRequestDecoder } from "./metrics-codec.js";
 
 /** Rejections listed in one response; the rest are counted in `accepted`'s complement. */
 const MAX_REJECTIONS_LISTED = 1000;
 
-export function metricsHandlers(ctx: ApiContext, ingest: MetricsIngest): MetricsServiceHandlers {
+/** Request decoders for MetricsService, by method path (see metrics-codec.ts). */
+export function metricsDecoders(protoDir: string): Record<string, (buf: Buffer) => unknown> {
+  const decode = recordRequestDecoder(protoDir);
+  return { "/vigil.v1.MetricsService/Record": decode, "/vigil.v1.MetricsService/RecordStream": decode };
+}
+
+export function metricsHandlers(ctx: ApiContext, ingest: MetricsIngest): UntypedServiceImplementation {
   const rpc = "vigil.v1.MetricsService";
   return {
-    Record: unary<RecordRequest__Output, RecordResponse>(ctx, `${rpc}/Record`, (req) => {
+    Record: unary<DecodedRecordRequest, RecordResponse>(ctx, `${rpc}/Record`, (req) => {
       const r = ingest.record(req.points);
       return { accepted: r.accepted, rejected: r.rejected.slice(0, MAX_REJECTIONS_LISTED) };
     }),
-    RecordStream: clientStream<RecordRequest__Output, RecordResponse>(ctx, `${rpc}/RecordStream`, () => {
+    RecordStream: clientStream<DecodedRecordRequest, RecordResponse>(ctx, `${rpc}/RecordStream`, () => {
       let accepted = 0;
       let index = 0;
       const rejected: Rejection[] = [];

@@ -84,7 +84,7 @@ const componentSchema = z
     }
     if (c.schedule !== undefined) {
       try {
-        new Cron(c.schedule, { timezone: c.timezone, paused: true });
+        new Cron(c.schedule, { timezone: c.timezone ?? "UTC", paused: true });
       } catch (e) {
         ctx.addIssue({
           code: "custom",

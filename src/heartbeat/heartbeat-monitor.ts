@@ -1,8 +1,8 @@
 import type {
   Attributes,
-  Counter,
   Histogram,
   Meter,
+  ObservableCounter,
   ObservableGauge,
   ObservableResult,
 } from "@opentelemetry/api";
@@ -88,7 +88,12 @@ interface ComponentRecord {
   nextRun: number | null;
   /** Attributes for metrics, built once per component. */
   metricAttributes: Attributes;
+  /** Beats received by signal, exported as vigil.heartbeats.received. */
+  received: Record<Signal, number>;
+  receivedAttributes: Record<Signal, Attributes>;
 }
+
+const SIGNALS: readonly Signal[] = ["ALIVE", "START", "SUCCESS", "FAIL"];
 
 const MAX_ERRORS = 10;
 
@@ -110,7 +115,7 @@ export class HeartbeatMonitor {
   readonly #clock: Clock;
   readonly #components = new Map<string, ComponentRecord>();
   readonly #listeners: Array<(c: StateChange) => void> = [];
-  readonly #received: Counter;
+  readonly #received: ObservableCounter;
   readonly #jobDuration: Histogram;
   readonly #up: ObservableGauge;
   readonly #age: ObservableGauge;
@@ -122,8 +127,16 @@ export class HeartbeatMonitor {
     this.#logger = opts.logger.child({ component: "heartbeats" });
     this.#clock = opts.clock;
     const meter = opts.meter;
-    this.#received = meter.createCounter("vigil.heartbeats.received", {
+    // Observed from per-component counts rather than added per beat: an SDK
+    // add() hashes its attributes on every call, on Beat's hot path.
+    this.#received = meter.createObservableCounter("vigil.heartbeats.received", {
       description: "Heartbeats received, by component and signal",
+    });
+    this.#received.addCallback((r) => {
+      for (const rec of this.#components.values()) {
+        for (const sig of SIGNALS)
+          if (rec.received[sig] > 0) r.observe(rec.received[sig], rec.receivedAttributes[sig]);
+      }
     });
     this.#jobDuration = meter.createHistogram("vigil.component.job.duration", {
       description: "Duration of job runs (START to SUCCESS or FAIL)",
@@ -228,7 +241,7 @@ export class HeartbeatMonitor {
         state: "UP",
       });
     }
-    this.#received.add(1, { component: rec.name, signal: input.signal.toLowerCase() });
+    rec.received[input.signal]++;
     this.#check(rec, now);
     return this.#view(rec, now);
   }
@@ -398,6 +411,13 @@ export class HeartbeatMonitor {
       nextRunAnchor: Number.NaN,
       nextRun: null,
       metricAttributes: { component: name },
+      received: { ALIVE: 0, START: 0, SUCCESS: 0, FAIL: 0 },
+      receivedAttributes: {
+        ALIVE: { component: name, signal: "alive" },
+        START: { component: name, signal: "start" },
+        SUCCESS: { component: name, signal: "success" },
+        FAIL: { component: name, signal: "fail" },
+      },
     };
   }
 
@@ -407,9 +427,11 @@ export class HeartbeatMonitor {
     rec.graceMs = c.graceMs;
     if (Object.keys(c.attributes).length > 0) rec.attributes = c.attributes;
     if (c.schedule !== undefined) {
-      rec.schedule = new Cron(c.schedule, { timezone: c.timezone, paused: true });
+      // Without a time zone, schedules are UTC, never the machine's local zone.
+      const timezone = c.timezone ?? "UTC";
+      rec.schedule = new Cron(c.schedule, { timezone, paused: true });
       rec.scheduleText = c.schedule;
-      rec.timezone = c.timezone ?? null;
+      rec.timezone = timezone;
       rec.nextRunAnchor = Number.NaN;
     } else {
       rec.schedule = null;

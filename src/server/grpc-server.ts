@@ -8,6 +8,7 @@ import { loadSync } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from "grpc-health-check";
 import type { Logger } from "pino";
+import { safeDeserializer } from "../api/decode.js";
 import { unimplemented } from "../api/unimplemented.js";
 import type { Config } from "../config/schema.js";
 import { loadVigilProto, type VigilProto } from "../proto.js";
@@ -40,7 +41,13 @@ export class GrpcServer {
   #port = 0;
   #stopping: Promise<void> | null = null;
 
-  constructor(opts: { config: Config["server"]["grpc"]; logger: Logger; handlers: ServiceHandlers }) {
+  constructor(opts: {
+    config: Config["server"]["grpc"];
+    logger: Logger;
+    handlers: ServiceHandlers;
+    /** Request decoders replacing proto-loader's, by method path ("/vigil.v1.MetricsService/Record"). */
+    decoders?: Record<string, (buf: Buffer) => unknown>;
+  }) {
     this.#config = opts.config;
     this.#logger = opts.logger.child({ component: "grpc" });
     const ka = opts.config.keepalive;
@@ -69,7 +76,7 @@ export class GrpcServer {
     const initial: Record<string, ServingStatus> = { "": "NOT_SERVING" };
     this.#serviceNames = [];
     for (const [name, def, impl] of services) {
-      this.#server.addService(def.service, impl);
+      this.#server.addService(withSafeDecoders(def.service, opts.decoders ?? {}), impl);
       if (name in opts.handlers) {
         initial[name] = "NOT_SERVING";
         this.#serviceNames.push(name);
@@ -160,6 +167,24 @@ export class GrpcServer {
     this.#logger.debug({ from: this.#state, to: next }, "grpc server state");
     this.#state = next;
   }
+}
+
+type ServiceDefinition = Parameters<Server["addService"]>[0];
+
+/**
+ * Every request deserializer wrapped so that undecodable bytes reach the
+ * handler as a DecodeFailure (answered INVALID_ARGUMENT) instead of grpc-js's INTERNAL.
+ */
+function withSafeDecoders(
+  service: ServiceDefinition,
+  decoders: Record<string, (buf: Buffer) => unknown>,
+): ServiceDefinition {
+  return Object.fromEntries(
+    Object.entries(service).map(([name, method]) => [
+      name,
+      { ...method, requestDeserialize: safeDeserializer(decoders[method.path] ?? method.requestDeserialize) },
+    ]),
+  );
 }
 
 function unimplementedService(

@@ -1,4 +1,4 @@
-import type { Meter, Tracer } from "@opentelemetry/api";
+import { type Meter, ProxyTracerProvider, type Tracer, type TracerProvider } from "@opentelemetry/api";
 import type { Logger as OtelLogger } from "@opentelemetry/api-logs";
 import type { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { defaultResource, type Resource, resourceFromAttributes } from "@opentelemetry/resources";
@@ -9,7 +9,7 @@ import {
   type MetricProducer,
   type MetricReader,
 } from "@opentelemetry/sdk-metrics";
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import type { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import { toError } from "../errors.js";
@@ -36,7 +36,8 @@ export interface TelemetryOptions {
 export class Telemetry {
   readonly resource: Resource;
   readonly meterProvider: MeterProvider;
-  readonly tracerProvider: BasicTracerProvider;
+  /** The SDK's tracer provider when traces are exported; null when nothing would receive spans. */
+  readonly tracerProvider: BasicTracerProvider | null;
   readonly loggerProvider: LoggerProvider | null;
   readonly prometheus: PrometheusExporter | null;
   /** Vigil's own meter, tracer and OTel logger (scope `vigil`). */
@@ -55,7 +56,7 @@ export class Telemetry {
   private constructor(init: {
     resource: Resource;
     meterProvider: MeterProvider;
-    tracerProvider: BasicTracerProvider;
+    tracerProvider: BasicTracerProvider | null;
     loggerProvider: LoggerProvider | null;
     prometheus: PrometheusExporter | null;
     producers: MetricProducer[];
@@ -72,7 +73,10 @@ export class Telemetry {
     this.#logger = init.logger;
     this.otlpEndpoint = init.otlpEndpoint;
     this.meter = init.meterProvider.getMeter(VIGIL_SCOPE, init.version);
-    this.tracer = init.tracerProvider.getTracer(VIGIL_SCOPE, init.version);
+    // Without an exporter, a no-op tracer: spans would go nowhere, and a
+    // non-recording span still carries the caller's trace context.
+    const tracers: TracerProvider = init.tracerProvider ?? new ProxyTracerProvider();
+    this.tracer = tracers.getTracer(VIGIL_SCOPE, init.version);
     this.otelLogger = init.loggerProvider?.getLogger(VIGIL_SCOPE, init.version) ?? null;
     this.botScope = String(init.resource.attributes["service.name"] ?? "bot");
     this.botMeter = init.meterProvider.getMeter(this.botScope);
@@ -101,17 +105,24 @@ export class Telemetry {
     }
     const otlp = otlpTarget(config.telemetry.otlp.endpoint, env);
     const headers = config.telemetry.otlp.headers;
-    const spanProcessors: SpanProcessor[] = [];
+    let tracerProvider: BasicTracerProvider | null = null;
     let loggerProvider: LoggerProvider | null = null;
     if (otlp.enabled) {
-      const [{ OTLPMetricExporter }, { OTLPTraceExporter }, { OTLPLogExporter }, sdkLogs, sdkMetrics] =
-        await Promise.all([
-          import("@opentelemetry/exporter-metrics-otlp-http"),
-          import("@opentelemetry/exporter-trace-otlp-http"),
-          import("@opentelemetry/exporter-logs-otlp-http"),
-          import("@opentelemetry/sdk-logs"),
-          import("@opentelemetry/sdk-metrics"),
-        ]);
+      const [
+        { OTLPMetricExporter },
+        { OTLPTraceExporter },
+        { OTLPLogExporter },
+        sdkLogs,
+        sdkMetrics,
+        sdkTrace,
+      ] = await Promise.all([
+        import("@opentelemetry/exporter-metrics-otlp-http"),
+        import("@opentelemetry/exporter-trace-otlp-http"),
+        import("@opentelemetry/exporter-logs-otlp-http"),
+        import("@opentelemetry/sdk-logs"),
+        import("@opentelemetry/sdk-metrics"),
+        import("@opentelemetry/sdk-trace-base"),
+      ]);
       readers.push(
         new sdkMetrics.PeriodicExportingMetricReader({
           exporter: new OTLPMetricExporter({ url: otlp.url("metrics"), headers }),
@@ -121,9 +132,12 @@ export class Telemetry {
           cardinalityLimits: { default: SDK_CARDINALITY_LIMIT },
         }),
       );
-      spanProcessors.push(
-        new BatchSpanProcessor(new OTLPTraceExporter({ url: otlp.url("traces"), headers })),
-      );
+      tracerProvider = new sdkTrace.BasicTracerProvider({
+        resource,
+        spanProcessors: [
+          new sdkTrace.BatchSpanProcessor(new OTLPTraceExporter({ url: otlp.url("traces"), headers })),
+        ],
+      });
       loggerProvider = new sdkLogs.LoggerProvider({
         resource,
         processors: [
@@ -143,7 +157,6 @@ export class Telemetry {
         },
       ],
     });
-    const tracerProvider = new BasicTracerProvider({ resource, spanProcessors });
     const t = new Telemetry({
       resource,
       meterProvider,
@@ -187,7 +200,7 @@ export class Telemetry {
       for (const h of this.#stopHooks) h();
       const results = await Promise.allSettled([
         this.meterProvider.shutdown(),
-        this.tracerProvider.shutdown(),
+        this.tracerProvider?.shutdown(),
         this.loggerProvider?.shutdown(),
       ]);
       for (const r of results) {

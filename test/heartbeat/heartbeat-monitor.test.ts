@@ -238,3 +238,22 @@ describe("heartbeat state machine", () => {
     );
   });
 });
+
+test("a schedule without a time zone runs in UTC, not the machine's zone", () => {
+  const clock = new ManualClock(Date.parse("2026-01-05T06:00:00Z"));
+  const { provider } = testMeterProvider();
+  const config = parseConfigText(
+    'heartbeats: { components: [{ name: r, schedule: "0 7 * * *" }] }\n',
+    "x",
+    null,
+    {},
+  ).config.heartbeats;
+  const monitor = new HeartbeatMonitor({
+    config,
+    meter: provider.getMeter("v"),
+    logger: captureLogger().logger,
+    clock,
+  });
+  assert.equal(monitor.get("r")?.timezone, "UTC");
+  assert.equal(monitor.get("r")?.deadline, Date.parse("2026-01-05T07:00:00Z"));
+});

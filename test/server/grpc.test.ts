@@ -12,6 +12,30 @@ import { call, eventually, startSidecar, type TestSidecar } from "../helpers/sid
 
 type GrpcError = Error & { code: number; details: string };
 
+/** Sends raw HTTP/2 gRPC frames, as a broken client would; resolves with the status headers. */
+async function rawCall(address: string, path: string, body: Buffer): Promise<Record<string, unknown>> {
+  const session = connect(`http://${address}`);
+  try {
+    const req = session.request({
+      ":method": "POST",
+      ":path": path,
+      "content-type": "application/grpc",
+      te: "trailers",
+    });
+    const done = new Promise<Record<string, unknown>>((resolve) => {
+      req.on("trailers", (h) => resolve(h as Record<string, unknown>));
+      req.on("response", (h) => {
+        if (h["grpc-status"] !== undefined) resolve(h as Record<string, unknown>);
+      });
+    });
+    req.on("data", () => {});
+    req.end(body);
+    return await done;
+  } finally {
+    session.close();
+  }
+}
+
 async function rejectsWith(p: Promise<unknown>, code: number, details: RegExp): Promise<void> {
   await assert.rejects(p, (e: GrpcError) => {
     assert.equal(e.code, code, `status ${e.code} (${e.details})`);
@@ -213,40 +237,31 @@ describe("gRPC API against a real server", () => {
     }
   });
 
-  test("random bytes as a request fail that call only", async () => {
-    const session = connect(`http://${t.grpcAddress}`);
-    try {
-      const garbage = Buffer.from([
-        0,
-        0,
-        0,
-        0,
-        16,
-        ...Array.from({ length: 16 }, (_, i) => (i * 37 + 11) % 256),
-      ]);
-      const req = session.request({
-        ":method": "POST",
-        ":path": "/vigil.v1.HeartbeatService/Beat",
-        "content-type": "application/grpc",
-        te: "trailers",
-      });
-      const trailers = new Promise<Record<string, unknown>>((resolve) => {
-        req.on("trailers", (h) => resolve(h as Record<string, unknown>));
-        req.on("response", (h) => {
-          if (h["grpc-status"] !== undefined) resolve(h as Record<string, unknown>);
-        });
-      });
-      req.on("data", () => {});
-      req.end(garbage);
-      const tr = await trailers;
-      assert.notEqual(Number(tr["grpc-status"]), status.OK);
-    } finally {
-      session.close();
+  test("undecodable bytes fail that call only, with INVALID_ARGUMENT, and are counted", async () => {
+    // One gRPC frame whose protobuf is a length-delimited tag with no length: undecodable.
+    const garbage = Buffer.from([0, 0, 0, 0, 1, 0x12]);
+    for (const path of [
+      "/vigil.v1.HeartbeatService/Beat",
+      "/vigil.v1.MetricsService/Record",
+      "/vigil.v1.MetricsService/RecordStream",
+    ]) {
+      const tr = await rawCall(t.grpcAddress, path, garbage);
+      assert.equal(Number(tr["grpc-status"]), status.INVALID_ARGUMENT, path);
+      assert.match(decodeURIComponent(String(tr["grpc-message"])), /request: cannot decode the message/);
     }
     const ok = await call<unknown, BeatResponse__Output>(t.client.heartbeat.Beat.bind(t.client.heartbeat), {
       component: "still-serving",
     });
     assert.equal(ok.state, "COMPONENT_STATE_UP");
+    const text = await (await fetch(`${t.httpUrl}/metrics`)).text();
+    assert.match(
+      text,
+      /vigil_grpc_errors_total\{rpc="vigil\.v1\.HeartbeatService\/Beat",status="INVALID_ARGUMENT"/,
+    );
+    assert.match(
+      text,
+      /vigil_grpc_errors_total\{rpc="vigil\.v1\.MetricsService\/RecordStream",status="INVALID_ARGUMENT"/,
+    );
   });
 
   test("a message over server.grpc.max_message_bytes is refused with RESOURCE_EXHAUSTED", async () => {
@@ -282,7 +297,7 @@ describe("trace context", () => {
       const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
       md.set("traceparent", `00-${traceId}-00f067aa0ba902b7-01`);
       await call(t.client.heartbeat.Beat.bind(t.client.heartbeat), { component: "traced" }, md);
-      await t.sidecar.telemetry.tracerProvider.forceFlush();
+      await t.sidecar.telemetry.tracerProvider?.forceFlush();
       const span = await eventually(() =>
         receiver.spans().find((s) => s.name === "vigil.v1.HeartbeatService/Beat"),
       );
