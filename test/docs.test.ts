@@ -62,3 +62,11 @@ test("the README starts with the two quick-start commands", () => {
   assert.match(quick, /npm ci && npm start/);
   assert.match(quick, /npm ci && npm test/);
 });
+
+test("the annotated examples/vigil.yaml is valid", async () => {
+  const { loadConfigFile } = await import("../src/config/load.js");
+  const loaded = loadConfigFile(new URL("../examples/vigil.yaml", import.meta.url).pathname, {});
+  assert.equal(loaded.config.bot.name, "support-bot");
+  const demo = loadConfigFile(new URL("../examples/demo/vigil.yaml", import.meta.url).pathname, {});
+  assert.equal(demo.config.bot.name, "demo-bot");
+});
