@@ -195,8 +195,8 @@ export class Sidecar implements AdminBackend {
   }
 
   /**
-   * Drains and stops everything in reverse start order within shutdown.timeout.
-   * Resolves true when all stopped in time. Safe before start and twice.
+   * Drains and stops everything in reverse start order within shutdown.timeout;
+   * rejects listing the components that failed to stop. Safe before start and twice.
    */
   stop(reason = "stop"): Promise<void> {
     this.#stopping ??= (async () => {

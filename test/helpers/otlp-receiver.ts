@@ -9,14 +9,6 @@ export interface Span {
   attributes: unknown[];
 }
 
-export interface Span {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  attributes: unknown[];
-}
-
 /** A small OTLP/HTTP JSON receiver: keeps every request body by path (/v1/traces, /v1/metrics, /v1/logs). */
 export class OtlpReceiver {
   readonly bodies = new Map<string, unknown[]>();
