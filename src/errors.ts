@@ -22,6 +22,9 @@ export const ERRORS = {
   VIGIL_ERR_CONFIG_INVALID: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   VIGIL_ERR_CONFIG_UNREADABLE: { status: GrpcStatus.FAILED_PRECONDITION, retryable: false },
   VIGIL_ERR_CONFIG_NO_FILE: { status: GrpcStatus.FAILED_PRECONDITION, retryable: false },
+  VIGIL_ERR_CONFIG_VERSION_NOT_FOUND: { status: GrpcStatus.NOT_FOUND, retryable: false },
+  VIGIL_ERR_CONFIG_VERSION_UNREADABLE: { status: GrpcStatus.FAILED_PRECONDITION, retryable: false },
+  VIGIL_ERR_CONFIG_BUSY: { status: GrpcStatus.ABORTED, retryable: true },
 } as const satisfies Record<string, { status: GrpcStatus; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERRORS;

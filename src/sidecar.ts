@@ -3,21 +3,16 @@ import { join, resolve } from "node:path";
 import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
 import type { ObservableGauge } from "@opentelemetry/api";
 import type { Logger } from "pino";
-import {
-  type AdminBackend,
-  adminHandlers,
-  type ConfigSourceName,
-  type ConfigVersionInfo,
-  type ReloadOutcome,
-  type StatusSnapshot,
-} from "./api/admin-api.js";
+import { type AdminBackend, adminHandlers, type StatusSnapshot } from "./api/admin-api.js";
 import type { ApiContext } from "./api/handler.js";
 import { heartbeatHandlers } from "./api/heartbeat-api.js";
 import { metricsDecoders, metricsHandlers } from "./api/metrics-api.js";
-import { ConfigError, type LoadedConfig, loadConfigFile } from "./config/load.js";
+import { type ConfigChangeOutcome, ConfigManager } from "./config/config-manager.js";
+import type { ConfigChange } from "./config/effective.js";
+import type { LoadedConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
-import { ConfigWatcher } from "./config/watcher.js";
-import { toError, VigilError } from "./errors.js";
+import type { ConfigVersionInfo, VersionEntry } from "./config/version-store.js";
+import { toError } from "./errors.js";
 import { HeartbeatMonitor } from "./heartbeat/heartbeat-monitor.js";
 import { MetricsIngest } from "./metrics/metrics-ingest.js";
 import { protoDir } from "./proto.js";
@@ -39,14 +34,6 @@ export interface SidecarOptions {
   onOtelLogger?: (logger: NonNullable<Telemetry["otelLogger"]>) => void;
 }
 
-/** Keys whose change takes effect only after a restart. */
-const RESTART_KEYS: Array<[string, (c: Config) => unknown]> = [
-  ["server", (c) => c.server],
-  ["data_dir", (c) => c.dataDir],
-  ["telemetry", (c) => c.telemetry],
-  ["bot", (c) => c.bot],
-];
-
 type SidecarState = "new" | "starting" | "running" | "stopping" | "stopped";
 
 /**
@@ -63,20 +50,16 @@ export class Sidecar implements AdminBackend {
   readonly scheduler: Scheduler;
   readonly grpc: GrpcServer;
   readonly http: HttpServer;
-  #loaded: LoadedConfig;
-  #watcher: ConfigWatcher | null = null;
-  #versions: ConfigVersionInfo[] = [];
+  readonly configs: ConfigManager;
   #state: SidecarState = "new";
   #startedAt = 0;
   #dataDirBytes = 0;
-  #reloading: Promise<unknown> = Promise.resolve();
   #stopping: Promise<void> | null = null;
   readonly #loopDelay: IntervalHistogram;
   readonly #dataDirGauge: ObservableGauge;
 
   private constructor(opts: SidecarOptions, telemetry: Telemetry) {
     this.#opts = opts;
-    this.#loaded = opts.loaded;
     this.#logger = opts.logger;
     this.#clock = opts.clock ?? systemClock;
     this.telemetry = telemetry;
@@ -134,7 +117,14 @@ export class Sidecar implements AdminBackend {
       status: () => this.status(),
     });
     this.#loopDelay = monitorEventLoopDelay({ resolution: 20 });
-    this.#versions.push(this.#versionInfo(opts.loaded, "startup", 1));
+    this.configs = new ConfigManager({
+      loaded: opts.loaded,
+      env: opts.env,
+      logger: this.#logger,
+      meter: telemetry.meter,
+      clock: this.#clock,
+      apply: (next) => this.#apply(next),
+    });
   }
 
   static async create(opts: SidecarOptions): Promise<Sidecar> {
@@ -150,11 +140,11 @@ export class Sidecar implements AdminBackend {
   }
 
   get config(): Config {
-    return this.#loaded.config;
+    return this.configs.config;
   }
 
   get dataDir(): string {
-    return resolve(this.#loaded.config.dataDir);
+    return resolve(this.configs.config.dataDir);
   }
 
   get grpcPort(): number {
@@ -174,13 +164,13 @@ export class Sidecar implements AdminBackend {
     } catch (e) {
       throw new Error(`data dir: cannot create ${this.dataDir}: ${toError(e).message}`);
     }
+    await this.configs.start();
     this.#loopDelay.enable();
     this.scheduler.start();
     await this.http.start();
     await this.grpc.start();
-    const path = this.#loaded.path;
-    if (path && this.#loaded.config.config.watch) this.#startWatcher(path);
     this.#state = "running";
+    const path = this.#opts.loaded.path;
     this.#logger.info(
       {
         grpc: this.grpc.port,
@@ -202,8 +192,8 @@ export class Sidecar implements AdminBackend {
     this.#stopping ??= (async () => {
       const wasRunning = this.#state !== "new";
       this.#state = "stopping";
-      const timeoutMs = this.#loaded.config.shutdown.timeoutMs;
-      const drainDelayMs = this.#loaded.config.shutdown.drainDelayMs;
+      const timeoutMs = this.config.shutdown.timeoutMs;
+      const drainDelayMs = this.config.shutdown.drainDelayMs;
       if (wasRunning) this.#logger.info({ reason, timeoutMs, drainDelayMs }, "vigil stopping");
       this.grpc.beginDrain();
       if (drainDelayMs > 0) await new Promise((r) => setTimeout(r, drainDelayMs).unref());
@@ -216,7 +206,7 @@ export class Sidecar implements AdminBackend {
         }
       };
       await step("grpc", () => this.grpc.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.8));
-      await step("config-watcher", () => this.#watcher?.stop());
+      await step("config", () => this.configs.stop());
       await step("scheduler", () => this.scheduler.stop());
       await step("http", () => this.http.stop());
       this.#loopDelay.disable();
@@ -228,83 +218,37 @@ export class Sidecar implements AdminBackend {
     return this.#stopping;
   }
 
-  /** Re-reads the config file, validates it completely, then swaps. Serialised. */
-  reload(source: ConfigSourceName): Promise<ReloadOutcome> {
-    const run = this.#reloading.then(() => this.#reload(source));
-    this.#reloading = run.catch(() => undefined);
-    return run;
+  reload(source: "file" | "api"): Promise<ConfigChangeOutcome> {
+    return this.configs.reload(source);
   }
 
-  async #reload(source: ConfigSourceName): Promise<ReloadOutcome> {
-    const path = this.#loaded.path;
-    if (path === null) {
-      throw new VigilError(
-        "VIGIL_ERR_CONFIG_NO_FILE",
-        "Vigil runs on its embedded defaults; start it with --config FILE to reload",
-      );
-    }
-    let next: LoadedConfig;
-    try {
-      next = loadConfigFile(path, this.#opts.env);
-    } catch (e) {
-      const message = e instanceof ConfigError ? e.message : toError(e).message;
-      this.#logger.warn(
-        { source, path, error: message },
-        "config reload rejected; keeping the running config",
-      );
-      throw new VigilError("VIGIL_ERR_CONFIG_INVALID", message);
-    }
-    const current = this.#versions[this.#versions.length - 1] as ConfigVersionInfo;
-    if (next.hash === this.#loaded.hash)
-      return { changed: false, configVersion: current, restartRequired: [] };
-    const restartRequired = RESTART_KEYS.filter(
-      ([, get]) => JSON.stringify(get(next.config)) !== JSON.stringify(get(this.#loaded.config)),
-    ).map(([k]) => k);
-    this.#apply(next);
-    const version = this.#versionInfo(next, source, current.version + 1);
-    this.#versions.push(version);
-    if (this.#versions.length > 20) this.#versions.shift();
-    this.#logger.info({ source, path, version: version.version, restartRequired }, "config reloaded");
-    return { changed: true, configVersion: version, restartRequired };
+  rollback(version: number): Promise<ConfigChangeOutcome> {
+    return this.configs.rollback(version);
   }
 
+  importConfig(yaml: string, description: string): Promise<ConfigChangeOutcome> {
+    return this.configs.import(yaml, description);
+  }
+
+  async versions(): Promise<{ versions: VersionEntry[]; running: ConfigVersionInfo }> {
+    return { versions: this.configs.versions(), running: this.configs.running };
+  }
+
+  async diff(from: number, to: number): Promise<ConfigChange[]> {
+    return this.configs.diff(from, to);
+  }
+
+  async exportConfig(version: number): Promise<{ yaml: string; info: ConfigVersionInfo }> {
+    return this.configs.export(version);
+  }
+
+  /** Swaps a validated config into the components that can change while running. */
   #apply(next: LoadedConfig): void {
     const c = next.config;
     this.heartbeats.applyConfig(c.heartbeats);
     this.metrics.applyConfig(c.metrics);
     this.scheduler.setInterval("heartbeat-evaluation", c.heartbeats.evaluationIntervalMs);
     this.#logger.level = c.logs.level;
-    const path = next.path;
-    if (path && c.config.watch && !this.#watcher) this.#startWatcher(path);
-    if (!c.config.watch && this.#watcher) {
-      this.#watcher.stop();
-      this.#watcher = null;
-    }
-    this.#loaded = next;
-  }
-
-  #startWatcher(path: string): void {
-    this.#watcher = new ConfigWatcher({
-      path,
-      logger: this.#logger,
-      onChange: () => {
-        this.reload("file").catch(() => {
-          // Already logged by #reload: the running config stays.
-        });
-      },
-    });
-    this.#watcher.start();
-  }
-
-  #versionInfo(l: LoadedConfig, source: ConfigSourceName, version: number): ConfigVersionInfo {
-    return {
-      version,
-      hash: l.hash,
-      appliedAt: this.#clock.now(),
-      source,
-      path: l.path,
-      description: source === "startup" ? "configuration at start-up" : `reloaded (${source})`,
-    };
   }
 
   async status(): Promise<StatusSnapshot> {
@@ -317,7 +261,7 @@ export class Sidecar implements AdminBackend {
       version: this.#opts.version,
       startedAt: this.#startedAt,
       uptimeMs,
-      configVersion: this.#versions[this.#versions.length - 1] as ConfigVersionInfo,
+      configVersion: this.configs.running,
       overall: this.heartbeats.overall(components),
       components,
       tasks: this.scheduler.list(),

@@ -1,26 +1,30 @@
+import type { ConfigChangeOutcome } from "../config/config-manager.js";
+import type { ConfigChange } from "../config/effective.js";
+import type { ConfigVersionInfo, VersionEntry } from "../config/version-store.js";
+import { invalidField } from "../errors.js";
 import type { AdminServiceHandlers } from "../generated/vigil/v1/AdminService.js";
+import type { ConfigChange as ConfigChangeMessage } from "../generated/vigil/v1/ConfigChange.js";
 import type { ConfigVersion } from "../generated/vigil/v1/ConfigVersion.js";
+import type { DiffConfigRequest__Output } from "../generated/vigil/v1/DiffConfigRequest.js";
+import type { DiffConfigResponse } from "../generated/vigil/v1/DiffConfigResponse.js";
+import type { ExportConfigRequest__Output } from "../generated/vigil/v1/ExportConfigRequest.js";
+import type { ExportConfigResponse } from "../generated/vigil/v1/ExportConfigResponse.js";
 import type { GetStatusRequest__Output } from "../generated/vigil/v1/GetStatusRequest.js";
 import type { GetStatusResponse } from "../generated/vigil/v1/GetStatusResponse.js";
+import type { ImportConfigRequest__Output } from "../generated/vigil/v1/ImportConfigRequest.js";
+import type { ImportConfigResponse } from "../generated/vigil/v1/ImportConfigResponse.js";
+import type { ListConfigVersionsRequest__Output } from "../generated/vigil/v1/ListConfigVersionsRequest.js";
+import type { ListConfigVersionsResponse } from "../generated/vigil/v1/ListConfigVersionsResponse.js";
 import type { ReloadConfigRequest__Output } from "../generated/vigil/v1/ReloadConfigRequest.js";
 import type { ReloadConfigResponse } from "../generated/vigil/v1/ReloadConfigResponse.js";
+import type { RollbackConfigRequest__Output } from "../generated/vigil/v1/RollbackConfigRequest.js";
+import type { RollbackConfigResponse } from "../generated/vigil/v1/RollbackConfigResponse.js";
 import type { ComponentView, OverallStatus } from "../heartbeat/heartbeat-monitor.js";
 import type { TaskStatus } from "../scheduler/scheduler.js";
 import { optionalTimestamp, toDuration, toTimestamp } from "./convert.js";
 import { type ApiContext, unary } from "./handler.js";
 import { componentMessage } from "./heartbeat-api.js";
 import { unimplemented } from "./unimplemented.js";
-
-export type ConfigSourceName = "startup" | "file" | "api" | "rollback" | "import";
-
-export interface ConfigVersionInfo {
-  version: number;
-  hash: string;
-  appliedAt: number;
-  source: ConfigSourceName;
-  path: string | null;
-  description: string;
-}
 
 /** Everything GetStatus reports, gathered by the wiring from each component. */
 export interface StatusSnapshot {
@@ -45,16 +49,30 @@ export interface StatusSnapshot {
   draining: boolean;
 }
 
-export interface ReloadOutcome {
-  changed: boolean;
-  configVersion: ConfigVersionInfo;
-  restartRequired: string[];
-}
-
 /** The small interface AdminService needs from the sidecar (handed in; no import of the wiring). */
 export interface AdminBackend {
   status(): Promise<StatusSnapshot>;
-  reload(source: ConfigSourceName): Promise<ReloadOutcome>;
+  reload(source: "api"): Promise<ConfigChangeOutcome>;
+  rollback(version: number): Promise<ConfigChangeOutcome>;
+  importConfig(yaml: string, description: string): Promise<ConfigChangeOutcome>;
+  versions(): Promise<{ versions: VersionEntry[]; running: ConfigVersionInfo }>;
+  diff(from: number, to: number): Promise<ConfigChange[]>;
+  exportConfig(version: number): Promise<{ yaml: string; info: ConfigVersionInfo }>;
+}
+
+const CHANGE_KIND = {
+  added: "CHANGE_KIND_ADDED",
+  removed: "CHANGE_KIND_REMOVED",
+  changed: "CHANGE_KIND_CHANGED",
+} as const;
+
+export function changeMessages(changes: readonly ConfigChange[]): ConfigChangeMessage[] {
+  return changes.map((c) => ({
+    path: c.path,
+    kind: CHANGE_KIND[c.kind],
+    before: c.before === undefined ? "" : JSON.stringify(c.before),
+    after: c.after === undefined ? "" : JSON.stringify(c.after),
+  }));
 }
 
 export function configVersionMessage(v: ConfigVersionInfo): ConfigVersion {
@@ -63,10 +81,21 @@ export function configVersionMessage(v: ConfigVersionInfo): ConfigVersion {
     hash: v.hash,
     applied_at: toTimestamp(v.appliedAt),
     source: `CONFIG_SOURCE_${v.source.toUpperCase()}` as ConfigVersion["source"],
-    by: "",
+    by: v.by,
     description: v.description,
     path: v.path ?? "",
   };
+}
+
+function versionEntryMessage(e: VersionEntry): ConfigVersion {
+  if (e.info) return configVersionMessage(e.info);
+  return { version: e.version, error: e.error ?? "unreadable", description: "unreadable" };
+}
+
+function version(field: string, v: number | undefined): number {
+  const n = Number(v ?? 0);
+  if (!Number.isSafeInteger(n) || n < 0) throw invalidField(field, "must be a version number");
+  return n;
 }
 
 export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServiceHandlers {
@@ -122,12 +151,62 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
           changed: r.changed,
           config_version: configVersionMessage(r.configVersion),
           restart_required: r.restartRequired,
+          changes: changeMessages(r.changes),
         };
       },
     ),
-    ListConfigVersions: unimplemented(`${rpc}/ListConfigVersions`),
-    DiffConfig: unimplemented(`${rpc}/DiffConfig`),
-    RollbackConfig: unimplemented(`${rpc}/RollbackConfig`),
+    ListConfigVersions: unary<ListConfigVersionsRequest__Output, ListConfigVersionsResponse>(
+      ctx,
+      `${rpc}/ListConfigVersions`,
+      async () => {
+        const { versions, running } = await backend.versions();
+        return { versions: versions.map(versionEntryMessage), running_version: running.version };
+      },
+    ),
+    DiffConfig: unary<DiffConfigRequest__Output, DiffConfigResponse>(
+      ctx,
+      `${rpc}/DiffConfig`,
+      async (req) => ({
+        changes: changeMessages(await backend.diff(version("from", req.from), version("to", req.to))),
+      }),
+    ),
+    RollbackConfig: unary<RollbackConfigRequest__Output, RollbackConfigResponse>(
+      ctx,
+      `${rpc}/RollbackConfig`,
+      async (req) => {
+        const v = version("version", req.version);
+        if (v === 0) throw invalidField("version", "required");
+        const r = await backend.rollback(v);
+        return {
+          config_version: configVersionMessage(r.configVersion),
+          warning: r.warning,
+          changes: changeMessages(r.changes),
+          changed: r.changed,
+        };
+      },
+    ),
+    ExportConfig: unary<ExportConfigRequest__Output, ExportConfigResponse>(
+      ctx,
+      `${rpc}/ExportConfig`,
+      async (req) => {
+        const r = await backend.exportConfig(version("version", req.version));
+        return { yaml: r.yaml, config_version: configVersionMessage(r.info) };
+      },
+    ),
+    ImportConfig: unary<ImportConfigRequest__Output, ImportConfigResponse>(
+      ctx,
+      `${rpc}/ImportConfig`,
+      async (req) => {
+        if (!req.yaml) throw invalidField("yaml", "required");
+        const r = await backend.importConfig(req.yaml, req.description ?? "");
+        return {
+          changed: r.changed,
+          config_version: configVersionMessage(r.configVersion),
+          changes: changeMessages(r.changes),
+          warning: r.warning,
+        };
+      },
+    ),
     QueryLogs: unimplemented(`${rpc}/QueryLogs`),
     RunCleanup: unimplemented(`${rpc}/RunCleanup`),
     PauseDestination: unimplemented(`${rpc}/PauseDestination`),

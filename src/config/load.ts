@@ -39,8 +39,10 @@ export interface LoadedConfig {
    * references left as written (`${env:TOKEN}`): safe to show anywhere.
    */
   display: Record<string, unknown>;
-  /** sha256 of the display form plus resolved secrets, so a rotated secret is a change. */
+  /** sha256 of the display form plus resolved secrets: a rotated secret is a change to apply. */
   hash: string;
+  /** sha256 of the display form alone: the identity of a config version (no secret goes into it). */
+  contentHash: string;
 }
 
 /** Environment variables that override the file (DESIGN §3), and the key each sets. */
@@ -145,7 +147,8 @@ export function parseConfigText(
     .update("\0")
     .update(JSON.stringify(resolved))
     .digest("hex");
-  return { config: result.data, path, display, hash };
+  const contentHash = createHash("sha256").update(JSON.stringify(display)).digest("hex");
+  return { config: result.data, path, display, hash, contentHash };
 }
 
 function toIssues(

@@ -3,6 +3,10 @@ import { z } from "zod";
 import { parseDurationMs, parseSizeBytes } from "../util/units.js";
 
 /**
+ * Defaults are given in the user's notation (`prefault("30s")`) wherever the
+ * notation differs from the compiled value, so that the schema alone yields the
+ * defaults as a user would write them (src/config/effective.ts).
+ *
  * The single source of truth for vigil.yaml: shape, defaults and the compiled
  * form the rest of Vigil reads (durations in …Ms, sizes in …Bytes).
  * Every object is strict: an unknown key is an error, never ignored.
@@ -112,14 +116,14 @@ export const configSchema = z
         grpc: z
           .strictObject({
             address: address().default("127.0.0.1:7070"),
-            max_message_bytes: size().default(4 * 1024 * 1024),
+            max_message_bytes: size().prefault("4MiB"),
             max_concurrent_streams: z.number().int().positive().default(1000),
             keepalive: z
               .strictObject({
-                time: positiveDuration().default(2 * 3600_000),
-                timeout: positiveDuration().default(20_000),
-                min_ping_interval: positiveDuration().default(10_000),
-                max_connection_idle: duration().default(0),
+                time: positiveDuration().prefault("2h"),
+                timeout: positiveDuration().prefault("20s"),
+                min_ping_interval: positiveDuration().prefault("10s"),
+                max_connection_idle: duration().prefault("0s"),
               })
               .prefault({}),
           })
@@ -137,7 +141,7 @@ export const configSchema = z
               .nullable()
               .default(null),
             headers: z.record(z.string(), z.string()).default({}),
-            export_interval: positiveDuration().default(10_000),
+            export_interval: positiveDuration().prefault("10s"),
           })
           .prefault({}),
         prometheus: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
@@ -152,9 +156,9 @@ export const configSchema = z
       .prefault({}),
     heartbeats: z
       .strictObject({
-        default_interval: positiveDuration().default(30_000),
+        default_interval: positiveDuration().prefault("30s"),
         default_grace: duration().nullable().default(null),
-        evaluation_interval: positiveDuration().default(1000),
+        evaluation_interval: positiveDuration().prefault("1s"),
         max_components: z.number().int().min(1).max(100_000).default(1000),
         components: z.array(componentSchema).default([]),
       })
@@ -175,13 +179,18 @@ export const configSchema = z
     metrics: z
       .strictObject({
         cardinality_limit: z.number().int().min(1).max(100_000).default(2000),
-        series_ttl: positiveDuration().default(600_000),
+        series_ttl: positiveDuration().prefault("10m"),
       })
       .prefault({}),
     logs: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
-    config: z.strictObject({ watch: z.boolean().default(true) }).prefault({}),
+    config: z
+      .strictObject({
+        watch: z.boolean().default(true),
+        keep_versions: z.number().int().min(1).max(10_000).default(20),
+      })
+      .prefault({}),
     shutdown: z
-      .strictObject({ timeout: positiveDuration().default(20_000), drain_delay: duration().default(0) })
+      .strictObject({ timeout: positiveDuration().prefault("20s"), drain_delay: duration().prefault("0s") })
       .prefault({}),
   })
   .transform((c) => ({
@@ -219,7 +228,7 @@ export const configSchema = z
     },
     metrics: { cardinalityLimit: c.metrics.cardinality_limit, seriesTtlMs: c.metrics.series_ttl },
     logs: { level: c.logs.level },
-    config: { watch: c.config.watch },
+    config: { watch: c.config.watch, keepVersions: c.config.keep_versions },
     shutdown: { timeoutMs: c.shutdown.timeout, drainDelayMs: c.shutdown.drain_delay },
   }));
 
@@ -241,5 +250,4 @@ export const NOT_YET_IMPLEMENTED = new Set([
   "logs.record_metrics",
   "logs.record_messages",
   "logs.cleaner",
-  "config.keep_versions",
 ]);

@@ -22,9 +22,13 @@ import type { DeregisterResponse as _vigil_v1_DeregisterResponse, DeregisterResp
 import type { DestinationStatus as _vigil_v1_DestinationStatus, DestinationStatus__Output as _vigil_v1_DestinationStatus__Output } from './vigil/v1/DestinationStatus.js';
 import type { DiffConfigRequest as _vigil_v1_DiffConfigRequest, DiffConfigRequest__Output as _vigil_v1_DiffConfigRequest__Output } from './vigil/v1/DiffConfigRequest.js';
 import type { DiffConfigResponse as _vigil_v1_DiffConfigResponse, DiffConfigResponse__Output as _vigil_v1_DiffConfigResponse__Output } from './vigil/v1/DiffConfigResponse.js';
+import type { ExportConfigRequest as _vigil_v1_ExportConfigRequest, ExportConfigRequest__Output as _vigil_v1_ExportConfigRequest__Output } from './vigil/v1/ExportConfigRequest.js';
+import type { ExportConfigResponse as _vigil_v1_ExportConfigResponse, ExportConfigResponse__Output as _vigil_v1_ExportConfigResponse__Output } from './vigil/v1/ExportConfigResponse.js';
 import type { GetStatusRequest as _vigil_v1_GetStatusRequest, GetStatusRequest__Output as _vigil_v1_GetStatusRequest__Output } from './vigil/v1/GetStatusRequest.js';
 import type { GetStatusResponse as _vigil_v1_GetStatusResponse, GetStatusResponse__Output as _vigil_v1_GetStatusResponse__Output } from './vigil/v1/GetStatusResponse.js';
 import type { HeartbeatServiceClient as _vigil_v1_HeartbeatServiceClient, HeartbeatServiceDefinition as _vigil_v1_HeartbeatServiceDefinition } from './vigil/v1/HeartbeatService.js';
+import type { ImportConfigRequest as _vigil_v1_ImportConfigRequest, ImportConfigRequest__Output as _vigil_v1_ImportConfigRequest__Output } from './vigil/v1/ImportConfigRequest.js';
+import type { ImportConfigResponse as _vigil_v1_ImportConfigResponse, ImportConfigResponse__Output as _vigil_v1_ImportConfigResponse__Output } from './vigil/v1/ImportConfigResponse.js';
 import type { ListAlertsRequest as _vigil_v1_ListAlertsRequest, ListAlertsRequest__Output as _vigil_v1_ListAlertsRequest__Output } from './vigil/v1/ListAlertsRequest.js';
 import type { ListAlertsResponse as _vigil_v1_ListAlertsResponse, ListAlertsResponse__Output as _vigil_v1_ListAlertsResponse__Output } from './vigil/v1/ListAlertsResponse.js';
 import type { ListComponentsRequest as _vigil_v1_ListComponentsRequest, ListComponentsRequest__Output as _vigil_v1_ListComponentsRequest__Output } from './vigil/v1/ListComponentsRequest.js';
@@ -100,6 +104,8 @@ export interface ProtoGrpcType {
       DestinationStatus: MessageTypeDefinition<_vigil_v1_DestinationStatus, _vigil_v1_DestinationStatus__Output>
       DiffConfigRequest: MessageTypeDefinition<_vigil_v1_DiffConfigRequest, _vigil_v1_DiffConfigRequest__Output>
       DiffConfigResponse: MessageTypeDefinition<_vigil_v1_DiffConfigResponse, _vigil_v1_DiffConfigResponse__Output>
+      ExportConfigRequest: MessageTypeDefinition<_vigil_v1_ExportConfigRequest, _vigil_v1_ExportConfigRequest__Output>
+      ExportConfigResponse: MessageTypeDefinition<_vigil_v1_ExportConfigResponse, _vigil_v1_ExportConfigResponse__Output>
       GetStatusRequest: MessageTypeDefinition<_vigil_v1_GetStatusRequest, _vigil_v1_GetStatusRequest__Output>
       GetStatusResponse: MessageTypeDefinition<_vigil_v1_GetStatusResponse, _vigil_v1_GetStatusResponse__Output>
       Health: EnumTypeDefinition
@@ -107,6 +113,8 @@ export interface ProtoGrpcType {
        * HeartbeatService tracks the liveness of a bot's components.
        */
       HeartbeatService: SubtypeConstructor<typeof grpc.Client, _vigil_v1_HeartbeatServiceClient> & { service: _vigil_v1_HeartbeatServiceDefinition }
+      ImportConfigRequest: MessageTypeDefinition<_vigil_v1_ImportConfigRequest, _vigil_v1_ImportConfigRequest__Output>
+      ImportConfigResponse: MessageTypeDefinition<_vigil_v1_ImportConfigResponse, _vigil_v1_ImportConfigResponse__Output>
       ListAlertsRequest: MessageTypeDefinition<_vigil_v1_ListAlertsRequest, _vigil_v1_ListAlertsRequest__Output>
       ListAlertsResponse: MessageTypeDefinition<_vigil_v1_ListAlertsResponse, _vigil_v1_ListAlertsResponse__Output>
       ListComponentsRequest: MessageTypeDefinition<_vigil_v1_ListComponentsRequest, _vigil_v1_ListComponentsRequest__Output>

@@ -52,7 +52,7 @@ describe("config hot reload", () => {
         return true;
       });
       assert.equal(t.sidecar.config.heartbeats.defaultIntervalMs, 9000);
-      assert.ok(t.logs.some((r) => r.msg === "config reload rejected; keeping the running config"));
+      assert.ok(t.logs.some((r) => r.msg === "config change rejected; keeping the running config"));
       const s = await t.sidecar.status();
       assert.equal(s.configVersion.version, 1);
     } finally {
@@ -68,7 +68,7 @@ describe("config hot reload", () => {
       assert.equal((await t.sidecar.status()).configVersion.source, "file");
       await writeFile(t.configPath, `${base(t.dir)}heartbeats: { default_interval: 11s, bogus: 1 }\n`);
       await eventually(
-        () => t.logs.some((r) => r.msg === "config reload rejected; keeping the running config"),
+        () => t.logs.some((r) => r.msg === "config change rejected; keeping the running config"),
         10_000,
         "rejection",
       );

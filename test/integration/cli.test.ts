@@ -73,11 +73,11 @@ describe("vigil CLI", () => {
 
       await writeFile(file, cfg("45s"));
       p.child.kill("SIGHUP");
-      await eventually(() => p.records().find((r) => r.msg === "config reloaded"), 10_000, "reload");
+      await eventually(() => p.records().find((r) => r.msg === "config applied"), 10_000, "reload");
       await writeFile(file, cfg("never"));
       p.child.kill("SIGHUP");
       await eventually(
-        () => p.records().find((r) => r.msg === "config reload rejected; keeping the running config"),
+        () => p.records().find((r) => r.msg === "config change rejected; keeping the running config"),
         10_000,
         "rejected reload",
       );

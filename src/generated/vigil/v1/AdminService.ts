@@ -4,8 +4,12 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { DiffConfigRequest as _vigil_v1_DiffConfigRequest, DiffConfigRequest__Output as _vigil_v1_DiffConfigRequest__Output } from '../../vigil/v1/DiffConfigRequest.js';
 import type { DiffConfigResponse as _vigil_v1_DiffConfigResponse, DiffConfigResponse__Output as _vigil_v1_DiffConfigResponse__Output } from '../../vigil/v1/DiffConfigResponse.js';
+import type { ExportConfigRequest as _vigil_v1_ExportConfigRequest, ExportConfigRequest__Output as _vigil_v1_ExportConfigRequest__Output } from '../../vigil/v1/ExportConfigRequest.js';
+import type { ExportConfigResponse as _vigil_v1_ExportConfigResponse, ExportConfigResponse__Output as _vigil_v1_ExportConfigResponse__Output } from '../../vigil/v1/ExportConfigResponse.js';
 import type { GetStatusRequest as _vigil_v1_GetStatusRequest, GetStatusRequest__Output as _vigil_v1_GetStatusRequest__Output } from '../../vigil/v1/GetStatusRequest.js';
 import type { GetStatusResponse as _vigil_v1_GetStatusResponse, GetStatusResponse__Output as _vigil_v1_GetStatusResponse__Output } from '../../vigil/v1/GetStatusResponse.js';
+import type { ImportConfigRequest as _vigil_v1_ImportConfigRequest, ImportConfigRequest__Output as _vigil_v1_ImportConfigRequest__Output } from '../../vigil/v1/ImportConfigRequest.js';
+import type { ImportConfigResponse as _vigil_v1_ImportConfigResponse, ImportConfigResponse__Output as _vigil_v1_ImportConfigResponse__Output } from '../../vigil/v1/ImportConfigResponse.js';
 import type { ListConfigVersionsRequest as _vigil_v1_ListConfigVersionsRequest, ListConfigVersionsRequest__Output as _vigil_v1_ListConfigVersionsRequest__Output } from '../../vigil/v1/ListConfigVersionsRequest.js';
 import type { ListConfigVersionsResponse as _vigil_v1_ListConfigVersionsResponse, ListConfigVersionsResponse__Output as _vigil_v1_ListConfigVersionsResponse__Output } from '../../vigil/v1/ListConfigVersionsResponse.js';
 import type { LogRecord as _vigil_v1_LogRecord, LogRecord__Output as _vigil_v1_LogRecord__Output } from '../../vigil/v1/LogRecord.js';
@@ -37,6 +41,21 @@ export interface AdminServiceClient extends grpc.Client {
   diffConfig(argument: _vigil_v1_DiffConfigRequest, callback: grpc.requestCallback<_vigil_v1_DiffConfigResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * ExportConfig returns a stored config version as YAML, as it was written.
+   */
+  ExportConfig(argument: _vigil_v1_ExportConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ExportConfigResponse__Output>): grpc.ClientUnaryCall;
+  ExportConfig(argument: _vigil_v1_ExportConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_ExportConfigResponse__Output>): grpc.ClientUnaryCall;
+  ExportConfig(argument: _vigil_v1_ExportConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ExportConfigResponse__Output>): grpc.ClientUnaryCall;
+  ExportConfig(argument: _vigil_v1_ExportConfigRequest, callback: grpc.requestCallback<_vigil_v1_ExportConfigResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ExportConfig returns a stored config version as YAML, as it was written.
+   */
+  exportConfig(argument: _vigil_v1_ExportConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ExportConfigResponse__Output>): grpc.ClientUnaryCall;
+  exportConfig(argument: _vigil_v1_ExportConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_ExportConfigResponse__Output>): grpc.ClientUnaryCall;
+  exportConfig(argument: _vigil_v1_ExportConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ExportConfigResponse__Output>): grpc.ClientUnaryCall;
+  exportConfig(argument: _vigil_v1_ExportConfigRequest, callback: grpc.requestCallback<_vigil_v1_ExportConfigResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * GetStatus is the one status the CLI and the status page show.
    */
   GetStatus(argument: _vigil_v1_GetStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_GetStatusResponse__Output>): grpc.ClientUnaryCall;
@@ -50,6 +69,21 @@ export interface AdminServiceClient extends grpc.Client {
   getStatus(argument: _vigil_v1_GetStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_GetStatusResponse__Output>): grpc.ClientUnaryCall;
   getStatus(argument: _vigil_v1_GetStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_GetStatusResponse__Output>): grpc.ClientUnaryCall;
   getStatus(argument: _vigil_v1_GetStatusRequest, callback: grpc.requestCallback<_vigil_v1_GetStatusResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * ImportConfig validates, applies and records a config given as YAML.
+   */
+  ImportConfig(argument: _vigil_v1_ImportConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ImportConfigResponse__Output>): grpc.ClientUnaryCall;
+  ImportConfig(argument: _vigil_v1_ImportConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_ImportConfigResponse__Output>): grpc.ClientUnaryCall;
+  ImportConfig(argument: _vigil_v1_ImportConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ImportConfigResponse__Output>): grpc.ClientUnaryCall;
+  ImportConfig(argument: _vigil_v1_ImportConfigRequest, callback: grpc.requestCallback<_vigil_v1_ImportConfigResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ImportConfig validates, applies and records a config given as YAML.
+   */
+  importConfig(argument: _vigil_v1_ImportConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ImportConfigResponse__Output>): grpc.ClientUnaryCall;
+  importConfig(argument: _vigil_v1_ImportConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_ImportConfigResponse__Output>): grpc.ClientUnaryCall;
+  importConfig(argument: _vigil_v1_ImportConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ImportConfigResponse__Output>): grpc.ClientUnaryCall;
+  importConfig(argument: _vigil_v1_ImportConfigRequest, callback: grpc.requestCallback<_vigil_v1_ImportConfigResponse__Output>): grpc.ClientUnaryCall;
   
   ListConfigVersions(argument: _vigil_v1_ListConfigVersionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ListConfigVersionsResponse__Output>): grpc.ClientUnaryCall;
   ListConfigVersions(argument: _vigil_v1_ListConfigVersionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_ListConfigVersionsResponse__Output>): grpc.ClientUnaryCall;
@@ -140,9 +174,19 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   DiffConfig: grpc.handleUnaryCall<_vigil_v1_DiffConfigRequest__Output, _vigil_v1_DiffConfigResponse>;
   
   /**
+   * ExportConfig returns a stored config version as YAML, as it was written.
+   */
+  ExportConfig: grpc.handleUnaryCall<_vigil_v1_ExportConfigRequest__Output, _vigil_v1_ExportConfigResponse>;
+  
+  /**
    * GetStatus is the one status the CLI and the status page show.
    */
   GetStatus: grpc.handleUnaryCall<_vigil_v1_GetStatusRequest__Output, _vigil_v1_GetStatusResponse>;
+  
+  /**
+   * ImportConfig validates, applies and records a config given as YAML.
+   */
+  ImportConfig: grpc.handleUnaryCall<_vigil_v1_ImportConfigRequest__Output, _vigil_v1_ImportConfigResponse>;
   
   ListConfigVersions: grpc.handleUnaryCall<_vigil_v1_ListConfigVersionsRequest__Output, _vigil_v1_ListConfigVersionsResponse>;
   
@@ -170,7 +214,9 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   DiffConfig: MethodDefinition<_vigil_v1_DiffConfigRequest, _vigil_v1_DiffConfigResponse, _vigil_v1_DiffConfigRequest__Output, _vigil_v1_DiffConfigResponse__Output>
+  ExportConfig: MethodDefinition<_vigil_v1_ExportConfigRequest, _vigil_v1_ExportConfigResponse, _vigil_v1_ExportConfigRequest__Output, _vigil_v1_ExportConfigResponse__Output>
   GetStatus: MethodDefinition<_vigil_v1_GetStatusRequest, _vigil_v1_GetStatusResponse, _vigil_v1_GetStatusRequest__Output, _vigil_v1_GetStatusResponse__Output>
+  ImportConfig: MethodDefinition<_vigil_v1_ImportConfigRequest, _vigil_v1_ImportConfigResponse, _vigil_v1_ImportConfigRequest__Output, _vigil_v1_ImportConfigResponse__Output>
   ListConfigVersions: MethodDefinition<_vigil_v1_ListConfigVersionsRequest, _vigil_v1_ListConfigVersionsResponse, _vigil_v1_ListConfigVersionsRequest__Output, _vigil_v1_ListConfigVersionsResponse__Output>
   PauseDestination: MethodDefinition<_vigil_v1_PauseDestinationRequest, _vigil_v1_PauseDestinationResponse, _vigil_v1_PauseDestinationRequest__Output, _vigil_v1_PauseDestinationResponse__Output>
   QueryLogs: MethodDefinition<_vigil_v1_QueryLogsRequest, _vigil_v1_LogRecord, _vigil_v1_QueryLogsRequest__Output, _vigil_v1_LogRecord__Output>

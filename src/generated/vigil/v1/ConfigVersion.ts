@@ -21,6 +21,10 @@ export interface ConfigVersion {
    * The file the config came from, empty for the embedded defaults.
    */
   'path'?: (string);
+  /**
+   * Set when the stored version cannot be read: listed, never applied.
+   */
+  'error'?: (string);
 }
 
 export interface ConfigVersion__Output {
@@ -40,4 +44,8 @@ export interface ConfigVersion__Output {
    * The file the config came from, empty for the embedded defaults.
    */
   'path'?: (string);
+  /**
+   * Set when the stored version cannot be read: listed, never applied.
+   */
+  'error'?: (string);
 }

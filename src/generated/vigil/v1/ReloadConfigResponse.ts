@@ -1,6 +1,7 @@
 // Original file: proto/vigil/v1/admin.proto
 
 import type { ConfigVersion as _vigil_v1_ConfigVersion, ConfigVersion__Output as _vigil_v1_ConfigVersion__Output } from '../../vigil/v1/ConfigVersion.js';
+import type { ConfigChange as _vigil_v1_ConfigChange, ConfigChange__Output as _vigil_v1_ConfigChange__Output } from '../../vigil/v1/ConfigChange.js';
 
 export interface ReloadConfigResponse {
   /**
@@ -12,6 +13,7 @@ export interface ReloadConfigResponse {
    * Changed keys that take effect only after a restart (addresses, data_dir, telemetry exporters).
    */
   'restart_required'?: (string)[];
+  'changes'?: (_vigil_v1_ConfigChange)[];
 }
 
 export interface ReloadConfigResponse__Output {
@@ -24,4 +26,5 @@ export interface ReloadConfigResponse__Output {
    * Changed keys that take effect only after a restart (addresses, data_dir, telemetry exporters).
    */
   'restart_required': (string)[];
+  'changes': (_vigil_v1_ConfigChange__Output)[];
 }

@@ -1,6 +1,7 @@
 // Original file: proto/vigil/v1/admin.proto
 
 import type { ConfigVersion as _vigil_v1_ConfigVersion, ConfigVersion__Output as _vigil_v1_ConfigVersion__Output } from '../../vigil/v1/ConfigVersion.js';
+import type { ConfigChange as _vigil_v1_ConfigChange, ConfigChange__Output as _vigil_v1_ConfigChange__Output } from '../../vigil/v1/ConfigChange.js';
 
 export interface RollbackConfigResponse {
   'config_version'?: (_vigil_v1_ConfigVersion | null);
@@ -8,6 +9,8 @@ export interface RollbackConfigResponse {
    * Set when the config file on disk now differs from the running config.
    */
   'warning'?: (string);
+  'changes'?: (_vigil_v1_ConfigChange)[];
+  'changed'?: (boolean);
 }
 
 export interface RollbackConfigResponse__Output {
@@ -16,4 +19,6 @@ export interface RollbackConfigResponse__Output {
    * Set when the config file on disk now differs from the running config.
    */
   'warning'?: (string);
+  'changes': (_vigil_v1_ConfigChange__Output)[];
+  'changed'?: (boolean);
 }
