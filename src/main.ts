@@ -1,12 +1,19 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Metadata } from "@grpc/grpc-js";
 import pino from "pino";
+import { formatChanges } from "./cli/changes.js";
 import { formatStatus } from "./cli/status.js";
 import { createVigilClient } from "./client/client.js";
 import { ConfigError, loadConfigFile, resolveConfigPath } from "./config/load.js";
 import { toError } from "./errors.js";
+import type { DiffConfigResponse__Output } from "./generated/vigil/v1/DiffConfigResponse.js";
+import type { ExportConfigResponse__Output } from "./generated/vigil/v1/ExportConfigResponse.js";
 import type { GetStatusResponse__Output } from "./generated/vigil/v1/GetStatusResponse.js";
+import type { ImportConfigResponse__Output } from "./generated/vigil/v1/ImportConfigResponse.js";
+import type { ListConfigVersionsResponse__Output } from "./generated/vigil/v1/ListConfigVersionsResponse.js";
+import type { RollbackConfigResponse__Output } from "./generated/vigil/v1/RollbackConfigResponse.js";
 import { createLogger, OtelLogStream } from "./logging.js";
 import { Sidecar } from "./sidecar.js";
 import { VERSION } from "./version.js";
@@ -29,6 +36,12 @@ commands:
   status [--address HOST:PORT] [--json]
                                    show components, states and tasks of a running sidecar
   check-config FILE                validate a config file and exit
+  config versions                  list the applied config versions (* = running)
+  config diff A B                  what changed from version A to B (0 = running)
+  config rollback V                apply version V again
+  config export [V]                print version V (default: running) as YAML
+  config import FILE [--description TEXT]
+                                   validate, apply and record FILE
   version                          print the version
 
 environment: VIGIL_CONFIG, VIGIL_DATA_DIR, VIGIL_GRPC_ADDRESS, VIGIL_HTTP_ADDRESS, VIGIL_LOG_LEVEL,
@@ -54,6 +67,8 @@ async function main(argv: string[]): Promise<number> {
       return run(args.values.config);
     case "status":
       return status(args.values.address, Boolean(args.values.json));
+    case "config":
+      return configCommand(args.positionals, args.values.address, args.values.description ?? "");
     case "check-config":
       return checkConfig(args.positionals[0] ?? args.values.config);
     case "version":
@@ -72,6 +87,7 @@ function parse(argv: string[]) {
     options: {
       config: { type: "string", short: "c" },
       address: { type: "string", short: "a" },
+      description: { type: "string", short: "d" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
@@ -117,6 +133,106 @@ async function status(address: string | undefined, json: boolean): Promise<numbe
     client.close();
   }
 }
+
+/** Calls one AdminService method of a running Vigil; errors become one readable line. */
+async function admin<Res>(address: string | undefined, method: string, req: object): Promise<Res> {
+  const target = address ?? process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070";
+  const client = createVigilClient(target);
+  try {
+    const fn = (client.admin as unknown as Record<string, (...a: unknown[]) => unknown>)[method] as (
+      ...a: unknown[]
+    ) => unknown;
+    return await new Promise<Res>((resolve, reject) =>
+      fn.call(
+        client.admin,
+        req,
+        new Metadata(),
+        { deadline: Date.now() + 10_000 },
+        (e: Error | null, r: Res) => (e ? reject(e) : resolve(r)),
+      ),
+    );
+  } finally {
+    client.close();
+  }
+}
+
+async function configCommand(
+  positionals: string[],
+  address: string | undefined,
+  description: string,
+): Promise<number> {
+  const [sub, a, b] = positionals;
+  const num = (v: string | undefined, name: string): number => {
+    const n = Number(v ?? "0");
+    if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`${name} must be a version number, got ${v}`);
+    return n;
+  };
+  try {
+    switch (sub) {
+      case "versions": {
+        const r = await admin<ListConfigVersionsResponse__Output>(address, "ListConfigVersions", {});
+        for (const v of r.versions) {
+          const mark = Number(v.version) === Number(r.running_version) ? "*" : " ";
+          const when = v.applied_at ? new Date(Number(v.applied_at.seconds) * 1000).toISOString() : "";
+          const source = (v.source ?? "").replace("CONFIG_SOURCE_", "").toLowerCase();
+          process.stdout.write(
+            v.error
+              ? `${mark} v${v.version}  unreadable: ${v.error}\n`
+              : `${mark} v${v.version}  ${when}  ${source.padEnd(8)}  ${(v.hash ?? "").slice(0, 12)}  ${v.description}\n`,
+          );
+        }
+        return EXIT.OK;
+      }
+      case "diff": {
+        const r = await admin<DiffConfigResponse__Output>(address, "DiffConfig", {
+          from: num(a, "A"),
+          to: num(b, "B"),
+        });
+        process.stdout.write(`${formatChanges(r.changes)}\n`);
+        return EXIT.OK;
+      }
+      case "rollback": {
+        const v = num(a, "V");
+        if (v === 0) throw new UsageError("give the version to roll back to");
+        const r = await admin<RollbackConfigResponse__Output>(address, "RollbackConfig", { version: v });
+        process.stdout.write(
+          `${r.changed ? `now running v${r.config_version?.version}` : `v${v} is already running`}\n${formatChanges(r.changes)}\n`,
+        );
+        if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
+        return EXIT.OK;
+      }
+      case "export": {
+        const r = await admin<ExportConfigResponse__Output>(address, "ExportConfig", {
+          version: num(a, "V"),
+        });
+        process.stdout.write(r.yaml ?? "");
+        return EXIT.OK;
+      }
+      case "import": {
+        if (!a) throw new UsageError("give the YAML file to import");
+        const yaml = readFileSync(a, "utf8");
+        const r = await admin<ImportConfigResponse__Output>(address, "ImportConfig", { yaml, description });
+        process.stdout.write(
+          `${r.changed ? `now running v${r.config_version?.version}` : "unchanged: this config is already running"}\n${formatChanges(r.changes)}\n`,
+        );
+        if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
+        return EXIT.OK;
+      }
+      default:
+        throw new UsageError(`unknown config command ${sub ?? "(none)"}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`vigil config: ${e.message}\n${USAGE}`);
+      return EXIT.USAGE;
+    }
+    const err = e as Error & { details?: string };
+    process.stderr.write(`vigil config ${sub}: ${err.details ?? err.message}\n`);
+    return EXIT.FAILURE;
+  }
+}
+
+class UsageError extends Error {}
 
 async function run(configFlag: string | undefined): Promise<number> {
   const env = process.env;

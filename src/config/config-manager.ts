@@ -239,15 +239,16 @@ export class ConfigManager {
       const restartRequired = RESTART_KEYS.filter(
         ([, get]) => JSON.stringify(get(next.config)) !== JSON.stringify(get(this.#loaded.config)),
       ).map(([k]) => k);
+      // Record first, then swap: the running config and its version change together, and a
+      // version that cannot be written (disk full) leaves the running config as it was.
+      const version =
+        next.contentHash === this.#running.hash
+          ? this.#running
+          : await this.#store.add(this.#versionFields(source, by, description, next), next.display);
       this.#opts.apply(next);
       this.#loaded = next;
-      if (next.contentHash !== this.#running.hash) {
-        this.#running = await this.#store.add(
-          this.#versionFields(source, by, description, next),
-          next.display,
-        );
-        await this.#prune();
-      }
+      this.#running = version;
+      await this.#prune();
       await afterApply();
       this.#syncWatcher();
       this.#reloads.add(1, { result: "applied", source });

@@ -92,6 +92,57 @@ describe("vigil CLI", () => {
     }
   });
 
+  test("config versions, diff, rollback, export and import from the command line", async () => {
+    const file = join(dir, "versions.yaml");
+    const cfg = (interval: string) =>
+      `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(
+        join(dir, "data-versions"),
+      )}\nconfig: { watch: false }\nheartbeats: { default_interval: ${interval} }\n`;
+    await writeFile(file, cfg("30s"));
+    const p = spawnVigil(["run", "--config", file]);
+    try {
+      const started = await eventually(
+        () => p.records().find((r) => r.msg === "vigil started"),
+        20_000,
+        "start",
+      );
+      const a = ["--address", `127.0.0.1:${started.grpc}`];
+      await writeFile(file, cfg("45s"));
+      p.child.kill("SIGHUP");
+      await eventually(() => p.records().find((r) => r.msg === "config applied"), 10_000, "reload");
+      const versions = await runVigil(["config", "versions", ...a]);
+      assert.equal(versions.code, 0, versions.stderr);
+      assert.match(versions.stdout, /^ {2}v1 .* startup .*\n\* v2 .* file /m);
+      const diff = await runVigil(["config", "diff", "1", "2", ...a]);
+      assert.equal(diff.stdout.trim(), '~ heartbeats.default_interval: "30s" → "45s"');
+      const rollback = await runVigil(["config", "rollback", "1", ...a]);
+      assert.equal(rollback.code, 0, rollback.stderr);
+      assert.match(rollback.stdout, /^now running v3\n~ heartbeats\.default_interval: "45s" → "30s"/);
+      assert.match(rollback.stderr, /warning: .*versions\.yaml still holds another config/);
+      const exported = await runVigil(["config", "export", "2", ...a]);
+      assert.match(exported.stdout, /default_interval: 45s/);
+      const importFile = join(dir, "import.yaml");
+      await writeFile(importFile, exported.stdout.replace("45s", "50s"));
+      const imported = await runVigil([
+        "config",
+        "import",
+        importFile,
+        "--description",
+        "from the CLI",
+        ...a,
+      ]);
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.match(imported.stdout, /^now running v4/);
+      const missing = await runVigil(["config", "rollback", "99", ...a]);
+      assert.equal(missing.code, 1);
+      assert.match(missing.stderr, /VIGIL_ERR_CONFIG_VERSION_NOT_FOUND: version: no config version 99/);
+      const bad = await runVigil(["config", "frob", ...a]);
+      assert.equal(bad.code, 2);
+    } finally {
+      p.child.kill("SIGKILL");
+    }
+  });
+
   test("status against nothing fails clearly", async () => {
     const r = await runVigil(["status", "--address", "127.0.0.1:1"]);
     assert.equal(r.code, 1);
