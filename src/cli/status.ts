@@ -14,8 +14,8 @@ export function formatStatus(s: GetStatusResponse__Output): string {
   );
   lines.push(
     `uptime ${formatDurationMs(Math.round(ms(s.uptime)))} · config v${s.config_version?.version ?? 0} (${
-      s.config_version?.path || "embedded defaults"
-    }) · RSS ${formatBytes(Number(s.process?.rss_bytes ?? 0))} · data ${formatBytes(Number(s.data_dir_bytes ?? 0))}`,
+      s.config_version?.description ?? ""
+    }${s.config_version?.path ? `, ${s.config_version.path}` : ""}) · RSS ${formatBytes(Number(s.process?.rss_bytes ?? 0))} · data ${formatBytes(Number(s.data_dir_bytes ?? 0))}`,
   );
   lines.push("");
   const rows: string[][] = [["COMPONENT", "STATE", "HEALTH", "LAST BEAT", "BEATS", "EXPECTED", "MESSAGE"]];

@@ -49,7 +49,7 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{color:#
 <dl>
 <dt>Version</dt><dd>${esc(s.version)}</dd>
 <dt>Uptime</dt><dd>${formatDurationMs(Math.round(s.uptimeMs))}</dd>
-<dt>Config</dt><dd>v${s.configVersion.version} from ${esc(s.configVersion.path ?? "embedded defaults")} (${esc(s.configVersion.source)}, ${new Date(s.configVersion.appliedAt).toISOString()})</dd>
+<dt>Config</dt><dd>v${s.configVersion.version}: ${esc(s.configVersion.description)}${s.configVersion.path ? ` (${esc(s.configVersion.path)})` : ""}, applied ${new Date(s.configVersion.appliedAt).toISOString()} (${esc(s.configVersion.source)})</dd>
 <dt>Data dir</dt><dd>${esc(s.dataDir)} (${formatBytes(s.dataDirBytes)})</dd>
 <dt>Memory</dt><dd>${formatBytes(s.process.rssBytes)} RSS</dd>
 <dt>Metrics</dt><dd>${s.metrics.instruments} instruments, ${s.metrics.series} series, ${s.metrics.accepted} points accepted, ${s.metrics.rejected} rejected</dd>

@@ -195,6 +195,8 @@ describe("config versions", () => {
         [["heartbeats.default_interval", '"20s"', '"10s"']],
       );
       assert.equal(t.sidecar.config.heartbeats.defaultIntervalMs, 10_000);
+      const page = await (await fetch(`${t.httpUrl}/`)).text();
+      assert.match(page, /v3: rollback to v1, applied \d{4}-\d\d-\d\dT[\d:.]+Z \(rollback\)/);
       // The file is rewritten with the same content (a ConfigMap resync): not re-applied.
       await writeFile(t.configPath, `${base(t)}heartbeats: { default_interval: 20s }\n`);
       await eventually(
