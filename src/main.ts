@@ -14,8 +14,10 @@ import type { GetStatusResponse__Output } from "./generated/vigil/v1/GetStatusRe
 import type { ImportConfigResponse__Output } from "./generated/vigil/v1/ImportConfigResponse.js";
 import type { ListConfigVersionsResponse__Output } from "./generated/vigil/v1/ListConfigVersionsResponse.js";
 import type { RollbackConfigResponse__Output } from "./generated/vigil/v1/RollbackConfigResponse.js";
+import type { RunCleanupResponse__Output } from "./generated/vigil/v1/RunCleanupResponse.js";
 import { createLogger, OtelLogStream } from "./logging.js";
 import { Sidecar } from "./sidecar.js";
+import { formatBytes } from "./util/units.js";
 import { VERSION } from "./version.js";
 
 /** Exit codes: how the process ended. */
@@ -36,6 +38,7 @@ commands:
   status [--address HOST:PORT] [--json]
                                    show components, states and tasks of a running sidecar
   check-config FILE                validate a config file and exit
+  cleanup [--dry-run]              run the cleaner now (what it deletes, or would delete)
   config versions                  list the applied config versions (* = running)
   config diff A B                  what changed from version A to B (0 = running)
   config rollback V                apply version V again
@@ -67,6 +70,8 @@ async function main(argv: string[]): Promise<number> {
       return run(args.values.config);
     case "status":
       return status(args.values.address, Boolean(args.values.json));
+    case "cleanup":
+      return cleanup(args.values.address, Boolean(args.values["dry-run"]));
     case "config":
       return configCommand(args.positionals, args.values.address, args.values.description ?? "");
     case "check-config":
@@ -89,6 +94,7 @@ function parse(argv: string[]) {
       address: { type: "string", short: "a" },
       description: { type: "string", short: "d" },
       json: { type: "boolean" },
+      "dry-run": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -233,6 +239,24 @@ async function configCommand(
 }
 
 class UsageError extends Error {}
+
+async function cleanup(address: string | undefined, dryRun: boolean): Promise<number> {
+  try {
+    const { report: r } = await admin<RunCleanupResponse__Output>(address, "RunCleanup", { dry_run: dryRun });
+    const files = r?.files ?? [];
+    const verb = dryRun ? "would delete" : "deleted";
+    for (const f of files) process.stdout.write(`${verb} ${f}\n`);
+    process.stdout.write(
+      `${dryRun ? "dry run: " : ""}${files.length} files, ${formatBytes(Number(r?.bytes_freed ?? 0))} ${dryRun ? "would be freed" : "freed"}\n`,
+    );
+    for (const e of r?.errors ?? []) process.stderr.write(`error: ${e}\n`);
+    return (r?.errors ?? []).length > 0 ? EXIT.FAILURE : EXIT.OK;
+  } catch (e) {
+    const err = e as Error & { details?: string };
+    process.stderr.write(`vigil cleanup: ${err.details ?? err.message}\n`);
+    return EXIT.FAILURE;
+  }
+}
 
 async function run(configFlag: string | undefined): Promise<number> {
   const env = process.env;

@@ -14,6 +14,7 @@ import type { Config } from "./config/schema.js";
 import type { ConfigVersionInfo, VersionEntry } from "./config/version-store.js";
 import { toError } from "./errors.js";
 import { HeartbeatMonitor } from "./heartbeat/heartbeat-monitor.js";
+import { Cleaner, type CleanupReport } from "./logs/cleaner.js";
 import { MetricsIngest } from "./metrics/metrics-ingest.js";
 import { protoDir } from "./proto.js";
 import { Scheduler } from "./scheduler/scheduler.js";
@@ -48,6 +49,7 @@ export class Sidecar implements AdminBackend {
   readonly heartbeats: HeartbeatMonitor;
   readonly metrics: MetricsIngest;
   readonly scheduler: Scheduler;
+  readonly cleaner: Cleaner;
   readonly grpc: GrpcServer;
   readonly http: HttpServer;
   readonly configs: ConfigManager;
@@ -83,6 +85,18 @@ export class Sidecar implements AdminBackend {
     this.scheduler.add("heartbeat-evaluation", config.heartbeats.evaluationIntervalMs, () =>
       this.heartbeats.evaluate(),
     );
+    this.cleaner = new Cleaner({
+      config: config.logs.cleaner,
+      dataDir: resolve(config.dataDir),
+      logger: this.#logger,
+      meter: telemetry.meter,
+      clock: this.#clock,
+    });
+    this.scheduler.add("cleanup", config.logs.cleaner.intervalMs, async () => {
+      const report = await this.cleaner.run();
+      if (report.errors.length > 0)
+        throw new Error(`cleanup: ${report.errors.length} errors, first: ${report.errors[0]}`);
+    });
     this.scheduler.add("data-dir-size", 30_000, async () => {
       this.#dataDirBytes = await directorySize(this.dataDir);
     });
@@ -238,6 +252,10 @@ export class Sidecar implements AdminBackend {
     return this.configs.diff(from, to);
   }
 
+  runCleanup(dryRun: boolean): Promise<CleanupReport> {
+    return this.cleaner.run({ dryRun });
+  }
+
   async exportConfig(version: number): Promise<{ yaml: string; info: ConfigVersionInfo }> {
     return this.configs.export(version);
   }
@@ -248,6 +266,8 @@ export class Sidecar implements AdminBackend {
     this.heartbeats.applyConfig(c.heartbeats);
     this.metrics.applyConfig(c.metrics);
     this.scheduler.setInterval("heartbeat-evaluation", c.heartbeats.evaluationIntervalMs);
+    this.cleaner.applyConfig(c.logs.cleaner);
+    this.scheduler.setInterval("cleanup", c.logs.cleaner.intervalMs);
     this.#logger.level = c.logs.level;
   }
 
@@ -275,6 +295,7 @@ export class Sidecar implements AdminBackend {
         cpuUtilization: (cpu.user + cpu.system) / 1000 / Math.max(process.uptime() * 1000, 1),
       },
       metrics: this.metrics.stats(),
+      cleaner: this.cleaner.lastReport,
       botName: this.telemetry.botScope,
       draining: this.#state === "stopping" || this.grpc.state === "draining",
     };

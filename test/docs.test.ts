@@ -24,8 +24,11 @@ function keyPaths(def: Def, prefix: string): string[] {
       return keyPaths((def.innerType as { _zod: { def: Def } })._zod.def, prefix);
     case "pipe":
       return keyPaths((def.in as { _zod: { def: Def } })._zod.def, prefix);
-    case "array":
-      return keyPaths((def.element as { _zod: { def: Def } })._zod.def, `${prefix}[]`);
+    case "array": {
+      const element = (def.element as { _zod: { def: Def } })._zod.def;
+      const inner = element.type === "pipe" ? (element.in as { _zod: { def: Def } })._zod.def : element;
+      return inner.type === "object" ? keyPaths(element, `${prefix}[]`) : [prefix];
+    }
     case "object":
       return Object.entries(def.shape ?? {}).flatMap(([k, v]) =>
         keyPaths(v._zod.def, prefix ? `${prefix}.${k}` : k),

@@ -3,6 +3,7 @@ import type { ConfigChange } from "../config/effective.js";
 import type { ConfigVersionInfo, VersionEntry } from "../config/version-store.js";
 import { invalidField } from "../errors.js";
 import type { AdminServiceHandlers } from "../generated/vigil/v1/AdminService.js";
+import type { CleanupReport as CleanupReportMessage } from "../generated/vigil/v1/CleanupReport.js";
 import type { ConfigChange as ConfigChangeMessage } from "../generated/vigil/v1/ConfigChange.js";
 import type { ConfigVersion } from "../generated/vigil/v1/ConfigVersion.js";
 import type { DiffConfigRequest__Output } from "../generated/vigil/v1/DiffConfigRequest.js";
@@ -19,7 +20,10 @@ import type { ReloadConfigRequest__Output } from "../generated/vigil/v1/ReloadCo
 import type { ReloadConfigResponse } from "../generated/vigil/v1/ReloadConfigResponse.js";
 import type { RollbackConfigRequest__Output } from "../generated/vigil/v1/RollbackConfigRequest.js";
 import type { RollbackConfigResponse } from "../generated/vigil/v1/RollbackConfigResponse.js";
+import type { RunCleanupRequest__Output } from "../generated/vigil/v1/RunCleanupRequest.js";
+import type { RunCleanupResponse } from "../generated/vigil/v1/RunCleanupResponse.js";
 import type { ComponentView, OverallStatus } from "../heartbeat/heartbeat-monitor.js";
+import type { CleanupReport } from "../logs/cleaner.js";
 import type { TaskStatus } from "../scheduler/scheduler.js";
 import { optionalTimestamp, toDuration, toTimestamp } from "./convert.js";
 import { type ApiContext, unary } from "./handler.js";
@@ -47,6 +51,7 @@ export interface StatusSnapshot {
   metrics: { instruments: number; series: number; accepted: number; rejected: number; overflowed: number };
   botName: string;
   draining: boolean;
+  cleaner: CleanupReport | null;
 }
 
 /** The small interface AdminService needs from the sidecar (handed in; no import of the wiring). */
@@ -58,6 +63,18 @@ export interface AdminBackend {
   versions(): Promise<{ versions: VersionEntry[]; running: ConfigVersionInfo }>;
   diff(from: number, to: number): Promise<ConfigChange[]>;
   exportConfig(version: number): Promise<{ yaml: string; info: ConfigVersionInfo }>;
+  runCleanup(dryRun: boolean): Promise<CleanupReport>;
+}
+
+export function cleanupReportMessage(r: CleanupReport): CleanupReportMessage {
+  return {
+    files_deleted: r.filesDeleted,
+    bytes_freed: r.bytesFreed,
+    errors: r.errors,
+    duration: toDuration(r.durationMs),
+    dry_run: r.dryRun,
+    files: r.files,
+  };
 }
 
 const CHANGE_KIND = {
@@ -139,6 +156,9 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
           overflowed_points: s.metrics.overflowed,
         },
         bot_name: s.botName,
+        cleaner: s.cleaner
+          ? { last_run: toTimestamp(s.cleaner.startedAt), last_report: cleanupReportMessage(s.cleaner) }
+          : null,
         draining: s.draining,
       };
     }),
@@ -208,7 +228,13 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
       },
     ),
     QueryLogs: unimplemented(`${rpc}/QueryLogs`),
-    RunCleanup: unimplemented(`${rpc}/RunCleanup`),
+    RunCleanup: unary<RunCleanupRequest__Output, RunCleanupResponse>(
+      ctx,
+      `${rpc}/RunCleanup`,
+      async (req) => ({
+        report: cleanupReportMessage(await backend.runCleanup(Boolean(req.dry_run))),
+      }),
+    ),
     PauseDestination: unimplemented(`${rpc}/PauseDestination`),
     ResumeDestination: unimplemented(`${rpc}/ResumeDestination`),
     RedriveDeadLetters: unimplemented(`${rpc}/RedriveDeadLetters`),

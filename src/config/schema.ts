@@ -1,3 +1,4 @@
+import { isAbsolute } from "node:path";
 import { Cron } from "croner";
 import { z } from "zod";
 import { parseDurationMs, parseSizeBytes } from "../util/units.js";
@@ -182,7 +183,29 @@ export const configSchema = z
         series_ttl: positiveDuration().prefault("10m"),
       })
       .prefault({}),
-    logs: z.strictObject({ level: z.enum(LOG_LEVELS).default("info") }).prefault({}),
+    logs: z
+      .strictObject({
+        level: z.enum(LOG_LEVELS).default("info"),
+        cleaner: z
+          .strictObject({
+            interval: positiveDuration().prefault("1h"),
+            retention: positiveDuration().prefault("7d"),
+            max_total_bytes: size().prefault("1GiB"),
+            patterns: z
+              .array(
+                z
+                  .string()
+                  .min(1)
+                  .refine((p) => !isAbsolute(p) && !p.split(/[\\/]/).includes(".."), {
+                    message: "must be a glob relative to data_dir, without ..",
+                  }),
+              )
+              .default(["logs/*.jsonl*"]),
+            dry_run: z.boolean().default(false),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
     config: z
       .strictObject({
         watch: z.boolean().default(true),
@@ -227,7 +250,16 @@ export const configSchema = z
       components: c.heartbeats.components,
     },
     metrics: { cardinalityLimit: c.metrics.cardinality_limit, seriesTtlMs: c.metrics.series_ttl },
-    logs: { level: c.logs.level },
+    logs: {
+      level: c.logs.level,
+      cleaner: {
+        intervalMs: c.logs.cleaner.interval,
+        retentionMs: c.logs.cleaner.retention,
+        maxTotalBytes: c.logs.cleaner.max_total_bytes,
+        patterns: c.logs.cleaner.patterns,
+        dryRun: c.logs.cleaner.dry_run,
+      },
+    },
     config: { watch: c.config.watch, keepVersions: c.config.keep_versions },
     shutdown: { timeoutMs: c.shutdown.timeout, drainDelayMs: c.shutdown.drain_delay },
   }));
@@ -249,5 +281,4 @@ export const NOT_YET_IMPLEMENTED = new Set([
   "logs.max_buffer_bytes",
   "logs.record_metrics",
   "logs.record_messages",
-  "logs.cleaner",
 ]);

@@ -171,9 +171,9 @@ describe("gRPC API against a real server", () => {
       /RouterService\/Publish is not implemented/,
     );
     await rejectsWith(
-      call(t.client.admin.RunCleanup.bind(t.client.admin), {}),
+      call(t.client.admin.PauseDestination.bind(t.client.admin), { name: "x" }),
       status.UNIMPLEMENTED,
-      /AdminService\/RunCleanup/,
+      /AdminService\/PauseDestination/,
     );
     const stream = t.client.router.Subscribe({ destination: "x" });
     const err = await new Promise<GrpcError>((resolve) => stream.on("error", resolve));
@@ -190,7 +190,7 @@ describe("gRPC API against a real server", () => {
     assert.equal(s.config_version?.source, "CONFIG_SOURCE_STARTUP");
     assert.equal(s.config_version?.path, t.configPath);
     assert.ok(s.components.some((c) => c.name === "worker-1"));
-    assert.deepEqual(s.tasks.map((x) => x.name).sort(), ["data-dir-size", "heartbeat-evaluation"]);
+    assert.deepEqual(s.tasks.map((x) => x.name).sort(), ["cleanup", "data-dir-size", "heartbeat-evaluation"]);
     assert.ok(Number(s.process?.rss_bytes) > 0);
     assert.equal(s.bot_name, "bot");
     assert.equal(s.draining, false);
