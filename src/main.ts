@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Metadata } from "@grpc/grpc-js";
 import pino from "pino";
@@ -8,6 +8,7 @@ import { formatStatus } from "./cli/status.js";
 import { createVigilClient } from "./client/client.js";
 import { ConfigError, loadConfigFile, resolveConfigPath } from "./config/load.js";
 import { toError } from "./errors.js";
+import type { DiagnoseResponse__Output } from "./generated/vigil/v1/DiagnoseResponse.js";
 import type { DiffConfigResponse__Output } from "./generated/vigil/v1/DiffConfigResponse.js";
 import type { ExportConfigResponse__Output } from "./generated/vigil/v1/ExportConfigResponse.js";
 import type { GetStatusResponse__Output } from "./generated/vigil/v1/GetStatusResponse.js";
@@ -16,6 +17,7 @@ import type { ListConfigVersionsResponse__Output } from "./generated/vigil/v1/Li
 import type { RollbackConfigResponse__Output } from "./generated/vigil/v1/RollbackConfigResponse.js";
 import type { RunCleanupResponse__Output } from "./generated/vigil/v1/RunCleanupResponse.js";
 import { createLogger, OtelLogStream } from "./logging.js";
+import { RecentErrors } from "./logs/recent-errors.js";
 import { Sidecar } from "./sidecar.js";
 import { formatBytes } from "./util/units.js";
 import { VERSION } from "./version.js";
@@ -38,6 +40,7 @@ commands:
   status [--address HOST:PORT] [--json]
                                    show components, states and tasks of a running sidecar
   check-config FILE                validate a config file and exit
+  diagnose [--output FILE]         write a JSON report for support (default vigil-diagnose-<time>.json)
   cleanup [--dry-run]              run the cleaner now (what it deletes, or would delete)
   config versions                  list the applied config versions (* = running)
   config diff A B                  what changed from version A to B (0 = running)
@@ -70,6 +73,8 @@ async function main(argv: string[]): Promise<number> {
       return run(args.values.config);
     case "status":
       return status(args.values.address, Boolean(args.values.json));
+    case "diagnose":
+      return diagnose(args.values.address, args.values.output);
     case "cleanup":
       return cleanup(args.values.address, Boolean(args.values["dry-run"]));
     case "config":
@@ -95,6 +100,7 @@ function parse(argv: string[]) {
       description: { type: "string", short: "d" },
       json: { type: "boolean" },
       "dry-run": { type: "boolean" },
+      output: { type: "string", short: "o" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -240,6 +246,20 @@ async function configCommand(
 
 class UsageError extends Error {}
 
+async function diagnose(address: string | undefined, output: string | undefined): Promise<number> {
+  try {
+    const r = await admin<DiagnoseResponse__Output>(address, "Diagnose", {});
+    const file = output ?? `vigil-diagnose-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
+    writeFileSync(file, `${r.json ?? "{}"}\n`, { mode: 0o600 });
+    process.stdout.write(`${file}\n`);
+    return EXIT.OK;
+  } catch (e) {
+    const err = e as Error & { details?: string };
+    process.stderr.write(`vigil diagnose: ${err.details ?? err.message}\n`);
+    return EXIT.FAILURE;
+  }
+}
+
 async function cleanup(address: string | undefined, dryRun: boolean): Promise<number> {
   try {
     const { report: r } = await admin<RunCleanupResponse__Output>(address, "RunCleanup", { dry_run: dryRun });
@@ -271,6 +291,8 @@ async function run(configFlag: string | undefined): Promise<number> {
   }
   const streams = pino.multistream([{ stream: pino.destination({ dest: 1, sync: false }), level: "trace" }]);
   const logger = createLogger(loaded.config.logs.level, streams);
+  const recentErrors = new RecentErrors(50);
+  streams.add({ stream: recentErrors, level: "warn" });
   let sidecar: Sidecar;
   try {
     sidecar = await Sidecar.create({
@@ -278,6 +300,7 @@ async function run(configFlag: string | undefined): Promise<number> {
       env,
       logger,
       version: VERSION,
+      recentErrors,
       onOtelLogger: (l) => streams.add({ stream: new OtelLogStream(l), level: "trace" }),
     });
     await sidecar.start();

@@ -1,6 +1,9 @@
 import { mkdir, readdir, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
 import { join, resolve } from "node:path";
 import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
+import v8 from "node:v8";
 import type { ObservableGauge } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { type AdminBackend, adminHandlers, type StatusSnapshot } from "./api/admin-api.js";
@@ -9,12 +12,14 @@ import { heartbeatHandlers } from "./api/heartbeat-api.js";
 import { metricsDecoders, metricsHandlers } from "./api/metrics-api.js";
 import { type ConfigChangeOutcome, ConfigManager } from "./config/config-manager.js";
 import type { ConfigChange } from "./config/effective.js";
+import { effectiveTree } from "./config/effective.js";
 import type { LoadedConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import type { ConfigVersionInfo, VersionEntry } from "./config/version-store.js";
 import { toError } from "./errors.js";
 import { HeartbeatMonitor } from "./heartbeat/heartbeat-monitor.js";
 import { Cleaner, type CleanupReport } from "./logs/cleaner.js";
+import { RecentErrors } from "./logs/recent-errors.js";
 import { MetricsIngest } from "./metrics/metrics-ingest.js";
 import { protoDir } from "./proto.js";
 import { Scheduler } from "./scheduler/scheduler.js";
@@ -31,6 +36,8 @@ export interface SidecarOptions {
   clock?: Clock;
   /** Overrides telemetry.host_metrics.enabled (tests start many sidecars in one process). */
   hostMetrics?: boolean;
+  /** The last warn/error log records, for diagnose reports (main.ts tees the log into it). */
+  recentErrors?: RecentErrors;
   /** Called with the OTel logger once telemetry exists, to bridge pino records to OTLP. */
   onOtelLogger?: (logger: NonNullable<Telemetry["otelLogger"]>) => void;
 }
@@ -252,6 +259,46 @@ export class Sidecar implements AdminBackend {
     return this.configs.diff(from, to);
   }
 
+  /**
+   * One JSON report for support: status, effective config (secrets redacted),
+   * config versions, software versions, resource usage, recent errors.
+   */
+  async diagnose(): Promise<Record<string, unknown>> {
+    const status = await this.status();
+    const { versions, running } = await this.versions();
+    const recent = this.#opts.recentErrors ?? new RecentErrors(0);
+    return {
+      generated_at: new Date(this.#clock.now()).toISOString(),
+      vigil: { version: this.#opts.version, pid: process.pid, argv: process.argv.slice(2) },
+      runtime: {
+        node: process.version,
+        v8: process.versions.v8,
+        platform: `${process.platform} ${process.arch}`,
+        dependencies: dependencyVersions(),
+      },
+      status,
+      config: {
+        running,
+        effective: effectiveTree(this.configs.display),
+        versions: versions.map((v) => v.info ?? { version: v.version, error: v.error }),
+      },
+      resources: {
+        memory: process.memoryUsage(),
+        resource_usage: process.resourceUsage(),
+        heap: v8.getHeapStatistics(),
+        load_average: os.loadavg(),
+        cpus: os.availableParallelism(),
+        data_dir_bytes: status.dataDirBytes,
+      },
+      recent_errors: {
+        log: recent.records(),
+        components: status.components.flatMap((c) =>
+          c.errors.map((e) => ({ component: c.name, ...e, time: new Date(e.time).toISOString() })),
+        ),
+      },
+    };
+  }
+
   runCleanup(dryRun: boolean): Promise<CleanupReport> {
     return this.cleaner.run({ dryRun });
   }
@@ -300,6 +347,27 @@ export class Sidecar implements AdminBackend {
       draining: this.#state === "stopping" || this.grpc.state === "draining",
     };
   }
+}
+
+/** Installed versions of Vigil's direct dependencies (for diagnose reports). */
+function dependencyVersions(): Record<string, string> {
+  const require = createRequire(import.meta.url);
+  const out: Record<string, string> = {};
+  for (const name of [
+    "@grpc/grpc-js",
+    "@opentelemetry/sdk-metrics",
+    "@opentelemetry/api",
+    "pino",
+    "protobufjs",
+    "zod",
+  ]) {
+    try {
+      out[name] = (require(`${name}/package.json`) as { version: string }).version;
+    } catch {
+      out[name] = "unknown";
+    }
+  }
+  return out;
 }
 
 /** Sum of file sizes under a directory; symlinks are not followed. */

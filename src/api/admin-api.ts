@@ -6,6 +6,8 @@ import type { AdminServiceHandlers } from "../generated/vigil/v1/AdminService.js
 import type { CleanupReport as CleanupReportMessage } from "../generated/vigil/v1/CleanupReport.js";
 import type { ConfigChange as ConfigChangeMessage } from "../generated/vigil/v1/ConfigChange.js";
 import type { ConfigVersion } from "../generated/vigil/v1/ConfigVersion.js";
+import type { DiagnoseRequest__Output } from "../generated/vigil/v1/DiagnoseRequest.js";
+import type { DiagnoseResponse } from "../generated/vigil/v1/DiagnoseResponse.js";
 import type { DiffConfigRequest__Output } from "../generated/vigil/v1/DiffConfigRequest.js";
 import type { DiffConfigResponse } from "../generated/vigil/v1/DiffConfigResponse.js";
 import type { ExportConfigRequest__Output } from "../generated/vigil/v1/ExportConfigRequest.js";
@@ -64,6 +66,7 @@ export interface AdminBackend {
   diff(from: number, to: number): Promise<ConfigChange[]>;
   exportConfig(version: number): Promise<{ yaml: string; info: ConfigVersionInfo }>;
   runCleanup(dryRun: boolean): Promise<CleanupReport>;
+  diagnose(): Promise<Record<string, unknown>>;
 }
 
 export function cleanupReportMessage(r: CleanupReport): CleanupReportMessage {
@@ -227,6 +230,9 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
         };
       },
     ),
+    Diagnose: unary<DiagnoseRequest__Output, DiagnoseResponse>(ctx, `${rpc}/Diagnose`, async () => ({
+      json: JSON.stringify(await backend.diagnose(), null, 2),
+    })),
     QueryLogs: unimplemented(`${rpc}/QueryLogs`),
     RunCleanup: unary<RunCleanupRequest__Output, RunCleanupResponse>(
       ctx,

@@ -92,6 +92,11 @@ export class ConfigManager {
     return this.#loaded.config;
   }
 
+  /** The running config as written (secret references unresolved). */
+  get display(): Record<string, unknown> {
+    return this.#loaded.display;
+  }
+
   get running(): ConfigVersionInfo {
     return this.#running;
   }

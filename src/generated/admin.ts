@@ -20,6 +20,8 @@ import type { ConfigVersion as _vigil_v1_ConfigVersion, ConfigVersion__Output as
 import type { DeregisterRequest as _vigil_v1_DeregisterRequest, DeregisterRequest__Output as _vigil_v1_DeregisterRequest__Output } from './vigil/v1/DeregisterRequest.js';
 import type { DeregisterResponse as _vigil_v1_DeregisterResponse, DeregisterResponse__Output as _vigil_v1_DeregisterResponse__Output } from './vigil/v1/DeregisterResponse.js';
 import type { DestinationStatus as _vigil_v1_DestinationStatus, DestinationStatus__Output as _vigil_v1_DestinationStatus__Output } from './vigil/v1/DestinationStatus.js';
+import type { DiagnoseRequest as _vigil_v1_DiagnoseRequest, DiagnoseRequest__Output as _vigil_v1_DiagnoseRequest__Output } from './vigil/v1/DiagnoseRequest.js';
+import type { DiagnoseResponse as _vigil_v1_DiagnoseResponse, DiagnoseResponse__Output as _vigil_v1_DiagnoseResponse__Output } from './vigil/v1/DiagnoseResponse.js';
 import type { DiffConfigRequest as _vigil_v1_DiffConfigRequest, DiffConfigRequest__Output as _vigil_v1_DiffConfigRequest__Output } from './vigil/v1/DiffConfigRequest.js';
 import type { DiffConfigResponse as _vigil_v1_DiffConfigResponse, DiffConfigResponse__Output as _vigil_v1_DiffConfigResponse__Output } from './vigil/v1/DiffConfigResponse.js';
 import type { ExportConfigRequest as _vigil_v1_ExportConfigRequest, ExportConfigRequest__Output as _vigil_v1_ExportConfigRequest__Output } from './vigil/v1/ExportConfigRequest.js';
@@ -102,6 +104,8 @@ export interface ProtoGrpcType {
       DeregisterRequest: MessageTypeDefinition<_vigil_v1_DeregisterRequest, _vigil_v1_DeregisterRequest__Output>
       DeregisterResponse: MessageTypeDefinition<_vigil_v1_DeregisterResponse, _vigil_v1_DeregisterResponse__Output>
       DestinationStatus: MessageTypeDefinition<_vigil_v1_DestinationStatus, _vigil_v1_DestinationStatus__Output>
+      DiagnoseRequest: MessageTypeDefinition<_vigil_v1_DiagnoseRequest, _vigil_v1_DiagnoseRequest__Output>
+      DiagnoseResponse: MessageTypeDefinition<_vigil_v1_DiagnoseResponse, _vigil_v1_DiagnoseResponse__Output>
       DiffConfigRequest: MessageTypeDefinition<_vigil_v1_DiffConfigRequest, _vigil_v1_DiffConfigRequest__Output>
       DiffConfigResponse: MessageTypeDefinition<_vigil_v1_DiffConfigResponse, _vigil_v1_DiffConfigResponse__Output>
       ExportConfigRequest: MessageTypeDefinition<_vigil_v1_ExportConfigRequest, _vigil_v1_ExportConfigRequest__Output>

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { DiagnoseRequest as _vigil_v1_DiagnoseRequest, DiagnoseRequest__Output as _vigil_v1_DiagnoseRequest__Output } from '../../vigil/v1/DiagnoseRequest.js';
+import type { DiagnoseResponse as _vigil_v1_DiagnoseResponse, DiagnoseResponse__Output as _vigil_v1_DiagnoseResponse__Output } from '../../vigil/v1/DiagnoseResponse.js';
 import type { DiffConfigRequest as _vigil_v1_DiffConfigRequest, DiffConfigRequest__Output as _vigil_v1_DiffConfigRequest__Output } from '../../vigil/v1/DiffConfigRequest.js';
 import type { DiffConfigResponse as _vigil_v1_DiffConfigResponse, DiffConfigResponse__Output as _vigil_v1_DiffConfigResponse__Output } from '../../vigil/v1/DiffConfigResponse.js';
 import type { ExportConfigRequest as _vigil_v1_ExportConfigRequest, ExportConfigRequest__Output as _vigil_v1_ExportConfigRequest__Output } from '../../vigil/v1/ExportConfigRequest.js';
@@ -31,6 +33,23 @@ import type { RunCleanupResponse as _vigil_v1_RunCleanupResponse, RunCleanupResp
  * AdminService is what operators and the vigil CLI use.
  */
 export interface AdminServiceClient extends grpc.Client {
+  /**
+   * Diagnose returns one JSON report: status, effective config (secrets redacted),
+   * config versions, software versions, resource usage and recent errors.
+   */
+  Diagnose(argument: _vigil_v1_DiagnoseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_DiagnoseResponse__Output>): grpc.ClientUnaryCall;
+  Diagnose(argument: _vigil_v1_DiagnoseRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_DiagnoseResponse__Output>): grpc.ClientUnaryCall;
+  Diagnose(argument: _vigil_v1_DiagnoseRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_DiagnoseResponse__Output>): grpc.ClientUnaryCall;
+  Diagnose(argument: _vigil_v1_DiagnoseRequest, callback: grpc.requestCallback<_vigil_v1_DiagnoseResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Diagnose returns one JSON report: status, effective config (secrets redacted),
+   * config versions, software versions, resource usage and recent errors.
+   */
+  diagnose(argument: _vigil_v1_DiagnoseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_DiagnoseResponse__Output>): grpc.ClientUnaryCall;
+  diagnose(argument: _vigil_v1_DiagnoseRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_DiagnoseResponse__Output>): grpc.ClientUnaryCall;
+  diagnose(argument: _vigil_v1_DiagnoseRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_DiagnoseResponse__Output>): grpc.ClientUnaryCall;
+  diagnose(argument: _vigil_v1_DiagnoseRequest, callback: grpc.requestCallback<_vigil_v1_DiagnoseResponse__Output>): grpc.ClientUnaryCall;
+  
   DiffConfig(argument: _vigil_v1_DiffConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_DiffConfigResponse__Output>): grpc.ClientUnaryCall;
   DiffConfig(argument: _vigil_v1_DiffConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_DiffConfigResponse__Output>): grpc.ClientUnaryCall;
   DiffConfig(argument: _vigil_v1_DiffConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_DiffConfigResponse__Output>): grpc.ClientUnaryCall;
@@ -171,6 +190,12 @@ export interface AdminServiceClient extends grpc.Client {
  * AdminService is what operators and the vigil CLI use.
  */
 export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Diagnose returns one JSON report: status, effective config (secrets redacted),
+   * config versions, software versions, resource usage and recent errors.
+   */
+  Diagnose: grpc.handleUnaryCall<_vigil_v1_DiagnoseRequest__Output, _vigil_v1_DiagnoseResponse>;
+  
   DiffConfig: grpc.handleUnaryCall<_vigil_v1_DiffConfigRequest__Output, _vigil_v1_DiffConfigResponse>;
   
   /**
@@ -213,6 +238,7 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
 }
 
 export interface AdminServiceDefinition extends grpc.ServiceDefinition {
+  Diagnose: MethodDefinition<_vigil_v1_DiagnoseRequest, _vigil_v1_DiagnoseResponse, _vigil_v1_DiagnoseRequest__Output, _vigil_v1_DiagnoseResponse__Output>
   DiffConfig: MethodDefinition<_vigil_v1_DiffConfigRequest, _vigil_v1_DiffConfigResponse, _vigil_v1_DiffConfigRequest__Output, _vigil_v1_DiffConfigResponse__Output>
   ExportConfig: MethodDefinition<_vigil_v1_ExportConfigRequest, _vigil_v1_ExportConfigResponse, _vigil_v1_ExportConfigRequest__Output, _vigil_v1_ExportConfigResponse__Output>
   GetStatus: MethodDefinition<_vigil_v1_GetStatusRequest, _vigil_v1_GetStatusResponse, _vigil_v1_GetStatusRequest__Output, _vigil_v1_GetStatusResponse__Output>
