@@ -301,6 +301,7 @@ async function run(configFlag: string | undefined): Promise<number> {
       logger,
       version: VERSION,
       recentErrors,
+      logStreams: streams,
       onOtelLogger: (l) => streams.add({ stream: new OtelLogStream(l), level: "trace" }),
     });
     await sidecar.start();

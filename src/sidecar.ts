@@ -19,6 +19,7 @@ import type { ConfigVersionInfo, VersionEntry } from "./config/version-store.js"
 import { toError } from "./errors.js";
 import { HeartbeatMonitor } from "./heartbeat/heartbeat-monitor.js";
 import { Cleaner, type CleanupReport } from "./logs/cleaner.js";
+import { LogWriter } from "./logs/log-writer.js";
 import { RecentErrors } from "./logs/recent-errors.js";
 import { MetricsIngest } from "./metrics/metrics-ingest.js";
 import { protoDir } from "./proto.js";
@@ -36,6 +37,8 @@ export interface SidecarOptions {
   clock?: Clock;
   /** Overrides telemetry.host_metrics.enabled (tests start many sidecars in one process). */
   hostMetrics?: boolean;
+  /** Where the sidecar adds its local log writer (main.ts's pino multistream); tests may omit it. */
+  logStreams?: { add(dest: { stream: { write(line: string): unknown }; level: "trace" }): unknown };
   /** The last warn/error log records, for diagnose reports (main.ts tees the log into it). */
   recentErrors?: RecentErrors;
   /** Called with the OTel logger once telemetry exists, to bridge pino records to OTLP. */
@@ -57,6 +60,7 @@ export class Sidecar implements AdminBackend {
   readonly metrics: MetricsIngest;
   readonly scheduler: Scheduler;
   readonly cleaner: Cleaner;
+  readonly logWriter: LogWriter;
   readonly grpc: GrpcServer;
   readonly http: HttpServer;
   readonly configs: ConfigManager;
@@ -92,6 +96,13 @@ export class Sidecar implements AdminBackend {
     this.scheduler.add("heartbeat-evaluation", config.heartbeats.evaluationIntervalMs, () =>
       this.heartbeats.evaluate(),
     );
+    this.logWriter = new LogWriter({
+      dataDir: resolve(config.dataDir),
+      config: config.logs,
+      clock: this.#clock,
+      meter: telemetry.meter,
+      logger: this.#logger,
+    });
     this.cleaner = new Cleaner({
       config: config.logs.cleaner,
       dataDir: resolve(config.dataDir),
@@ -185,6 +196,8 @@ export class Sidecar implements AdminBackend {
     } catch (e) {
       throw new Error(`data dir: cannot create ${this.dataDir}: ${toError(e).message}`);
     }
+    await this.logWriter.start();
+    this.#opts.logStreams?.add({ stream: this.logWriter, level: "trace" });
     await this.configs.start();
     this.#loopDelay.enable();
     this.scheduler.start();
@@ -233,8 +246,10 @@ export class Sidecar implements AdminBackend {
       this.#loopDelay.disable();
       await step("telemetry", () => this.telemetry.stop());
       this.#state = "stopped";
+      if (wasRunning) this.#logger.info({ errors }, "vigil stopped");
+      // Last, so the records of the shutdown itself reach the file.
+      await step("log-writer", () => this.logWriter.stop());
       if (errors.length > 0) throw new Error(`sidecar stop: ${errors.join("; ")}`);
-      if (wasRunning) this.#logger.info("vigil stopped");
     })();
     return this.#stopping;
   }
@@ -314,6 +329,7 @@ export class Sidecar implements AdminBackend {
     this.metrics.applyConfig(c.metrics);
     this.scheduler.setInterval("heartbeat-evaluation", c.heartbeats.evaluationIntervalMs);
     this.cleaner.applyConfig(c.logs.cleaner);
+    this.logWriter.applyConfig(c.logs);
     this.scheduler.setInterval("cleanup", c.logs.cleaner.intervalMs);
     this.#logger.level = c.logs.level;
   }
@@ -343,6 +359,7 @@ export class Sidecar implements AdminBackend {
       },
       metrics: this.metrics.stats(),
       cleaner: this.cleaner.lastReport,
+      logWriter: this.logWriter.stats(),
       botName: this.telemetry.botScope,
       draining: this.#state === "stopping" || this.grpc.state === "draining",
     };

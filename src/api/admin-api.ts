@@ -26,6 +26,7 @@ import type { RunCleanupRequest__Output } from "../generated/vigil/v1/RunCleanup
 import type { RunCleanupResponse } from "../generated/vigil/v1/RunCleanupResponse.js";
 import type { ComponentView, OverallStatus } from "../heartbeat/heartbeat-monitor.js";
 import type { CleanupReport } from "../logs/cleaner.js";
+import type { LogWriterStats } from "../logs/log-writer.js";
 import type { TaskStatus } from "../scheduler/scheduler.js";
 import { optionalTimestamp, toDuration, toTimestamp } from "./convert.js";
 import { type ApiContext, unary } from "./handler.js";
@@ -54,6 +55,7 @@ export interface StatusSnapshot {
   botName: string;
   draining: boolean;
   cleaner: CleanupReport | null;
+  logWriter: LogWriterStats;
 }
 
 /** The small interface AdminService needs from the sidecar (handed in; no import of the wiring). */
@@ -159,6 +161,12 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
           overflowed_points: s.metrics.overflowed,
         },
         bot_name: s.botName,
+        log_writer: {
+          file: s.logWriter.file,
+          records: s.logWriter.records,
+          dropped: s.logWriter.dropped,
+          bytes_written: s.logWriter.bytesWritten,
+        },
         cleaner: s.cleaner
           ? { last_run: toTimestamp(s.cleaner.startedAt), last_report: cleanupReportMessage(s.cleaner) }
           : null,

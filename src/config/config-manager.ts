@@ -33,6 +33,7 @@ const RESTART_KEYS: Array<[string, (c: Config) => unknown]> = [
   ["data_dir", (c) => c.dataDir],
   ["telemetry", (c) => c.telemetry],
   ["bot", (c) => c.bot],
+  ["logs.dir", (c) => c.logs.dir],
 ];
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");

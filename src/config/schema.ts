@@ -186,6 +186,17 @@ export const configSchema = z
     logs: z
       .strictObject({
         level: z.enum(LOG_LEVELS).default("info"),
+        dir: z
+          .string()
+          .min(1)
+          .refine((p) => !isAbsolute(p) && !p.split(/[\\/]/).includes(".."), {
+            message: "must be a directory inside data_dir, without ..",
+          })
+          .default("logs"),
+        rotate: z
+          .strictObject({ max_bytes: size().prefault("64MiB"), daily: z.boolean().default(true) })
+          .prefault({}),
+        max_buffer_bytes: size().prefault("4MiB"),
         cleaner: z
           .strictObject({
             interval: positiveDuration().prefault("1h"),
@@ -252,6 +263,9 @@ export const configSchema = z
     metrics: { cardinalityLimit: c.metrics.cardinality_limit, seriesTtlMs: c.metrics.series_ttl },
     logs: {
       level: c.logs.level,
+      dir: c.logs.dir,
+      rotate: { maxBytes: c.logs.rotate.max_bytes, daily: c.logs.rotate.daily },
+      maxBufferBytes: c.logs.max_buffer_bytes,
       cleaner: {
         intervalMs: c.logs.cleaner.interval,
         retentionMs: c.logs.cleaner.retention,
@@ -276,9 +290,6 @@ export const NOT_YET_IMPLEMENTED = new Set([
   "server.auth",
   "router",
   "alerts",
-  "logs.dir",
-  "logs.rotate",
-  "logs.max_buffer_bytes",
   "logs.record_metrics",
   "logs.record_messages",
 ]);

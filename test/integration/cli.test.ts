@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -87,6 +87,10 @@ describe("vigil CLI", () => {
       p.child.kill("SIGTERM");
       assert.equal(await p.exited, 0);
       assert.ok(p.records().some((r) => r.msg === "vigil stopped"));
+      // The same records went to the local JSON-lines file, through the shutdown.
+      const local = await readFile(join(dir, "data", "logs", "vigil.jsonl"), "utf8");
+      assert.match(local, /"msg":"vigil started"/);
+      assert.match(local, /"msg":"vigil stopped"/);
     } finally {
       p.child.kill("SIGKILL");
     }

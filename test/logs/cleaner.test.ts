@@ -171,7 +171,11 @@ describe("cleaner", () => {
       assert.match(cli.stdout, /would delete logs\/ancient\.jsonl\ndry run: 1 files, 42B would be freed/);
       const real = await runVigil(["cleanup", "--address", t.grpcAddress]);
       assert.match(real.stdout, /deleted logs\/ancient\.jsonl\n1 files, 42B freed/);
-      assert.deepEqual(await tree(dataDir).then((f) => f.filter((x) => x.startsWith("logs/"))), []);
+      assert.deepEqual(
+        await tree(dataDir).then((f) => f.filter((x) => x.startsWith("logs/"))),
+        ["logs/vigil.jsonl"],
+        "the sidecar's own active log file is kept",
+      );
       const s = await t.sidecar.status();
       assert.equal(s.cleaner?.filesDeleted, 1);
       assert.ok(s.tasks.some((x) => x.name === "cleanup"));
