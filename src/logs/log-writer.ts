@@ -90,6 +90,10 @@ export class LogWriter {
       append: true,
       mkdir: true,
       minLength: 0,
+      // 64 KiB per write(2): with sonic-boom's 16 KiB default four times as many
+      // asynchronous round trips were needed; at 256 KiB and above its string
+      // buffering collapsed to ~5,000 records/s (bench/log-writer.bench.ts).
+      maxWrite: 64 * 1024,
       maxLength: this.#config.maxBufferBytes,
     });
     sonic.on("drop", () => {
