@@ -1,8 +1,7 @@
-import { mkdirSync, renameSync, statSync } from "node:fs";
+import { close, closeSync, write as fsWrite, mkdirSync, openSync, renameSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Meter } from "@opentelemetry/api";
 import type { Logger } from "pino";
-import sonicBoom, { type SonicBoom } from "sonic-boom";
 import type { Config } from "../config/schema.js";
 import type { Clock } from "../util/clock.js";
 
@@ -16,19 +15,26 @@ export interface LogWriterStats {
 }
 
 const DAY = 86_400_000;
-/** sonic-boom is CommonJS: its class is the default export at run time. */
-const SonicBoomClass = sonicBoom as unknown as typeof SonicBoom;
 /** How often a writer whose last write failed (disk full, I/O error) tries again by itself. */
 const RETRY_MS = 1000;
 
 /**
  * The constant-memory JSON-lines writer: a pino destination that appends to
- * data_dir/logs/vigil.jsonl through sonic-boom in asynchronous mode, so a slow
- * disk never blocks the event loop. The in-process buffer is bounded by
- * `logs.max_buffer_bytes`: past it records are dropped and counted, never
- * buffered without bound. It rotates by size and at UTC midnight (the old
- * file becomes vigil-<time>.jsonl, which the cleaner's default pattern
- * covers) and recovers by itself after a failed write, ENOSPC included.
+ * data_dir/logs/vigil.jsonl.
+ *
+ * Memory is two buffers of half of `logs.max_buffer_bytes`, allocated once.
+ * Records are encoded into the filling buffer; the other is written with one
+ * asynchronous write(2) on libuv's thread pool, so a slow disk never blocks the
+ * event loop. When both are full the record is dropped and counted
+ * (vigil.logs.dropped) — never buffered without bound, never blocking.
+ * Hand-written rather than sonic-boom: sonic-boom's asynchronous mode keeps
+ * records as concatenated strings and wrote far below its synchronous mode
+ * (bench/log-writer.bench.ts).
+ *
+ * Files rotate by size and at UTC midnight (the active file becomes
+ * vigil-<time>-<sequence>.jsonl, which the cleaner's default pattern covers).
+ * After a failed write (ENOSPC, a file removed under it) the data stays in its
+ * buffer and the writer reopens its path and retries every second.
  */
 export class LogWriter {
   readonly dir: string;
@@ -36,7 +42,15 @@ export class LogWriter {
   #config: Config["logs"];
   readonly #clock: Clock;
   readonly #logger: Logger | null;
-  #sonic: SonicBoom | null = null;
+  #fd: number | null = null;
+  /** The buffer records are encoded into, and how much of it is used. */
+  #fill: Buffer = Buffer.alloc(0);
+  #fillLen = 0;
+  /** The buffer being written: [buffer, offset written so far, length]. */
+  #spare: Buffer = Buffer.alloc(0);
+  #inflight: { buf: Buffer; off: number; len: number } | null = null;
+  #writing = false;
+  #rotatePending = false;
   #bytes = 0;
   #records = 0;
   #dropped = 0;
@@ -45,9 +59,9 @@ export class LogWriter {
   #nextDay = 0;
   #lastError: string | null = null;
   #retry: NodeJS.Timeout | null = null;
-  /** A rotation's reopen is in progress: no second rotation until the new file is open. */
-  #reopening = false;
+  #idle: Array<() => void> = [];
   #stopping: Promise<void> | null = null;
+  readonly #onWritten: (err: NodeJS.ErrnoException | null, n: number) => void;
 
   constructor(opts: {
     dataDir: string;
@@ -61,6 +75,7 @@ export class LogWriter {
     this.path = join(this.dir, "vigil.jsonl");
     this.#clock = opts.clock;
     this.#logger = opts.logger?.child({ component: "log-writer" }) ?? null;
+    this.#onWritten = (err, n) => this.#written_(err, n);
     // Observed rather than added per record: the write path stays a few field updates.
     opts.meter
       .createObservableCounter("vigil.logs.records", {
@@ -74,69 +89,54 @@ export class LogWriter {
       .addCallback((r) => r.observe(this.#dropped));
   }
 
-  /** Opens the file (creating the directory); resolves when it is ready. */
+  /** Opens the file (creating the directory) and allocates the buffers. */
   async start(): Promise<void> {
-    if (this.#sonic) return;
+    if (this.#fd !== null || this.#stopping) return;
     mkdirSync(this.dir, { recursive: true });
+    const half = Math.max(4096, Math.floor(this.#config.maxBufferBytes / 2));
+    this.#fill = Buffer.allocUnsafe(half);
+    this.#spare = Buffer.allocUnsafe(half);
+    this.#fd = openSync(this.path, "a", 0o640);
     try {
       this.#bytes = statSync(this.path).size;
     } catch {
       this.#bytes = 0;
     }
     this.#nextDay = nextMidnight(this.#clock.now());
-    const sonic = new SonicBoomClass({
-      dest: this.path,
-      sync: false,
-      append: true,
-      mkdir: true,
-      minLength: 0,
-      // 64 KiB per write(2): with sonic-boom's 16 KiB default four times as many
-      // asynchronous round trips were needed; at 256 KiB and above its string
-      // buffering collapsed to ~5,000 records/s (bench/log-writer.bench.ts).
-      maxWrite: 64 * 1024,
-      maxLength: this.#config.maxBufferBytes,
-    });
-    sonic.on("drop", () => {
-      this.#dropped++;
-    });
-    sonic.on("write", (n: number) => {
-      this.#written += n;
-      this.#lastError = null;
-    });
-    sonic.on("error", (err: NodeJS.ErrnoException) => this.#onError(err));
-    sonic.on("ready", () => {
-      this.#reopening = false;
-    });
-    this.#sonic = sonic;
-    await new Promise<void>((resolve, reject) => {
-      sonic.once("ready", resolve);
-      sonic.once("error", reject);
-    });
   }
 
+  /** Rotation settings apply at once; a new buffer size at the next start. */
   applyConfig(config: Config["logs"]): void {
     this.#config = config;
-    // sonic-boom reads maxLength on every write; its typings omit the field.
-    if (this.#sonic) (this.#sonic as unknown as { maxLength: number }).maxLength = config.maxBufferBytes;
   }
 
   /** pino's destination interface; the hot path. */
   write(line: string): boolean {
-    const sonic = this.#sonic;
-    if (sonic === null) {
+    if (this.#fd === null || this.#stopping) {
       this.#dropped++;
       return false;
     }
-    this.#records++;
-    this.#bytes += line.length;
-    if (
-      !this.#reopening &&
-      (this.#bytes > this.#config.rotate.maxBytes ||
-        (this.#config.rotate.daily && this.#clock.now() >= this.#nextDay))
-    ) {
-      this.#rotate();
+    const cap = this.#fill.length;
+    // UTF-8 needs at most 3 bytes per UTF-16 unit: only a near-full buffer pays for an exact length.
+    if (cap - this.#fillLen < line.length * 3 && cap - this.#fillLen < Buffer.byteLength(line)) {
+      this.#kick();
+      if (cap - this.#fillLen < Buffer.byteLength(line)) {
+        this.#dropped++;
+        return false;
+      }
     }
-    return sonic.write(line);
+    const n = this.#fill.write(line, this.#fillLen);
+    this.#fillLen += n;
+    this.#bytes += n;
+    this.#records++;
+    if (
+      this.#bytes > this.#config.rotate.maxBytes ||
+      (this.#config.rotate.daily && this.#clock.now() >= this.#nextDay)
+    ) {
+      this.#rotatePending = true;
+    }
+    if (!this.#writing) this.#kick();
+    return true;
   }
 
   stats(): LogWriterStats {
@@ -150,27 +150,73 @@ export class LogWriter {
     };
   }
 
-  /** Flushes what is buffered and closes the file; safe before start and twice. */
+  /** Writes what is buffered and closes the file; safe before start and twice. */
   stop(): Promise<void> {
-    this.#stopping ??= new Promise<void>((resolve) => {
+    this.#stopping ??= (async () => {
       if (this.#retry) clearTimeout(this.#retry);
-      const sonic = this.#sonic;
-      this.#sonic = null;
-      if (!sonic) return resolve();
-      sonic.once("close", () => resolve());
-      sonic.once("error", () => resolve());
-      sonic.end();
-    });
+      this.#retry = null;
+      if (this.#fd === null) return;
+      // Give buffered records until one retry interval to reach the disk.
+      const deadline = Date.now() + RETRY_MS;
+      while ((this.#writing || this.#fillLen > 0 || this.#inflight) && Date.now() < deadline) {
+        if (!this.#writing) this.#kick();
+        await new Promise<void>((r) => {
+          this.#idle.push(r);
+          setTimeout(r, 20).unref();
+        });
+      }
+      const fd = this.#fd;
+      this.#fd = null;
+      await new Promise<void>((r) => close(fd, () => r()));
+    })();
     return this.#stopping;
   }
 
-  /**
-   * The current file becomes vigil-<time>.jsonl; new records go to a fresh
-   * vigil.jsonl once sonic-boom has reopened it (records buffered meanwhile land
-   * in the new file, so sizes are approximate).
-   */
+  /** Starts writing the filled buffer when no write is in flight. */
+  #kick(): void {
+    if (this.#writing || this.#fd === null) return;
+    if (this.#inflight === null) {
+      if (this.#rotatePending) this.#rotate();
+      if (this.#fillLen === 0) return;
+      const buf = this.#fill;
+      this.#inflight = { buf, off: 0, len: this.#fillLen };
+      this.#fill = this.#spare;
+      this.#spare = buf;
+      this.#fillLen = 0;
+    }
+    const w = this.#inflight;
+    this.#writing = true;
+    fsWrite(this.#fd, w.buf, w.off, w.len - w.off, null, this.#onWritten);
+  }
+
+  #written_(err: NodeJS.ErrnoException | null, n: number): void {
+    this.#writing = false;
+    const w = this.#inflight;
+    if (err || w === null) {
+      if (err) this.#onError(err);
+      this.#wake();
+      return;
+    }
+    if (this.#lastError !== null) {
+      this.#lastError = null;
+      this.#logger?.info("log file writable again");
+    }
+    this.#written += n;
+    w.off += n;
+    if (w.off >= w.len) this.#inflight = null;
+    if (this.#inflight !== null || this.#fillLen > 0 || this.#rotatePending) this.#kick();
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiting = this.#idle;
+    this.#idle = [];
+    for (const r of waiting) r();
+  }
+
+  /** Between writes: the current file becomes vigil-<time>-<sequence>.jsonl, a new vigil.jsonl is opened. */
   #rotate(): void {
-    const sonic = this.#sonic as SonicBoom;
+    this.#rotatePending = false;
     const now = this.#clock.now();
     const stamp = new Date(now).toISOString().replace(/[-:.]/g, "");
     // Time, then a zero-padded sequence: names sort in the order the files were written.
@@ -188,8 +234,17 @@ export class LogWriter {
         return;
       }
     }
-    this.#reopening = true;
-    sonic.reopen();
+    this.#reopen();
+  }
+
+  #reopen(): void {
+    try {
+      const fd = openSync(this.path, "a", 0o640);
+      if (this.#fd !== null) closeSync(this.#fd);
+      this.#fd = fd;
+    } catch (e) {
+      this.#onError(e as NodeJS.ErrnoException);
+    }
   }
 
   #onError(err: NodeJS.ErrnoException): void {
@@ -200,13 +255,15 @@ export class LogWriter {
         { err: { code: err.code, message: err.message } },
         "log file write failed; retrying",
       );
-    // sonic-boom keeps the unwritten data and retries on the next write. On a timer,
-    // reopen the path as well: a quiet sidecar recovers once the disk has room
-    // again, and a file replaced or removed under us is recreated.
-    if (this.#retry === null) {
+    // The unwritten data stays in its buffer. Reopen the path and retry on a
+    // timer: a quiet sidecar recovers once the disk has room again, and a file
+    // replaced or removed under us is recreated.
+    if (this.#retry === null && !this.#stopping) {
       this.#retry = setTimeout(() => {
         this.#retry = null;
-        if (this.#sonic && this.#lastError !== null) this.#sonic.reopen();
+        if (this.#fd === null || this.#lastError === null) return;
+        this.#reopen();
+        this.#kick();
       }, RETRY_MS);
       this.#retry.unref();
     }
