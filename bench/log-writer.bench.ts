@@ -10,6 +10,7 @@
  * writing, and RSS growth from the 100,000th record to the end.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,6 +19,13 @@ import { fileURLToPath } from "node:url";
 import pino from "pino";
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 2_000_000);
+/** The node flags of `npm start`, read from package.json. */
+const NODE_FLAGS: string[] =
+  (
+    JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      scripts: { start: string };
+    }
+  ).scripts.start.match(/--[\w-]+=\S+/g) ?? [];
 const CHUNK = 1000;
 type Mode = "vigil" | "pino-sync" | "pino-async";
 
@@ -106,13 +114,10 @@ async function runChild(mode: Mode): Promise<Result> {
   const dir = await mkdtemp(join(tmpdir(), "vigil-logbench-"));
   try {
     const out = await new Promise<string>((resolve, reject) => {
-      const p = spawn(
-        process.execPath,
-        ["--import", "tsx", fileURLToPath(import.meta.url), "--child", mode, dir],
-        {
-          stdio: ["ignore", "pipe", "inherit"],
-        },
-      );
+      // Vigil's writer runs with the node flags Vigil runs with (npm start).
+      const flags = mode === "vigil" ? NODE_FLAGS : [];
+      const args = [...flags, "--import", "tsx", fileURLToPath(import.meta.url), "--child", mode, dir];
+      const p = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
       let text = "";
       p.stdout.on("data", (d: Buffer) => {
         text += d.toString();
