@@ -19,7 +19,7 @@ import type { RunCleanupResponse__Output } from "./generated/vigil/v1/RunCleanup
 import { createLogger, OtelLogStream } from "./logging.js";
 import { RecentErrors } from "./logs/recent-errors.js";
 import { Sidecar } from "./sidecar.js";
-import { formatBytes } from "./util/units.js";
+import { formatBytes, parseDurationMs } from "./util/units.js";
 import { VERSION } from "./version.js";
 
 /** Exit codes: how the process ended. */
@@ -40,6 +40,8 @@ commands:
   status [--address HOST:PORT] [--json]
                                    show components, states and tasks of a running sidecar
   check-config FILE                validate a config file and exit
+  logs [--since DUR] [--level L] [--contains TEXT] [--component NAME] [--limit N] [--newest]
+                                   print matching records of the local log files (JSON lines)
   diagnose [--output FILE]         write a JSON report for support (default vigil-diagnose-<time>.json)
   cleanup [--dry-run]              run the cleaner now (what it deletes, or would delete)
   config versions                  list the applied config versions (* = running)
@@ -73,6 +75,8 @@ async function main(argv: string[]): Promise<number> {
       return run(args.values.config);
     case "status":
       return status(args.values.address, Boolean(args.values.json));
+    case "logs":
+      return logs(args.values);
     case "diagnose":
       return diagnose(args.values.address, args.values.output);
     case "cleanup":
@@ -101,6 +105,12 @@ function parse(argv: string[]) {
       json: { type: "boolean" },
       "dry-run": { type: "boolean" },
       output: { type: "string", short: "o" },
+      since: { type: "string" },
+      level: { type: "string" },
+      contains: { type: "string" },
+      component: { type: "string" },
+      limit: { type: "string" },
+      newest: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -245,6 +255,43 @@ async function configCommand(
 }
 
 class UsageError extends Error {}
+
+async function logs(v: {
+  address?: string;
+  since?: string;
+  level?: string;
+  contains?: string;
+  component?: string;
+  limit?: string;
+  newest?: boolean;
+}): Promise<number> {
+  const sinceMs = v.since ? parseDurationMs(v.since) : undefined;
+  if (v.since && sinceMs === undefined) {
+    process.stderr.write(`vigil logs: --since wants a duration such as 10m, got ${v.since}\n`);
+    return EXIT.USAGE;
+  }
+  const level = v.level ? `LOG_LEVEL_${v.level.toUpperCase()}` : "LOG_LEVEL_UNSPECIFIED";
+  const target = v.address ?? process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070";
+  const client = createVigilClient(target);
+  try {
+    const stream = client.admin.QueryLogs({
+      from: sinceMs === undefined ? null : { seconds: Math.floor((Date.now() - sinceMs) / 1000) },
+      level: level as never,
+      contains: v.contains ?? "",
+      component: v.component ?? "",
+      limit: v.limit ? Number(v.limit) : 100,
+      newest_first: Boolean(v.newest),
+    });
+    for await (const r of stream as AsyncIterable<{ json: string }>) process.stdout.write(`${r.json}\n`);
+    return EXIT.OK;
+  } catch (e) {
+    const err = e as Error & { details?: string };
+    process.stderr.write(`vigil logs: ${err.details ?? err.message}\n`);
+    return EXIT.FAILURE;
+  } finally {
+    client.close();
+  }
+}
 
 async function diagnose(address: string | undefined, output: string | undefined): Promise<number> {
   try {

@@ -19,6 +19,7 @@ import type { ConfigVersionInfo, VersionEntry } from "./config/version-store.js"
 import { toError } from "./errors.js";
 import { HeartbeatMonitor } from "./heartbeat/heartbeat-monitor.js";
 import { Cleaner, type CleanupReport } from "./logs/cleaner.js";
+import { type LogQuery, type QueriedRecord, queryLogs } from "./logs/log-query.js";
 import { LogWriter } from "./logs/log-writer.js";
 import { RecentErrors } from "./logs/recent-errors.js";
 import { MetricsIngest } from "./metrics/metrics-ingest.js";
@@ -312,6 +313,10 @@ export class Sidecar implements AdminBackend {
         ),
       },
     };
+  }
+
+  queryLogs(q: LogQuery): AsyncIterable<QueriedRecord> {
+    return queryLogs(this.logWriter.dir, q);
   }
 
   runCleanup(dryRun: boolean): Promise<CleanupReport> {

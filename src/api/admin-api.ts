@@ -18,6 +18,8 @@ import type { ImportConfigRequest__Output } from "../generated/vigil/v1/ImportCo
 import type { ImportConfigResponse } from "../generated/vigil/v1/ImportConfigResponse.js";
 import type { ListConfigVersionsRequest__Output } from "../generated/vigil/v1/ListConfigVersionsRequest.js";
 import type { ListConfigVersionsResponse } from "../generated/vigil/v1/ListConfigVersionsResponse.js";
+import type { LogRecord } from "../generated/vigil/v1/LogRecord.js";
+import type { QueryLogsRequest__Output } from "../generated/vigil/v1/QueryLogsRequest.js";
 import type { ReloadConfigRequest__Output } from "../generated/vigil/v1/ReloadConfigRequest.js";
 import type { ReloadConfigResponse } from "../generated/vigil/v1/ReloadConfigResponse.js";
 import type { RollbackConfigRequest__Output } from "../generated/vigil/v1/RollbackConfigRequest.js";
@@ -26,10 +28,11 @@ import type { RunCleanupRequest__Output } from "../generated/vigil/v1/RunCleanup
 import type { RunCleanupResponse } from "../generated/vigil/v1/RunCleanupResponse.js";
 import type { ComponentView, OverallStatus } from "../heartbeat/heartbeat-monitor.js";
 import type { CleanupReport } from "../logs/cleaner.js";
+import type { LogQuery, QueriedRecord } from "../logs/log-query.js";
 import type { LogWriterStats } from "../logs/log-writer.js";
 import type { TaskStatus } from "../scheduler/scheduler.js";
 import { optionalTimestamp, toDuration, toTimestamp } from "./convert.js";
-import { type ApiContext, unary } from "./handler.js";
+import { type ApiContext, serverStream, unary } from "./handler.js";
 import { componentMessage } from "./heartbeat-api.js";
 import { unimplemented } from "./unimplemented.js";
 
@@ -69,6 +72,36 @@ export interface AdminBackend {
   exportConfig(version: number): Promise<{ yaml: string; info: ConfigVersionInfo }>;
   runCleanup(dryRun: boolean): Promise<CleanupReport>;
   diagnose(): Promise<Record<string, unknown>>;
+  queryLogs(q: LogQuery): AsyncIterable<QueriedRecord>;
+}
+
+const LEVEL_NUMBER: Record<string, number> = {
+  LOG_LEVEL_UNSPECIFIED: 0,
+  LOG_LEVEL_TRACE: 10,
+  LOG_LEVEL_DEBUG: 20,
+  LOG_LEVEL_INFO: 30,
+  LOG_LEVEL_WARN: 40,
+  LOG_LEVEL_ERROR: 50,
+  LOG_LEVEL_FATAL: 60,
+};
+const LEVEL_NAME: Record<number, LogRecord["level"]> = {
+  10: "LOG_LEVEL_TRACE",
+  20: "LOG_LEVEL_DEBUG",
+  30: "LOG_LEVEL_INFO",
+  40: "LOG_LEVEL_WARN",
+  50: "LOG_LEVEL_ERROR",
+  60: "LOG_LEVEL_FATAL",
+};
+const MAX_QUERY_LIMIT = 100_000;
+
+function timestampMs(
+  field: string,
+  t: { seconds?: number | string; nanos?: number } | null | undefined,
+): number | null {
+  if (!t) return null;
+  const ms = Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6;
+  if (!Number.isFinite(ms)) throw invalidField(field, "must be a timestamp");
+  return ms;
 }
 
 export function cleanupReportMessage(r: CleanupReport): CleanupReportMessage {
@@ -241,7 +274,39 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
     Diagnose: unary<DiagnoseRequest__Output, DiagnoseResponse>(ctx, `${rpc}/Diagnose`, async () => ({
       json: JSON.stringify(await backend.diagnose(), null, 2),
     })),
-    QueryLogs: unimplemented(`${rpc}/QueryLogs`),
+    QueryLogs: serverStream<QueryLogsRequest__Output, LogRecord>(
+      ctx,
+      `${rpc}/QueryLogs`,
+      async (req, call) => {
+        const minLevel = LEVEL_NUMBER[req.level ?? "LOG_LEVEL_UNSPECIFIED"];
+        if (minLevel === undefined) throw invalidField("level", `unknown value ${String(req.level)}`);
+        const limit = req.limit ? Number(req.limit) : 1000;
+        if (limit > MAX_QUERY_LIMIT) throw invalidField("limit", `at most ${MAX_QUERY_LIMIT}`);
+        const q: LogQuery = {
+          from: timestampMs("from", req.from),
+          to: timestampMs("to", req.to),
+          minLevel,
+          contains: req.contains ?? "",
+          component: req.component ?? "",
+          limit,
+          newestFirst: Boolean(req.newest_first),
+        };
+        for await (const r of backend.queryLogs(q)) {
+          if (call.cancelled) return;
+          const ok = call.write({
+            time: Number.isNaN(r.time) ? null : toTimestamp(r.time),
+            level: LEVEL_NAME[r.level] ?? "LOG_LEVEL_UNSPECIFIED",
+            message: r.message,
+            component: r.component,
+            json: r.json,
+            trace_id: r.traceId,
+            span_id: r.spanId,
+            file: r.file,
+          });
+          if (!ok) await new Promise((resolve) => call.once("drain", resolve));
+        }
+      },
+    ),
     RunCleanup: unary<RunCleanupRequest__Output, RunCleanupResponse>(
       ctx,
       `${rpc}/RunCleanup`,

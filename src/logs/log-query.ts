@@ -1,0 +1,130 @@
+import { createReadStream } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import { basename, join } from "node:path";
+
+export interface LogQuery {
+  /** Inclusive bounds, ms since the epoch; null = open. */
+  from: number | null;
+  to: number | null;
+  /** Minimum pino level number (30 = info); 0 = any. */
+  minLevel: number;
+  /** Substring the record's JSON must contain. */
+  contains: string;
+  /** The record's `component` field must equal this. */
+  component: string;
+  limit: number;
+  newestFirst: boolean;
+}
+
+export interface QueriedRecord {
+  time: number;
+  level: number;
+  message: string;
+  component: string;
+  json: string;
+  traceId: string;
+  spanId: string;
+  file: string;
+}
+
+const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const FILE = /^vigil(-\d{8}T\d{6,9}Z-\d+)?\.jsonl$/;
+
+/**
+ * Reads the local log files as streams, line by line, so memory does not depend
+ * on file sizes: oldest-first emits as it reads; newest-first keeps at most
+ * `limit` matches of a file in a ring before emitting them in reverse. Cheap
+ * checks (substring, time) run on the raw line before it is parsed.
+ */
+export async function* queryLogs(dir: string, q: LogQuery): AsyncGenerator<QueriedRecord> {
+  let files: Array<{ path: string; mtimeMs: number }>;
+  try {
+    const names = (await readdir(dir)).filter((n) => FILE.test(n));
+    files = await Promise.all(
+      names.map(async (n) => ({ path: join(dir, n), mtimeMs: (await stat(join(dir, n))).mtimeMs })),
+    );
+  } catch {
+    return;
+  }
+  // Written order: rotated files by name (time, then sequence), the active file last.
+  files.sort((a, b) => order(a.path) - order(b.path) || a.path.localeCompare(b.path));
+  if (q.newestFirst) files.reverse();
+  let emitted = 0;
+  for (const f of files) {
+    if (q.from !== null && f.mtimeMs < q.from) continue;
+    if (!q.newestFirst) {
+      for await (const r of matches(f.path, q)) {
+        yield r;
+        if (++emitted >= q.limit) return;
+      }
+      continue;
+    }
+    const ring: QueriedRecord[] = [];
+    let next = 0;
+    for await (const r of matches(f.path, q)) {
+      if (ring.length < q.limit) ring.push(r);
+      else ring[next] = r;
+      next = (next + 1) % q.limit;
+    }
+    const ordered = ring.length < q.limit ? ring : [...ring.slice(next), ...ring.slice(0, next)];
+    for (let i = ordered.length - 1; i >= 0; i--) {
+      yield ordered[i] as QueriedRecord;
+      if (++emitted >= q.limit) return;
+    }
+  }
+}
+
+function order(path: string): number {
+  return basename(path) === "vigil.jsonl" ? 1 : 0;
+}
+
+async function* matches(path: string, q: LogQuery): AsyncGenerator<QueriedRecord> {
+  const file = basename(path);
+  let rest = "";
+  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf("\n", start);
+      if (nl === -1) break;
+      const r = match(text.slice(start, nl), q, file);
+      if (r) yield r;
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  if (rest) {
+    const r = match(rest, q, file);
+    if (r) yield r;
+  }
+}
+
+function match(line: string, q: LogQuery, file: string): QueriedRecord | null {
+  if (line.length === 0) return null;
+  if (q.contains && !line.includes(q.contains)) return null;
+  let time = Number.NaN;
+  const t = line.indexOf('"time":"');
+  if (t !== -1) time = Date.parse(line.slice(t + 8, line.indexOf('"', t + 8)));
+  if (q.from !== null && !(time >= q.from)) return null;
+  if (q.to !== null && !(time <= q.to)) return null;
+  let rec: Record<string, unknown>;
+  try {
+    rec = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const level = typeof rec.level === "number" ? rec.level : (LEVELS[String(rec.level)] ?? 0);
+  if (level < q.minLevel) return null;
+  const component = typeof rec.component === "string" ? rec.component : "";
+  if (q.component && component !== q.component) return null;
+  return {
+    time,
+    level,
+    message: typeof rec.msg === "string" ? rec.msg : "",
+    component,
+    json: line,
+    traceId: typeof rec.trace_id === "string" ? rec.trace_id : "",
+    spanId: typeof rec.span_id === "string" ? rec.span_id : "",
+    file,
+  };
+}
