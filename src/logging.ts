@@ -1,4 +1,5 @@
 import { Writable } from "node:stream";
+import { context, ROOT_CONTEXT, TraceFlags, trace } from "@opentelemetry/api";
 import type { Logger as OtelLogger } from "@opentelemetry/api-logs";
 import { SeverityNumber } from "@opentelemetry/api-logs";
 import pino, { type DestinationStream, type Logger } from "pino";
@@ -23,6 +24,11 @@ export function createLogger(level: LogLevelName, destination?: DestinationStrea
       base: { service: "vigil" },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // A record written while a span is active (inside a gRPC handler) carries its ids.
+      mixin: () => {
+        const sc = trace.getSpanContext(context.active());
+        return sc && trace.isSpanContextValid(sc) ? { trace_id: sc.traceId, span_id: sc.spanId } : {};
+      },
     },
     destination ?? pino.destination({ dest: 1, sync: false }),
   );
@@ -41,7 +47,16 @@ export class OtelLogStream extends Writable {
   override _write(chunk: string | Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
     try {
       const rec = JSON.parse(String(chunk)) as Record<string, unknown>;
-      const { level, time, msg, ...attributes } = rec;
+      const { level, time, msg, trace_id, span_id, ...attributes } = rec;
+      // The stream runs after the span ended: the ids travel in the record.
+      const ctx =
+        typeof trace_id === "string" && typeof span_id === "string"
+          ? trace.setSpanContext(ROOT_CONTEXT, {
+              traceId: trace_id,
+              spanId: span_id,
+              traceFlags: TraceFlags.SAMPLED,
+            })
+          : undefined;
       const sev = (typeof level === "string" ? BY_LABEL.get(level) : SEVERITY[Number(level)]) ?? SEVERITY[30];
       this.#logger.emit({
         severityNumber: sev?.[0],
@@ -49,6 +64,7 @@ export class OtelLogStream extends Writable {
         body: typeof msg === "string" ? msg : "",
         timestamp: typeof time === "string" ? new Date(time) : new Date(),
         attributes: flatten(attributes),
+        ...(ctx ? { context: ctx } : {}),
       });
     } catch {
       // A line that is not JSON is not ours to forward.

@@ -2,6 +2,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Metadata } from "@grpc/grpc-js";
+import { context } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import pino from "pino";
 import { formatChanges } from "./cli/changes.js";
 import { formatStatus } from "./cli/status.js";
@@ -327,6 +329,8 @@ async function cleanup(address: string | undefined, dryRun: boolean): Promise<nu
 
 async function run(configFlag: string | undefined): Promise<number> {
   const env = process.env;
+  // The one global registration: spans active in a handler reach the log records it writes.
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   let loaded: ReturnType<typeof loadConfigFile>;
   try {
     loaded = loadConfigFile(resolveConfigPath(configFlag, env), env);

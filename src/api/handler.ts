@@ -12,12 +12,14 @@ import { status as GrpcStatus } from "@grpc/grpc-js";
 import {
   type Context,
   type Counter,
+  context as otelContext,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
   type TextMapGetter,
   type Tracer,
+  trace,
 } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import type { Logger } from "pino";
@@ -71,6 +73,14 @@ function startSpan(ctx: ApiContext, rpc: string, metadata: Metadata): Span {
   );
 }
 
+/**
+ * Runs `fn` with the call's span active, so what it logs carries trace_id and
+ * span_id (through the context manager main.ts registers; a no-op without one).
+ */
+function inSpan<T>(span: Span, fn: () => T): T {
+  return otelContext.with(trace.setSpan(ROOT_CONTEXT, span), fn);
+}
+
 function fail(ctx: ApiContext, rpc: string, span: Span, e: unknown): { code: number; details: string } {
   const s = toGrpcStatus(e);
   span.setAttribute("rpc.grpc.status_code", s.code);
@@ -97,7 +107,7 @@ export function unary<Req, Res>(
     const span = startSpan(ctx, rpc, call.metadata);
     let result: Res | Promise<Res>;
     try {
-      result = fn(decoded(call.request), call, span);
+      result = inSpan(span, () => fn(decoded(call.request), call, span));
     } catch (e) {
       callback(fail(ctx, rpc, span, e));
       span.end();
@@ -150,7 +160,7 @@ export function clientStream<Req, Res>(
     call.on("data", (req: Req) => {
       if (done) return;
       try {
-        h.onMessage(decoded(req));
+        inSpan(span, () => h.onMessage(decoded(req)));
       } catch (e) {
         finish(e);
         call.destroy();
@@ -180,7 +190,7 @@ export function serverStream<Req, Res>(
   return (call) => {
     const span = startSpan(ctx, rpc, call.metadata);
     Promise.resolve()
-      .then(() => fn(decoded(call.request), call))
+      .then(() => inSpan(span, () => fn(decoded(call.request), call)))
       .then(
         () => {
           call.end();
