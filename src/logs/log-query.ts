@@ -28,6 +28,7 @@ export interface QueriedRecord {
 }
 
 const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const NL = 0x0a;
 const FILE = /^vigil(-\d{8}T\d{6,9}Z-\d+)?\.jsonl$/;
 
 /**
@@ -80,21 +81,41 @@ function order(path: string): number {
 
 async function* matches(path: string, q: LogQuery): AsyncGenerator<QueriedRecord> {
   const file = basename(path);
-  let rest = "";
-  for await (const chunk of createReadStream(path, { encoding: "utf8", highWaterMark: 1 << 20 })) {
-    const text = rest + (chunk as string);
-    let start = 0;
-    for (;;) {
-      const nl = text.indexOf("\n", start);
-      if (nl === -1) break;
-      const r = match(text.slice(start, nl), q, file);
-      if (r) yield r;
-      start = nl + 1;
+  // Bytes, not strings: with a substring, the search runs on the raw bytes and
+  // only matching lines are decoded (most of a scan's time was UTF-8 decoding).
+  const needle = q.contains ? Buffer.from(q.contains) : null;
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const buf = rest.length > 0 ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    const end = buf.lastIndexOf(NL);
+    if (end === -1) {
+      rest = buf;
+      continue;
     }
-    rest = text.slice(start);
+    if (needle !== null) {
+      let pos = 0;
+      for (;;) {
+        const hit = buf.indexOf(needle, pos);
+        if (hit === -1 || hit > end) break;
+        const ls = buf.lastIndexOf(NL, hit) + 1;
+        const le = buf.indexOf(NL, hit);
+        const r = match(buf.toString("utf8", ls, le), q, file);
+        if (r) yield r;
+        pos = le + 1;
+      }
+    } else {
+      let start = 0;
+      while (start <= end) {
+        const nl = buf.indexOf(NL, start);
+        const r = match(buf.toString("utf8", start, nl), q, file);
+        if (r) yield r;
+        start = nl + 1;
+      }
+    }
+    rest = Buffer.from(buf.subarray(end + 1));
   }
-  if (rest) {
-    const r = match(rest, q, file);
+  if (rest.length > 0) {
+    const r = match(rest.toString("utf8"), q, file);
     if (r) yield r;
   }
 }
