@@ -84,19 +84,6 @@ export class Sidecar implements AdminBackend {
       logger: this.#logger,
       clock: this.#clock,
     });
-    this.metrics = new MetricsIngest({
-      config: config.metrics,
-      botMeter: telemetry.botMeter,
-      botScope: telemetry.botScope,
-      meter: telemetry.meter,
-      logger: this.#logger,
-      clock: this.#clock,
-    });
-    telemetry.addMetricProducer(this.metrics.producer);
-    this.scheduler = new Scheduler({ logger: this.#logger, clock: this.#clock });
-    this.scheduler.add("heartbeat-evaluation", config.heartbeats.evaluationIntervalMs, () =>
-      this.heartbeats.evaluate(),
-    );
     this.logWriter = new LogWriter({
       dataDir: resolve(config.dataDir),
       config: config.logs,
@@ -104,6 +91,21 @@ export class Sidecar implements AdminBackend {
       meter: telemetry.meter,
       logger: this.#logger,
     });
+    this.metrics = new MetricsIngest({
+      config: config.metrics,
+      botMeter: telemetry.botMeter,
+      botScope: telemetry.botScope,
+      meter: telemetry.meter,
+      logger: this.#logger,
+      clock: this.#clock,
+      pointLog: (line) => this.logWriter.write(line),
+    });
+    this.metrics.setRecordToLog(config.logs.recordMetrics);
+    telemetry.addMetricProducer(this.metrics.producer);
+    this.scheduler = new Scheduler({ logger: this.#logger, clock: this.#clock });
+    this.scheduler.add("heartbeat-evaluation", config.heartbeats.evaluationIntervalMs, () =>
+      this.heartbeats.evaluate(),
+    );
     this.cleaner = new Cleaner({
       config: config.logs.cleaner,
       dataDir: resolve(config.dataDir),
@@ -332,6 +334,7 @@ export class Sidecar implements AdminBackend {
     const c = next.config;
     this.heartbeats.applyConfig(c.heartbeats);
     this.metrics.applyConfig(c.metrics);
+    this.metrics.setRecordToLog(c.logs.recordMetrics);
     this.scheduler.setInterval("heartbeat-evaluation", c.heartbeats.evaluationIntervalMs);
     this.cleaner.applyConfig(c.logs.cleaner);
     this.logWriter.applyConfig(c.logs);

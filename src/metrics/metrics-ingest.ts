@@ -83,6 +83,11 @@ export interface MetricsIngestOptions {
   meter: Meter;
   logger: Logger;
   clock: Clock;
+  /**
+   * Receives every accepted point as one JSON line when logs.record_metrics is
+   * on (the seeds' "metrics straight to log, nothing kept in memory").
+   */
+  pointLog?: (line: string) => void;
 }
 
 /**
@@ -113,8 +118,11 @@ export class MetricsIngest {
   #rejected = 0;
   #overflowed = 0;
   readonly producer: MetricProducer;
+  readonly #pointLog: ((line: string) => void) | null;
+  #recordToLog = false;
 
   constructor(opts: MetricsIngestOptions) {
+    this.#pointLog = opts.pointLog ?? null;
     this.#config = opts.config;
     this.#botMeter = opts.botMeter;
     this.#logger = opts.logger.child({ component: "metrics" });
@@ -128,6 +136,11 @@ export class MetricsIngest {
 
   applyConfig(config: Config["metrics"]): void {
     this.#config = config;
+  }
+
+  /** logs.record_metrics: write every accepted point to the local log. */
+  setRecordToLog(on: boolean): void {
+    this.#recordToLog = on && this.#pointLog !== null;
   }
 
   /**
@@ -144,6 +157,7 @@ export class MetricsIngest {
         const problem = this.#recordOne(p, now);
         if (problem === null) {
           accepted++;
+          if (this.#recordToLog) this.#logPoint(p, now);
         } else {
           if (rejected === null) rejected = [];
           rejected.push({ index: indexBase + i, reason: problem[1], code: problem[0] });
@@ -247,6 +261,24 @@ export class MetricsIngest {
     if (pending === undefined) sums.set(recordKey, { attributes: recordAttrs, sum: value });
     else pending.sum += value;
     return null;
+  }
+
+  #logPoint(p: PointInput, now: number): void {
+    const kind = kindOf(p.kind as string | number) ?? "";
+    (this.#pointLog as (line: string) => void)(
+      `${JSON.stringify({
+        level: "info",
+        time: new Date(now).toISOString(),
+        service: "vigil",
+        component: "metrics",
+        msg: "metric point",
+        metric: p.name,
+        kind: kind.toLowerCase(),
+        value: p.value ?? 0,
+        unit: p.unit || undefined,
+        attributes: p.attributes,
+      })}\n`,
+    );
   }
 
   #flushPending(): void {

@@ -140,3 +140,42 @@ describe("log writer", () => {
     await rm(dataDir, { recursive: true });
   });
 });
+
+test("logs.record_metrics writes every accepted point to the local log, and can be switched off by reload", async () => {
+  const { startSidecar, call } = await import("../helpers/sidecar.js");
+  const { writeFile } = await import("node:fs/promises");
+  const t = await startSidecar("config: { watch: false }\nlogs: { record_metrics: true }\n");
+  try {
+    const record = (points: object[]) => call(t.client.metrics.Record.bind(t.client.metrics), { points });
+    await record([
+      { name: "bot.replies", kind: "METRIC_KIND_COUNTER", value: 2, attributes: { channel: "web" } },
+      { name: "bot.replies", kind: "METRIC_KIND_COUNTER", value: -1 },
+    ]);
+    const file = join(t.dir, "data", "logs", "vigil.jsonl");
+    const points = async () =>
+      (await readFile(file, "utf8").catch(() => ""))
+        .split("\n")
+        .filter((l) => l.includes('"msg":"metric point"'))
+        .map((l) => JSON.parse(l));
+    const first = await eventually(
+      async () => ((await points()).length > 0 ? await points() : null),
+      5000,
+      "point",
+    );
+    assert.deepEqual(
+      first.map((p) => [p.metric, p.kind, p.value, p.attributes]),
+      [["bot.replies", "counter", 2, { channel: "web" }]],
+      "only the accepted point",
+    );
+    await writeFile(
+      t.configPath,
+      `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(join(t.dir, "data"))}\nconfig: { watch: false }\n`,
+    );
+    await call(t.client.admin.ReloadConfig.bind(t.client.admin), {});
+    await record([{ name: "bot.replies", kind: "METRIC_KIND_COUNTER", value: 5 }]);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal((await points()).length, 1, "off after the reload");
+  } finally {
+    await t.close();
+  }
+});
