@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { status } from "@grpc/grpc-js";
-import { loadConfigFile, parseConfigText } from "../../src/config/load.js";
+import { parseConfigText } from "../../src/config/load.js";
 import type { ReloadConfigResponse__Output } from "../../src/generated/vigil/v1/ReloadConfigResponse.js";
 import { Sidecar } from "../../src/sidecar.js";
 import { captureLogger } from "../helpers/log-capture.js";
-import { call, eventually, startSidecar } from "../helpers/sidecar.js";
+import { call, eventually, startSidecar, startSidecarFrom } from "../helpers/sidecar.js";
 
 type GrpcError = Error & { code: number; details: string };
 
@@ -88,14 +88,7 @@ describe("config hot reload", () => {
       await writeFile(join(dir, "..v1", "vigil.yaml"), `${base(root)}heartbeats: { default_interval: 5s }\n`);
       await symlink("..v1", join(dir, "..data"));
       await symlink("..data/vigil.yaml", join(dir, "vigil.yaml"));
-      const sidecar = await Sidecar.create({
-        loaded: loadConfigFile(join(dir, "vigil.yaml"), {}),
-        env: {},
-        logger: captureLogger().logger,
-        version: "test",
-        hostMetrics: false,
-      });
-      await sidecar.start();
+      const sidecar = await startSidecarFrom(join(dir, "vigil.yaml"));
       try {
         assert.equal(sidecar.config.heartbeats.defaultIntervalMs, 5000);
         await mkdir(join(dir, "..v2"));

@@ -9,7 +9,7 @@ import type { ExportConfigResponse__Output } from "../../src/generated/vigil/v1/
 import type { ImportConfigResponse__Output } from "../../src/generated/vigil/v1/ImportConfigResponse.js";
 import type { ListConfigVersionsResponse__Output } from "../../src/generated/vigil/v1/ListConfigVersionsResponse.js";
 import type { RollbackConfigResponse__Output } from "../../src/generated/vigil/v1/RollbackConfigResponse.js";
-import { call, eventually, startSidecar, type TestSidecar } from "../helpers/sidecar.js";
+import { call, eventually, startSidecar, startSidecarFrom, type TestSidecar } from "../helpers/sidecar.js";
 
 type GrpcError = Error & { code: number; details: string };
 
@@ -116,19 +116,9 @@ describe("config versions", () => {
   test("a restart with the same file reuses the running version; a changed file is a new start-up version", async () => {
     const t = await startSidecar("config: { watch: false }\n");
     try {
-      const { Sidecar } = await import("../../src/sidecar.js");
-      const { loadConfigFile } = await import("../../src/config/load.js");
-      const { captureLogger } = await import("../helpers/log-capture.js");
       await t.sidecar.stop();
       const restart = async () => {
-        const s = await Sidecar.create({
-          loaded: loadConfigFile(t.configPath, {}),
-          env: {},
-          logger: captureLogger().logger,
-          version: "test",
-          hostMetrics: false,
-        });
-        await s.start();
+        const s = await startSidecarFrom(t.configPath);
         const v = await s.versions();
         await s.stop();
         return v;
@@ -231,18 +221,8 @@ describe("config versions", () => {
       await writeFile(join(dir, "v000002.json"), JSON.stringify(v1));
       await writeFile(join(dir, "v000003.json"), "{ not json");
       await t.sidecar.stop();
-      const { Sidecar } = await import("../../src/sidecar.js");
-      const { loadConfigFile } = await import("../../src/config/load.js");
-      const { captureLogger } = await import("../helpers/log-capture.js");
       const { createVigilClient } = await import("../../src/client/client.js");
-      const s = await Sidecar.create({
-        loaded: loadConfigFile(t.configPath, {}),
-        env: {},
-        logger: captureLogger().logger,
-        version: "test",
-        hostMetrics: false,
-      });
-      await s.start();
+      const s = await startSidecarFrom(t.configPath);
       const client = createVigilClient(`127.0.0.1:${s.grpcPort}`);
       const api2 = admin({ ...t, client });
       try {
@@ -292,17 +272,7 @@ describe("config versions", () => {
       await writeFile(join(t.dir, "data", "config-versions", "v000008.json"), "garbage");
       await writeFile(join(t.dir, "data", "config-versions", "v000009.json"), "garbage");
       await t.sidecar.stop();
-      const { Sidecar } = await import("../../src/sidecar.js");
-      const { loadConfigFile } = await import("../../src/config/load.js");
-      const { captureLogger } = await import("../helpers/log-capture.js");
-      const s = await Sidecar.create({
-        loaded: loadConfigFile(t.configPath, {}),
-        env: {},
-        logger: captureLogger().logger,
-        version: "test",
-        hostMetrics: false,
-      });
-      await s.start();
+      const s = await startSidecarFrom(t.configPath);
       const v = await s.versions();
       await s.stop();
       assert.equal(v.running.version, 4);

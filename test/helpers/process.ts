@@ -58,3 +58,18 @@ export async function runVigil(
   await new Promise((r) => setImmediate(r));
   return { code, stdout: p.stdout.join("\n"), stderr: p.stderr.join("") };
 }
+
+/** Waits for a spawned Vigil's "vigil started" record (it carries the bound ports). */
+export async function waitStarted(
+  p: VigilProcess,
+): Promise<Record<string, unknown> & { grpc: number; http: number }> {
+  const until = Date.now() + 20_000;
+  while (Date.now() < until) {
+    const r = p.records().find((x) => x.msg === "vigil started");
+    if (r) return r as Record<string, unknown> & { grpc: number; http: number };
+    if (p.child.exitCode !== null)
+      throw new Error(`vigil exited with ${p.child.exitCode}: ${p.stderr.join("")}`);
+    await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error("vigil did not start within 20 s");
+}

@@ -67,6 +67,19 @@ export async function startSidecar(
 
 export { call };
 
+/** A started sidecar from an existing config file (restarts in tests), no telemetry host metrics. */
+export async function startSidecarFrom(configPath: string): Promise<Sidecar> {
+  const s = await Sidecar.create({
+    loaded: loadConfigFile(configPath, {}),
+    env: {},
+    logger: captureLogger().logger,
+    version: "test",
+    hostMetrics: false,
+  });
+  await s.start();
+  return s;
+}
+
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
 export async function eventually<T>(
   check: () => T | Promise<T>,

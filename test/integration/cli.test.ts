@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { runVigil, spawnVigil } from "../helpers/process.js";
+import { runVigil, spawnVigil, waitStarted } from "../helpers/process.js";
 import { eventually } from "../helpers/sidecar.js";
 
 describe("vigil CLI", () => {
@@ -57,11 +57,7 @@ describe("vigil CLI", () => {
     await writeFile(file, cfg("30s"));
     const p = spawnVigil(["run", "--config", file]);
     try {
-      const started = await eventually(
-        () => p.records().find((r) => r.msg === "vigil started"),
-        20_000,
-        "start",
-      );
+      const started = await waitStarted(p);
       const address = `127.0.0.1:${started.grpc}`;
       const s = await runVigil(["status", "--address", address]);
       assert.equal(s.code, 0, s.stderr);
@@ -105,11 +101,7 @@ describe("vigil CLI", () => {
     await writeFile(file, cfg("30s"));
     const p = spawnVigil(["run", "--config", file]);
     try {
-      const started = await eventually(
-        () => p.records().find((r) => r.msg === "vigil started"),
-        20_000,
-        "start",
-      );
+      const started = await waitStarted(p);
       const a = ["--address", `127.0.0.1:${started.grpc}`];
       await writeFile(file, cfg("45s"));
       p.child.kill("SIGHUP");

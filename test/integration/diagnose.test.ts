@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { runVigil, spawnVigil } from "../helpers/process.js";
+import { runVigil, spawnVigil, waitStarted } from "../helpers/process.js";
 import { eventually } from "../helpers/sidecar.js";
 
 test("vigil diagnose writes one JSON report: status, redacted effective config, versions, resources, recent errors", async () => {
@@ -16,11 +16,7 @@ test("vigil diagnose writes one JSON report: status, redacted effective config, 
   await writeFile(file, cfg("30s"));
   const p = spawnVigil(["run", "--config", file], { BOT_TOKEN: "tok-123-secret" });
   try {
-    const started = await eventually(
-      () => p.records().find((r) => r.msg === "vigil started"),
-      20_000,
-      "start",
-    );
+    const started = await waitStarted(p);
     await writeFile(file, cfg("never"));
     p.child.kill("SIGHUP");
     await eventually(() => p.records().find((r) => r.level === "warn"), 10_000, "a warning");

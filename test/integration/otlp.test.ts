@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { Metadata } from "@grpc/grpc-js";
 import { call, createVigilClient } from "../../src/client/client.js";
 import { OtlpReceiver } from "../helpers/otlp-receiver.js";
-import { spawnVigil } from "../helpers/process.js";
+import { spawnVigil, waitStarted } from "../helpers/process.js";
 import { eventually } from "../helpers/sidecar.js";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -26,11 +26,7 @@ test("with OTEL_EXPORTER_OTLP_ENDPOINT set, Vigil's logs (trace-linked) and metr
     OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=test,k8s.pod.name=bot-0",
   });
   try {
-    const started = await eventually(
-      () => p.records().find((r) => r.msg === "vigil started"),
-      20_000,
-      "start",
-    );
+    const started = await waitStarted(p);
     // A beat from a traced bot: the record Vigil writes inside the call carries the trace.
     const client = createVigilClient(`127.0.0.1:${started.grpc}`);
     const md = new Metadata();
