@@ -282,6 +282,8 @@ describe("gRPC API against a real server", () => {
     assert.equal((await fetch(`${t.httpUrl}/readyz`)).status, 200);
     const page = await (await fetch(`${t.httpUrl}/`)).text();
     assert.match(page, /worker-1/);
+    assert.match(page, /<dt>Log file<\/dt><dd>[^<]*vigil\.jsonl: \d+ records, 0 dropped/);
+    assert.match(page, /<dt>Cleaner<\/dt><dd>(not run yet|last run)/);
     assert.equal((await fetch(`${t.httpUrl}/nope`)).status, 404);
     assert.equal((await fetch(`${t.httpUrl}/metrics`, { method: "POST" })).status, 405);
   });
