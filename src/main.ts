@@ -138,30 +138,24 @@ function checkConfig(file: string | undefined): number {
 }
 
 async function status(address: string | undefined, json: boolean): Promise<number> {
-  const target = address ?? process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070";
-  const client = createVigilClient(target);
   try {
-    const md = new Metadata();
-    const deadline = { deadline: Date.now() + 5000 };
-    const s = await new Promise<GetStatusResponse__Output>((resolve, reject) =>
-      client.admin.GetStatus({}, md, deadline, (e, r) =>
-        e ? reject(e) : resolve(r as GetStatusResponse__Output),
-      ),
-    );
+    const s = await admin<GetStatusResponse__Output>(address, "GetStatus", {});
     process.stdout.write(json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
     return EXIT.OK;
   } catch (e) {
-    process.stderr.write(`vigil status: cannot reach Vigil at ${target}: ${toError(e).message}\n`);
+    process.stderr.write(`vigil status: cannot reach Vigil at ${target(address)}: ${toError(e).message}\n`);
     return EXIT.FAILURE;
-  } finally {
-    client.close();
   }
+}
+
+/** The gRPC address the CLI talks to: --address, else VIGIL_GRPC_ADDRESS, else the default. */
+function target(address: string | undefined): string {
+  return address ?? process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070";
 }
 
 /** Calls one AdminService method of a running Vigil; errors become one readable line. */
 async function admin<Res>(address: string | undefined, method: string, req: object): Promise<Res> {
-  const target = address ?? process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070";
-  const client = createVigilClient(target);
+  const client = createVigilClient(target(address));
   try {
     const fn = (client.admin as unknown as Record<string, (...a: unknown[]) => unknown>)[method] as (
       ...a: unknown[]
@@ -273,8 +267,7 @@ async function logs(v: {
     return EXIT.USAGE;
   }
   const level = v.level ? `LOG_LEVEL_${v.level.toUpperCase()}` : "LOG_LEVEL_UNSPECIFIED";
-  const target = v.address ?? process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070";
-  const client = createVigilClient(target);
+  const client = createVigilClient(target(v.address));
   try {
     const stream = client.admin.QueryLogs({
       from: sinceMs === undefined ? null : { seconds: Math.floor((Date.now() - sinceMs) / 1000) },
