@@ -244,13 +244,18 @@ async function configCommand(
       process.stderr.write(`vigil config: ${e.message}\n${USAGE}`);
       return EXIT.USAGE;
     }
-    const err = e as Error & { details?: string };
-    process.stderr.write(`vigil config ${sub}: ${err.details ?? err.message}\n`);
-    return EXIT.FAILURE;
+    return failed(`vigil config ${sub}`, e);
   }
 }
 
 class UsageError extends Error {}
+
+/** One line for a failed call to a running Vigil: the gRPC status details when there are some. */
+function failed(command: string, e: unknown): number {
+  const err = e as Error & { details?: string };
+  process.stderr.write(`${command}: ${err.details ?? err.message}\n`);
+  return EXIT.FAILURE;
+}
 
 async function logs(v: {
   address?: string;
@@ -280,9 +285,7 @@ async function logs(v: {
     for await (const r of stream as AsyncIterable<{ json: string }>) process.stdout.write(`${r.json}\n`);
     return EXIT.OK;
   } catch (e) {
-    const err = e as Error & { details?: string };
-    process.stderr.write(`vigil logs: ${err.details ?? err.message}\n`);
-    return EXIT.FAILURE;
+    return failed("vigil logs", e);
   } finally {
     client.close();
   }
@@ -296,9 +299,7 @@ async function diagnose(address: string | undefined, output: string | undefined)
     process.stdout.write(`${file}\n`);
     return EXIT.OK;
   } catch (e) {
-    const err = e as Error & { details?: string };
-    process.stderr.write(`vigil diagnose: ${err.details ?? err.message}\n`);
-    return EXIT.FAILURE;
+    return failed("vigil diagnose", e);
   }
 }
 
@@ -314,9 +315,7 @@ async function cleanup(address: string | undefined, dryRun: boolean): Promise<nu
     for (const e of r?.errors ?? []) process.stderr.write(`error: ${e}\n`);
     return (r?.errors ?? []).length > 0 ? EXIT.FAILURE : EXIT.OK;
   } catch (e) {
-    const err = e as Error & { details?: string };
-    process.stderr.write(`vigil cleanup: ${err.details ?? err.message}\n`);
-    return EXIT.FAILURE;
+    return failed("vigil cleanup", e);
   }
 }
 

@@ -78,6 +78,7 @@ export class Sidecar implements AdminBackend {
     this.#clock = opts.clock ?? systemClock;
     this.telemetry = telemetry;
     const config = opts.loaded.config;
+    const dataDir = resolve(config.dataDir);
     this.heartbeats = new HeartbeatMonitor({
       config: config.heartbeats,
       meter: telemetry.meter,
@@ -85,7 +86,7 @@ export class Sidecar implements AdminBackend {
       clock: this.#clock,
     });
     this.logWriter = new LogWriter({
-      dataDir: resolve(config.dataDir),
+      dataDir,
       config: config.logs,
       clock: this.#clock,
       meter: telemetry.meter,
@@ -108,7 +109,7 @@ export class Sidecar implements AdminBackend {
     );
     this.cleaner = new Cleaner({
       config: config.logs.cleaner,
-      dataDir: resolve(config.dataDir),
+      dataDir,
       logger: this.#logger,
       meter: telemetry.meter,
       clock: this.#clock,

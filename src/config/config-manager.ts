@@ -36,7 +36,11 @@ const RESTART_KEYS: Array<[string, (c: Config) => unknown]> = [
   ["logs.dir", (c) => c.logs.dir],
 ];
 
-const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
+/** sha256 of a file's content, or null when it cannot be read. */
+async function fileHash(path: string): Promise<string | null> {
+  const text = await readFile(path, "utf8").catch(() => null);
+  return text === null ? null : createHash("sha256").update(text).digest("hex");
+}
 
 export interface ConfigManagerOptions {
   loaded: LoadedConfig;
@@ -135,8 +139,7 @@ export class ConfigManager {
       );
     }
     if (source === "file" && this.#fileGate !== null) {
-      const text = await readFile(path, "utf8").catch(() => null);
-      if (text !== null && sha256(text) === this.#fileGate) {
+      if ((await fileHash(path)) === this.#fileGate) {
         this.#logger.info(
           { path },
           "config file unchanged since the last rollback or import; not re-applying it",
@@ -293,8 +296,7 @@ export class ConfigManager {
   async #gateFile(): Promise<void> {
     const path = this.#loaded.path;
     if (path === null) return;
-    const text = await readFile(path, "utf8").catch(() => null);
-    this.#fileGate = text === null ? null : sha256(text);
+    this.#fileGate = await fileHash(path);
   }
 
   #warning(): string {

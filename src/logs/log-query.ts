@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import { basename, join } from "node:path";
+import pino from "pino";
 
 export interface LogQuery {
   /** Inclusive bounds, ms since the epoch; null = open. */
@@ -27,7 +28,6 @@ export interface QueriedRecord {
   file: string;
 }
 
-const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 const NL = 0x0a;
 const FILE = /^vigil(-\d{8}T\d{6,9}Z-\d+)?\.jsonl$/;
 
@@ -134,7 +134,7 @@ function match(line: string, q: LogQuery, file: string): QueriedRecord | null {
   } catch {
     return null;
   }
-  const level = typeof rec.level === "number" ? rec.level : (LEVELS[String(rec.level)] ?? 0);
+  const level = typeof rec.level === "number" ? rec.level : (pino.levels.values[String(rec.level)] ?? 0);
   if (level < q.minLevel) return null;
   const component = typeof rec.component === "string" ? rec.component : "";
   if (q.component && component !== q.component) return null;

@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
+import pino from "pino";
 
 const WARN = 40;
-const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 
 /**
  * A pino destination that keeps the last `capacity` records at warn level or
@@ -22,7 +22,7 @@ export class RecentErrors extends Writable {
     for (const line of String(chunk).split("\n")) {
       if (!line) continue;
       const m = /"level":(?:(\d+)|"(\w+)")/.exec(line);
-      const level = m ? Number(m[1] ?? LEVELS[m[2] ?? ""] ?? 0) : 0;
+      const level = m ? Number(m[1] ?? pino.levels.values[m[2] ?? ""] ?? 0) : 0;
       if (level < WARN) continue;
       if (this.#ring.length < this.#capacity) this.#ring.push(line);
       else this.#ring[this.#next] = line;
