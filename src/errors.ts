@@ -25,6 +25,10 @@ export const ERRORS = {
   VIGIL_ERR_CONFIG_VERSION_NOT_FOUND: { status: GrpcStatus.NOT_FOUND, retryable: false },
   VIGIL_ERR_CONFIG_VERSION_UNREADABLE: { status: GrpcStatus.FAILED_PRECONDITION, retryable: false },
   VIGIL_ERR_CONFIG_BUSY: { status: GrpcStatus.ABORTED, retryable: true },
+  VIGIL_ERR_ROUTER_QUEUE_FULL: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
+  VIGIL_ERR_ROUTER_UNKNOWN_DESTINATION: { status: GrpcStatus.NOT_FOUND, retryable: false },
+  VIGIL_ERR_ROUTER_NOT_SUBSCRIBER: { status: GrpcStatus.FAILED_PRECONDITION, retryable: false },
+  VIGIL_ERR_ROUTER_STORAGE: { status: GrpcStatus.UNAVAILABLE, retryable: true },
 } as const satisfies Record<string, { status: GrpcStatus; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERRORS;

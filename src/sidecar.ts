@@ -10,6 +10,7 @@ import { type AdminBackend, adminHandlers, type StatusSnapshot } from "./api/adm
 import type { ApiContext } from "./api/handler.js";
 import { heartbeatHandlers } from "./api/heartbeat-api.js";
 import { metricsDecoders, metricsHandlers } from "./api/metrics-api.js";
+import { routerHandlers } from "./api/router-api.js";
 import { type ConfigChangeOutcome, ConfigManager } from "./config/config-manager.js";
 import type { ConfigChange } from "./config/effective.js";
 import { effectiveTree } from "./config/effective.js";
@@ -24,6 +25,7 @@ import { LogWriter } from "./logs/log-writer.js";
 import { RecentErrors } from "./logs/recent-errors.js";
 import { MetricsIngest } from "./metrics/metrics-ingest.js";
 import { protoDir } from "./proto.js";
+import { type DestinationSnapshot, Router } from "./router/router.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
 import { HttpServer } from "./server/http-server.js";
@@ -59,6 +61,7 @@ export class Sidecar implements AdminBackend {
   readonly telemetry: Telemetry;
   readonly heartbeats: HeartbeatMonitor;
   readonly metrics: MetricsIngest;
+  readonly router: Router;
   readonly scheduler: Scheduler;
   readonly cleaner: Cleaner;
   readonly logWriter: LogWriter;
@@ -103,7 +106,20 @@ export class Sidecar implements AdminBackend {
     });
     this.metrics.setRecordToLog(config.logs.recordMetrics);
     telemetry.addMetricProducer(this.metrics.producer);
+    this.router = new Router({
+      config: config.router,
+      dataDir,
+      clock: this.#clock,
+      tracer: telemetry.tracer,
+      meter: telemetry.meter,
+      logger: this.#logger,
+    });
+    this.#setMessageLog(config.logs.recordMessages);
     this.scheduler = new Scheduler({ logger: this.#logger, clock: this.#clock });
+    this.scheduler.add("router-expiry", 1000, async () => {
+      await this.router.expire();
+    });
+    this.scheduler.add("router-maintenance", 60_000, () => this.router.maintain());
     this.scheduler.add("heartbeat-evaluation", config.heartbeats.evaluationIntervalMs, () =>
       this.heartbeats.evaluate(),
     );
@@ -138,6 +154,7 @@ export class Sidecar implements AdminBackend {
       "vigil.v1.HeartbeatService": heartbeatHandlers(ctx, this.heartbeats),
       "vigil.v1.MetricsService": metricsHandlers(ctx, this.metrics),
       "vigil.v1.AdminService": adminHandlers(ctx, this),
+      "vigil.v1.RouterService": routerHandlers(ctx, this.router),
     };
     this.grpc = new GrpcServer({
       config: config.server.grpc,
@@ -202,6 +219,7 @@ export class Sidecar implements AdminBackend {
     }
     await this.logWriter.start();
     this.#opts.logStreams?.add({ stream: this.logWriter, level: "trace" });
+    await this.router.start();
     await this.configs.start();
     this.#loopDelay.enable();
     this.scheduler.start();
@@ -243,9 +261,12 @@ export class Sidecar implements AdminBackend {
           errors.push(`${name}: ${toError(e).message}`);
         }
       };
-      await step("grpc", () => this.grpc.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.8));
+      // Subscribe streams never end by themselves: end them so the server can close gracefully.
+      this.router.endSubscribers();
+      await step("grpc", () => this.grpc.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.6));
       await step("config", () => this.configs.stop());
       await step("scheduler", () => this.scheduler.stop());
+      await step("router", () => this.router.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.2));
       await step("http", () => this.http.stop());
       this.#loopDelay.disable();
       await step("telemetry", () => this.telemetry.stop());
@@ -330,9 +351,23 @@ export class Sidecar implements AdminBackend {
     return this.configs.export(version);
   }
 
+  setPaused(destination: string, paused: boolean): DestinationSnapshot {
+    return this.router.setPaused(destination, paused);
+  }
+
+  redrive(destination: string, limit: number): Promise<number> {
+    return this.router.redrive(destination, limit);
+  }
+
+  #setMessageLog(on: boolean): void {
+    this.router.setMessageLog(on ? (line) => this.logWriter.write(line) : null);
+  }
+
   /** Swaps a validated config into the components that can change while running. */
-  #apply(next: LoadedConfig): void {
+  async #apply(next: LoadedConfig): Promise<void> {
     const c = next.config;
+    await this.router.applyConfig(c.router);
+    this.#setMessageLog(c.logs.recordMessages);
     this.heartbeats.applyConfig(c.heartbeats);
     this.metrics.applyConfig(c.metrics);
     this.metrics.setRecordToLog(c.logs.recordMetrics);
@@ -369,6 +404,7 @@ export class Sidecar implements AdminBackend {
       metrics: this.metrics.stats(),
       cleaner: this.cleaner.lastReport,
       logWriter: this.logWriter.stats(),
+      destinations: this.router.status(),
       botName: this.telemetry.botScope,
       draining: this.#state === "stopping" || this.grpc.state === "draining",
     };

@@ -53,7 +53,12 @@ const components: Record<string, () => Promise<{ start(): unknown; stop(): Promi
 };
 
 function emptyHandlers() {
-  return { "vigil.v1.HeartbeatService": {}, "vigil.v1.MetricsService": {}, "vigil.v1.AdminService": {} };
+  return {
+    "vigil.v1.HeartbeatService": {},
+    "vigil.v1.MetricsService": {},
+    "vigil.v1.AdminService": {},
+    "vigil.v1.RouterService": {},
+  };
 }
 
 describe("component lifecycle", () => {

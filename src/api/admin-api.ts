@@ -6,6 +6,7 @@ import type { AdminServiceHandlers } from "../generated/vigil/v1/AdminService.js
 import type { CleanupReport as CleanupReportMessage } from "../generated/vigil/v1/CleanupReport.js";
 import type { ConfigChange as ConfigChangeMessage } from "../generated/vigil/v1/ConfigChange.js";
 import type { ConfigVersion } from "../generated/vigil/v1/ConfigVersion.js";
+import type { DestinationStatus } from "../generated/vigil/v1/DestinationStatus.js";
 import type { DiagnoseRequest__Output } from "../generated/vigil/v1/DiagnoseRequest.js";
 import type { DiagnoseResponse } from "../generated/vigil/v1/DiagnoseResponse.js";
 import type { DiffConfigRequest__Output } from "../generated/vigil/v1/DiffConfigRequest.js";
@@ -19,9 +20,15 @@ import type { ImportConfigResponse } from "../generated/vigil/v1/ImportConfigRes
 import type { ListConfigVersionsRequest__Output } from "../generated/vigil/v1/ListConfigVersionsRequest.js";
 import type { ListConfigVersionsResponse } from "../generated/vigil/v1/ListConfigVersionsResponse.js";
 import type { LogRecord } from "../generated/vigil/v1/LogRecord.js";
+import type { PauseDestinationRequest__Output } from "../generated/vigil/v1/PauseDestinationRequest.js";
+import type { PauseDestinationResponse } from "../generated/vigil/v1/PauseDestinationResponse.js";
 import type { QueryLogsRequest__Output } from "../generated/vigil/v1/QueryLogsRequest.js";
+import type { RedriveDeadLettersRequest__Output } from "../generated/vigil/v1/RedriveDeadLettersRequest.js";
+import type { RedriveDeadLettersResponse } from "../generated/vigil/v1/RedriveDeadLettersResponse.js";
 import type { ReloadConfigRequest__Output } from "../generated/vigil/v1/ReloadConfigRequest.js";
 import type { ReloadConfigResponse } from "../generated/vigil/v1/ReloadConfigResponse.js";
+import type { ResumeDestinationRequest__Output } from "../generated/vigil/v1/ResumeDestinationRequest.js";
+import type { ResumeDestinationResponse } from "../generated/vigil/v1/ResumeDestinationResponse.js";
 import type { RollbackConfigRequest__Output } from "../generated/vigil/v1/RollbackConfigRequest.js";
 import type { RollbackConfigResponse } from "../generated/vigil/v1/RollbackConfigResponse.js";
 import type { RunCleanupRequest__Output } from "../generated/vigil/v1/RunCleanupRequest.js";
@@ -30,11 +37,11 @@ import type { ComponentView, OverallStatus } from "../heartbeat/heartbeat-monito
 import type { CleanupReport } from "../logs/cleaner.js";
 import type { LogQuery, QueriedRecord } from "../logs/log-query.js";
 import type { LogWriterStats } from "../logs/log-writer.js";
+import type { DestinationSnapshot } from "../router/router.js";
 import type { TaskStatus } from "../scheduler/scheduler.js";
 import { optionalTimestamp, toDuration, toTimestamp } from "./convert.js";
 import { type ApiContext, serverStream, unary } from "./handler.js";
 import { componentMessage } from "./heartbeat-api.js";
-import { unimplemented } from "./unimplemented.js";
 
 /** Everything GetStatus reports, gathered by the wiring from each component. */
 export interface StatusSnapshot {
@@ -59,6 +66,7 @@ export interface StatusSnapshot {
   draining: boolean;
   cleaner: CleanupReport | null;
   logWriter: LogWriterStats;
+  destinations: DestinationSnapshot[];
 }
 
 /** The small interface AdminService needs from the sidecar (handed in; no import of the wiring). */
@@ -73,6 +81,8 @@ export interface AdminBackend {
   runCleanup(dryRun: boolean): Promise<CleanupReport>;
   diagnose(): Promise<Record<string, unknown>>;
   queryLogs(q: LogQuery): AsyncIterable<QueriedRecord>;
+  setPaused(destination: string, paused: boolean): DestinationSnapshot;
+  redrive(destination: string, limit: number): Promise<number>;
 }
 
 const LEVEL_NUMBER: Record<string, number> = {
@@ -102,6 +112,38 @@ function timestampMs(
   const ms = Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6;
   if (!Number.isFinite(ms)) throw invalidField(field, "must be a timestamp");
   return ms;
+}
+
+function destinationName(name: string | undefined, field = "name"): string {
+  if (!name) throw invalidField(field, "required");
+  return name;
+}
+
+const CIRCUIT = {
+  closed: "CIRCUIT_STATE_CLOSED",
+  open: "CIRCUIT_STATE_OPEN",
+  half_open: "CIRCUIT_STATE_HALF_OPEN",
+  isolated: "CIRCUIT_STATE_OPEN",
+} as const;
+
+export function destinationMessage(d: DestinationSnapshot): DestinationStatus {
+  return {
+    name: d.name,
+    kind: d.kind,
+    circuit_state: CIRCUIT[d.circuit],
+    queue_depth: d.queueDepth,
+    queue_bytes: d.queueBytes,
+    paused: d.paused,
+    delivered: d.delivered,
+    failed: d.failed,
+    dead_lettered: d.deadLettered,
+    enabled: d.enabled,
+    degraded: d.degraded,
+    in_flight: d.inFlight,
+    subscribers: d.subscribers,
+    last_delivery: d.lastDelivery > 0 ? toTimestamp(d.lastDelivery) : null,
+    recent_faults: d.faults.map((f) => ({ time: toTimestamp(f.time), error: f.error, kind: f.kind })),
+  };
 }
 
 export function cleanupReportMessage(r: CleanupReport): CleanupReportMessage {
@@ -164,7 +206,7 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
         config_version: configVersionMessage(s.configVersion),
         status: `OVERALL_STATUS_${s.overall}`,
         components: s.components.map(componentMessage),
-        destinations: [],
+        destinations: s.destinations.map(destinationMessage),
         firing_alerts: [],
         tasks: s.tasks.map((t) => ({
           name: t.name,
@@ -314,8 +356,22 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
         report: cleanupReportMessage(await backend.runCleanup(Boolean(req.dry_run))),
       }),
     ),
-    PauseDestination: unimplemented(`${rpc}/PauseDestination`),
-    ResumeDestination: unimplemented(`${rpc}/ResumeDestination`),
-    RedriveDeadLetters: unimplemented(`${rpc}/RedriveDeadLetters`),
+    PauseDestination: unary<PauseDestinationRequest__Output, PauseDestinationResponse>(
+      ctx,
+      `${rpc}/PauseDestination`,
+      (req) => ({ destination: destinationMessage(backend.setPaused(destinationName(req.name), true)) }),
+    ),
+    ResumeDestination: unary<ResumeDestinationRequest__Output, ResumeDestinationResponse>(
+      ctx,
+      `${rpc}/ResumeDestination`,
+      (req) => ({ destination: destinationMessage(backend.setPaused(destinationName(req.name), false)) }),
+    ),
+    RedriveDeadLetters: unary<RedriveDeadLettersRequest__Output, RedriveDeadLettersResponse>(
+      ctx,
+      `${rpc}/RedriveDeadLetters`,
+      async (req) => ({
+        redriven: await backend.redrive(destinationName(req.destination, "destination"), req.limit ?? 0),
+      }),
+    ),
   };
 }

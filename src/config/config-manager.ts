@@ -34,6 +34,7 @@ const RESTART_KEYS: Array<[string, (c: Config) => unknown]> = [
   ["telemetry", (c) => c.telemetry],
   ["bot", (c) => c.bot],
   ["logs.dir", (c) => c.logs.dir],
+  ["router.sync", (c) => c.router.sync],
 ];
 
 /** sha256 of a file's content, or null when it cannot be read. */
@@ -49,7 +50,7 @@ export interface ConfigManagerOptions {
   meter: Meter;
   clock: Clock;
   /** Swaps a validated config into the running components; must not fail half-way. */
-  apply: (next: LoadedConfig) => void;
+  apply: (next: LoadedConfig) => void | Promise<void>;
 }
 
 /**
@@ -254,7 +255,7 @@ export class ConfigManager {
         next.contentHash === this.#running.hash
           ? this.#running
           : await this.#store.add(this.#versionFields(source, by, description, next), next.display);
-      this.#opts.apply(next);
+      await this.#opts.apply(next);
       this.#loaded = next;
       this.#running = version;
       await this.#prune();

@@ -108,6 +108,228 @@ const componentSchema = z
     attributes: c.attributes,
   }));
 
+export const DESTINATION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const DESTINATION_KINDS = ["subscriber", "http", "log", "nats"] as const;
+const OVERFLOW_POLICIES = ["reject", "drop_oldest", "drop_lowest_priority"] as const;
+
+/** A route's topic pattern: dot-separated tokens, `*` one token, `>` one or more trailing tokens (NATS). */
+export function topicPatternProblem(p: string): string | null {
+  if (p.length === 0 || p.length > 256) return "expected 1 to 256 characters";
+  const tokens = p.split(".");
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as string;
+    if (t === "") return "has an empty token (two dots, or a dot at an end)";
+    if (/\s/.test(t)) return "contains white space";
+    if (t === ">" && i !== tokens.length - 1) return "> may only be the last token";
+    if (t !== "*" && t !== ">" && /[*>]/.test(t)) return "* and > must be whole tokens";
+  }
+  return null;
+}
+
+/** Keys that apply only to some destination kinds; given on another kind they are errors. */
+const KIND_KEYS: Record<string, readonly (typeof DESTINATION_KINDS)[number][]> = {
+  ack_timeout: ["subscriber"],
+  max_in_flight: ["subscriber"],
+  url: ["http", "nats"],
+  headers: ["http", "nats"],
+  tls: ["http", "nats"],
+  format: ["http"],
+  path: ["log"],
+  rotate: ["log"],
+  subject: ["nats"],
+  jetstream: ["nats"],
+  token: ["nats"],
+};
+
+const destinationSchema = z
+  .strictObject({
+    name: z.string().regex(DESTINATION_NAME, "expected [A-Za-z0-9_.-]{1,64}"),
+    kind: z.enum(DESTINATION_KINDS),
+    enabled: z.boolean().default(true),
+    timeout: positiveDuration().prefault("5s"),
+    concurrency: z.number().int().min(1).max(1024).default(8),
+    rate_limit: z.strictObject({ per_second: z.number().positive().nullable().default(null) }).prefault({}),
+    retry: z
+      .strictObject({
+        initial: positiveDuration().prefault("200ms"),
+        max: positiveDuration().prefault("30s"),
+        max_attempts: z.number().int().min(0).default(0),
+      })
+      .prefault({}),
+    circuit_breaker: z
+      .strictObject({
+        consecutive_failures: z.number().int().min(1).default(5),
+        failure_ratio: z.number().gt(0).max(1).nullable().default(null),
+        window: positiveDuration().prefault("30s"),
+        half_open_after: positiveDuration().prefault("30s"),
+      })
+      .prefault({}),
+    buffer: z
+      .strictObject({
+        max_messages: z.number().int().min(1).default(100_000),
+        max_bytes: size().prefault("256MiB"),
+        overflow: z.enum(OVERFLOW_POLICIES).default("reject"),
+      })
+      .prefault({}),
+    // subscriber
+    ack_timeout: positiveDuration().optional(),
+    max_in_flight: z.number().int().min(1).max(100_000).optional(),
+    // http, nats
+    url: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    tls: z
+      .strictObject({
+        ca_file: z.string().nullable().default(null),
+        cert_file: z.string().nullable().default(null),
+        key_file: z.string().nullable().default(null),
+      })
+      .optional(),
+    format: z.enum(["raw", "json"]).optional(),
+    // log
+    path: z
+      .string()
+      .min(1)
+      .refine((p) => !isAbsolute(p) && !p.split(/[\\/]/).includes(".."), {
+        message: "must be a file inside data_dir, without ..",
+      })
+      .optional(),
+    rotate: z
+      .strictObject({ max_bytes: size().prefault("64MiB"), daily: z.boolean().default(true) })
+      .optional(),
+    // nats
+    subject: z.string().min(1).optional(),
+    jetstream: z.boolean().optional(),
+    token: z.string().optional(),
+  })
+  .superRefine((d, ctx) => {
+    for (const [key, kinds] of Object.entries(KIND_KEYS)) {
+      if ((d as Record<string, unknown>)[key] !== undefined && !kinds.includes(d.kind))
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `applies only to destinations of kind ${kinds.join(" or ")}, not ${d.kind}`,
+        });
+    }
+    if (d.kind === "http") {
+      if (d.url === undefined)
+        ctx.addIssue({ code: "custom", path: ["url"], message: "required for kind http" });
+      else if (!/^https?:\/\/[^/\s]+/.test(d.url))
+        ctx.addIssue({
+          code: "custom",
+          path: ["url"],
+          message: `expected an http(s) URL, got ${JSON.stringify(d.url)}`,
+        });
+    }
+    if (d.kind === "nats") {
+      if (d.url === undefined)
+        ctx.addIssue({ code: "custom", path: ["url"], message: "required for kind nats" });
+      else if (!/^(nats|tls):\/\/[^/\s]+$/.test(d.url))
+        ctx.addIssue({
+          code: "custom",
+          path: ["url"],
+          message: `expected nats://host:port or tls://host:port, got ${JSON.stringify(d.url)}`,
+        });
+      if (d.subject !== undefined && /\s/.test(d.subject))
+        ctx.addIssue({ code: "custom", path: ["subject"], message: "must not contain white space" });
+    }
+    if (d.retry.initial > d.retry.max)
+      ctx.addIssue({ code: "custom", path: ["retry", "initial"], message: "must not exceed retry.max" });
+  })
+  .transform((d) => ({
+    name: d.name,
+    kind: d.kind,
+    enabled: d.enabled,
+    timeoutMs: d.timeout,
+    concurrency: d.concurrency,
+    rateLimit: { perSecond: d.rate_limit.per_second },
+    retry: { initialMs: d.retry.initial, maxMs: d.retry.max, maxAttempts: d.retry.max_attempts },
+    circuitBreaker: {
+      consecutiveFailures: d.circuit_breaker.consecutive_failures,
+      failureRatio: d.circuit_breaker.failure_ratio,
+      windowMs: d.circuit_breaker.window,
+      halfOpenAfterMs: d.circuit_breaker.half_open_after,
+    },
+    buffer: {
+      maxMessages: d.buffer.max_messages,
+      maxBytes: d.buffer.max_bytes,
+      overflow: d.buffer.overflow,
+    },
+    ackTimeoutMs: d.ack_timeout ?? 30_000,
+    maxInFlight: d.max_in_flight ?? 1000,
+    url: d.url ?? "",
+    headers: d.headers ?? {},
+    tls: {
+      caFile: d.tls?.ca_file ?? null,
+      certFile: d.tls?.cert_file ?? null,
+      keyFile: d.tls?.key_file ?? null,
+    },
+    format: d.format ?? "raw",
+    path: d.path ?? `logs/${d.name}.jsonl`,
+    rotate: { maxBytes: d.rotate?.max_bytes ?? 64 * 1024 * 1024, daily: d.rotate?.daily ?? true },
+    subject: d.subject ?? "{topic}",
+    jetstream: d.jetstream ?? false,
+    token: d.token ?? null,
+  }));
+
+const routeSchema = z
+  .strictObject({
+    match: z.strictObject({
+      topic: z.string().superRefine((p, ctx) => {
+        const problem = topicPatternProblem(p);
+        if (problem)
+          ctx.addIssue({ code: "custom", message: `topic pattern ${JSON.stringify(p)} ${problem}` });
+      }),
+      attributes: z.record(z.string(), z.string()).default({}),
+    }),
+    to: z.array(z.string()).min(1),
+  })
+  .transform((r) => ({ topic: r.match.topic, attributes: r.match.attributes, to: r.to }));
+
+const routerSchema = z
+  .strictObject({
+    dedup_window: positiveDuration().prefault("10m"),
+    dedup_cache_size: z.number().int().min(0).default(100_000),
+    max_payload_bytes: size().prefault("1MiB"),
+    sync: z.enum(["full", "normal"]).default("full"),
+    dead_letter: z
+      .strictObject({ retention: positiveDuration().prefault("30d"), max_bytes: size().prefault("1GiB") })
+      .prefault({}),
+    destinations: z.array(destinationSchema).default([]),
+    routes: z.array(routeSchema).default([]),
+  })
+  .prefault({})
+  .superRefine((r, ctx) => {
+    const names = new Set<string>();
+    r.destinations.forEach((d, i) => {
+      if (names.has(d.name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["destinations", i, "name"],
+          message: `duplicate destination ${d.name}`,
+        });
+      names.add(d.name);
+    });
+    r.routes.forEach((route, i) => {
+      route.to.forEach((name, j) => {
+        if (!names.has(name))
+          ctx.addIssue({
+            code: "custom",
+            path: ["routes", i, "to", j],
+            message: `unknown destination ${JSON.stringify(name)}; destinations are: ${[...names].join(", ") || "(none)"}`,
+          });
+      });
+    });
+  })
+  .transform((r) => ({
+    dedupWindowMs: r.dedup_window,
+    dedupCacheSize: r.dedup_cache_size,
+    maxPayloadBytes: r.max_payload_bytes,
+    sync: r.sync,
+    deadLetter: { retentionMs: r.dead_letter.retention, maxBytes: r.dead_letter.max_bytes },
+    destinations: r.destinations,
+    routes: r.routes,
+  }));
+
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 
 export const configSchema = z
@@ -177,6 +399,7 @@ export const configSchema = z
           seen.add(c.name);
         });
       }),
+    router: routerSchema,
     metrics: z
       .strictObject({
         cardinality_limit: z.number().int().min(1).max(100_000).default(2000),
@@ -198,6 +421,7 @@ export const configSchema = z
           .prefault({}),
         max_buffer_bytes: size().prefault("4MiB"),
         record_metrics: z.boolean().default(false),
+        record_messages: z.boolean().default(false),
         cleaner: z
           .strictObject({
             interval: positiveDuration().prefault("1h"),
@@ -261,6 +485,7 @@ export const configSchema = z
       maxComponents: c.heartbeats.max_components,
       components: c.heartbeats.components,
     },
+    router: c.router,
     metrics: { cardinalityLimit: c.metrics.cardinality_limit, seriesTtlMs: c.metrics.series_ttl },
     logs: {
       level: c.logs.level,
@@ -268,6 +493,7 @@ export const configSchema = z
       rotate: { maxBytes: c.logs.rotate.max_bytes, daily: c.logs.rotate.daily },
       maxBufferBytes: c.logs.max_buffer_bytes,
       recordMetrics: c.logs.record_metrics,
+      recordMessages: c.logs.record_messages,
       cleaner: {
         intervalMs: c.logs.cleaner.interval,
         retentionMs: c.logs.cleaner.retention,
@@ -282,10 +508,13 @@ export const configSchema = z
 
 export type Config = z.output<typeof configSchema>;
 export type ComponentConfig = Config["heartbeats"]["components"][number];
+export type RouterConfig = Config["router"];
+export type DestinationConfig = RouterConfig["destinations"][number];
+export type RouteConfig = RouterConfig["routes"][number];
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /**
  * Keys of DESIGN.md's configuration that this version does not implement yet.
  * They are rejected like any unknown key, with a message that says so.
  */
-export const NOT_YET_IMPLEMENTED = new Set(["server.auth", "router", "alerts", "logs.record_messages"]);
+export const NOT_YET_IMPLEMENTED = new Set(["server.auth", "alerts"]);

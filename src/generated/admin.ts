@@ -19,6 +19,7 @@ import type { ConfigChange as _vigil_v1_ConfigChange, ConfigChange__Output as _v
 import type { ConfigVersion as _vigil_v1_ConfigVersion, ConfigVersion__Output as _vigil_v1_ConfigVersion__Output } from './vigil/v1/ConfigVersion.js';
 import type { DeregisterRequest as _vigil_v1_DeregisterRequest, DeregisterRequest__Output as _vigil_v1_DeregisterRequest__Output } from './vigil/v1/DeregisterRequest.js';
 import type { DeregisterResponse as _vigil_v1_DeregisterResponse, DeregisterResponse__Output as _vigil_v1_DeregisterResponse__Output } from './vigil/v1/DeregisterResponse.js';
+import type { DestinationFault as _vigil_v1_DestinationFault, DestinationFault__Output as _vigil_v1_DestinationFault__Output } from './vigil/v1/DestinationFault.js';
 import type { DestinationStatus as _vigil_v1_DestinationStatus, DestinationStatus__Output as _vigil_v1_DestinationStatus__Output } from './vigil/v1/DestinationStatus.js';
 import type { DiagnoseRequest as _vigil_v1_DiagnoseRequest, DiagnoseRequest__Output as _vigil_v1_DiagnoseRequest__Output } from './vigil/v1/DiagnoseRequest.js';
 import type { DiagnoseResponse as _vigil_v1_DiagnoseResponse, DiagnoseResponse__Output as _vigil_v1_DiagnoseResponse__Output } from './vigil/v1/DiagnoseResponse.js';
@@ -103,6 +104,7 @@ export interface ProtoGrpcType {
       ConfigVersion: MessageTypeDefinition<_vigil_v1_ConfigVersion, _vigil_v1_ConfigVersion__Output>
       DeregisterRequest: MessageTypeDefinition<_vigil_v1_DeregisterRequest, _vigil_v1_DeregisterRequest__Output>
       DeregisterResponse: MessageTypeDefinition<_vigil_v1_DeregisterResponse, _vigil_v1_DeregisterResponse__Output>
+      DestinationFault: MessageTypeDefinition<_vigil_v1_DestinationFault, _vigil_v1_DestinationFault__Output>
       DestinationStatus: MessageTypeDefinition<_vigil_v1_DestinationStatus, _vigil_v1_DestinationStatus__Output>
       DiagnoseRequest: MessageTypeDefinition<_vigil_v1_DiagnoseRequest, _vigil_v1_DiagnoseRequest__Output>
       DiagnoseResponse: MessageTypeDefinition<_vigil_v1_DiagnoseResponse, _vigil_v1_DiagnoseResponse__Output>

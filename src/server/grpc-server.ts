@@ -18,6 +18,7 @@ export interface ServiceHandlers {
   "vigil.v1.HeartbeatService": UntypedServiceImplementation;
   "vigil.v1.MetricsService": UntypedServiceImplementation;
   "vigil.v1.AdminService": UntypedServiceImplementation;
+  "vigil.v1.RouterService": UntypedServiceImplementation;
 }
 
 type ServerState = "new" | "starting" | "serving" | "draining" | "stopped";
@@ -70,7 +71,7 @@ export class GrpcServer {
       ["vigil.v1.HeartbeatService", v1.HeartbeatService, opts.handlers["vigil.v1.HeartbeatService"]],
       ["vigil.v1.MetricsService", v1.MetricsService, opts.handlers["vigil.v1.MetricsService"]],
       ["vigil.v1.AdminService", v1.AdminService, opts.handlers["vigil.v1.AdminService"]],
-      ["vigil.v1.RouterService", v1.RouterService, unimplementedService(v1, "RouterService")],
+      ["vigil.v1.RouterService", v1.RouterService, opts.handlers["vigil.v1.RouterService"]],
       ["vigil.v1.AlertService", v1.AlertService, unimplementedService(v1, "AlertService")],
     ];
     const initial: Record<string, ServingStatus> = { "": "NOT_SERVING" };
@@ -189,7 +190,7 @@ function withSafeDecoders(
 
 function unimplementedService(
   v1: VigilProto["vigil"]["v1"],
-  name: "RouterService" | "AlertService",
+  name: "AlertService",
 ): UntypedServiceImplementation {
   const impl: UntypedServiceImplementation = {};
   for (const method of Object.keys(v1[name].service))

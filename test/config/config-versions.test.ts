@@ -217,7 +217,7 @@ describe("config versions", () => {
       const v1 = JSON.parse(await readFile(join(dir, "v000001.json"), "utf8"));
       v1.version = 2;
       v1.hash = "0".repeat(64);
-      v1.config.router = { destinations: [] };
+      v1.config.alerts = { rules: [] };
       await writeFile(join(dir, "v000002.json"), JSON.stringify(v1));
       await writeFile(join(dir, "v000003.json"), "{ not json");
       await t.sidecar.stop();
@@ -233,7 +233,7 @@ describe("config versions", () => {
         await rejects(
           api2.rollback(2),
           status.INVALID_ARGUMENT,
-          /router: is part of Vigil's design but not implemented/,
+          /alerts: is part of Vigil's design but not implemented/,
         );
         assert.equal(
           (await api2.versions()).running_version,

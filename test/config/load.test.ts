@@ -57,10 +57,44 @@ describe("config loading", () => {
   });
 
   test("a section of a feature not built yet is rejected, not ignored, and says so", () => {
-    const issues = issuesOf("router:\n  destinations: []\n");
-    assert.equal(issues[0]?.path, "router");
+    const issues = issuesOf("alerts:\n  rules: []\n");
+    assert.equal(issues[0]?.path, "alerts");
     assert.equal(issues[0]?.line, 1);
     assert.match(issues[0]?.message ?? "", /not implemented in this version/);
+  });
+
+  test("router: routes must name configured destinations, and kind-specific keys fit the kind", () => {
+    const issues = issuesOf(`router:
+  destinations:
+    - { name: crm, kind: http }
+    - { name: q, kind: subscriber, subject: "x" }
+    - { name: q, kind: log, path: ../escape.jsonl }
+  routes:
+    - { match: { topic: "orders.>.x" }, to: [crm, nowhere] }
+`);
+    const byPath = new Map(issues.map((i) => [i.path, i]));
+    assert.match(byPath.get("router.destinations[0].url")?.message ?? "", /required for kind http/);
+    assert.match(
+      byPath.get("router.destinations[1].subject")?.message ?? "",
+      /applies only to destinations of kind nats/,
+    );
+    assert.match(byPath.get("router.destinations[2].path")?.message ?? "", /inside data_dir/);
+    assert.match(byPath.get("router.routes[0].match.topic")?.message ?? "", /> may only be the last token/);
+    assert.equal(byPath.get("router.routes[0].match.topic")?.line, 7);
+  });
+
+  test("router: duplicate names and unknown route targets are reported at the key", () => {
+    const issues = issuesOf(`router:
+  destinations:
+    - { name: q, kind: subscriber }
+    - { name: q, kind: subscriber }
+  routes:
+    - { match: { topic: "a.*" }, to: [q, nowhere] }
+`);
+    const byPath = new Map(issues.map((i) => [i.path, i]));
+    assert.match(byPath.get("router.destinations[1].name")?.message ?? "", /duplicate destination q/);
+    assert.match(byPath.get("router.routes[0].to[1]")?.message ?? "", /unknown destination "nowhere"/);
+    assert.equal(byPath.get("router.routes[0].to[1]")?.line, 6);
   });
 
   test("every problem is reported, not only the first", () => {

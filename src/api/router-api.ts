@@ -1,0 +1,220 @@
+import type { ServerDuplexStream } from "@grpc/grpc-js";
+import { context as otelContext, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
+import { invalidField, toGrpcStatus } from "../errors.js";
+import type { AckRequest__Output } from "../generated/vigil/v1/AckRequest.js";
+import type { AckResponse } from "../generated/vigil/v1/AckResponse.js";
+import type { Delivery } from "../generated/vigil/v1/Delivery.js";
+import type { PublishRequest__Output } from "../generated/vigil/v1/PublishRequest.js";
+import type { PublishResponse } from "../generated/vigil/v1/PublishResponse.js";
+import type { RouterServiceHandlers } from "../generated/vigil/v1/RouterService.js";
+import type { SubscribeRequest__Output } from "../generated/vigil/v1/SubscribeRequest.js";
+import type { PublishInput, Router } from "../router/router.js";
+import { PRIORITY_NAMES } from "../router/senders/sender.js";
+import { durationMs, toTimestamp } from "./convert.js";
+import { DecodeFailure } from "./decode.js";
+import { type ApiContext, parentContext, serverStream, unary } from "./handler.js";
+
+const MAX_TOPIC = 256;
+const MAX_ATTRIBUTES = 64;
+const MAX_ATTRIBUTE_KEY = 128;
+const MAX_ATTRIBUTE_VALUE = 1024;
+const MAX_KEY = 256;
+const MAX_CONTENT_TYPE = 256;
+const MAX_ACK_IDS = 10_000;
+/** PublishStream: requests being committed at once before the stream is paused (backpressure). */
+const STREAM_WINDOW = 1024;
+
+const PRIORITY: Record<string, number> = {
+  PRIORITY_UNSPECIFIED: 2,
+  PRIORITY_LOW: 1,
+  PRIORITY_NORMAL: 2,
+  PRIORITY_HIGH: 3,
+  PRIORITY_CRITICAL: 4,
+};
+
+/** Checks a PublishRequest field by field; throws INVALID_ARGUMENT naming the first bad field. */
+export function publishInput(req: PublishRequest__Output, maxPayloadBytes: number): PublishInput {
+  const topic = req.topic ?? "";
+  if (topic === "") throw invalidField("topic", "required");
+  if (topic.length > MAX_TOPIC) throw invalidField("topic", `longer than ${MAX_TOPIC} characters`);
+  if (!/^[^\s.*>]+(\.[^\s.*>]+)*$/.test(topic))
+    throw invalidField("topic", "must be dot-separated non-empty tokens without white space, * or >");
+  const payload = req.payload ?? Buffer.alloc(0);
+  if (payload.length > maxPayloadBytes)
+    throw invalidField(
+      "payload",
+      `${payload.length} bytes exceeds router.max_payload_bytes (${maxPayloadBytes})`,
+    );
+  const contentType = req.content_type ?? "";
+  if (contentType.length > MAX_CONTENT_TYPE)
+    throw invalidField("content_type", `longer than ${MAX_CONTENT_TYPE} characters`);
+  const attributes = req.attributes ?? {};
+  const keys = Object.keys(attributes);
+  if (keys.length > MAX_ATTRIBUTES) throw invalidField("attributes", `at most ${MAX_ATTRIBUTES} entries`);
+  for (const k of keys) {
+    if (k.length === 0 || k.length > MAX_ATTRIBUTE_KEY)
+      throw invalidField("attributes", `keys must have 1 to ${MAX_ATTRIBUTE_KEY} characters`);
+    if ((attributes[k] as string).length > MAX_ATTRIBUTE_VALUE)
+      throw invalidField(`attributes[${k}]`, `longer than ${MAX_ATTRIBUTE_VALUE} characters`);
+  }
+  const priority = PRIORITY[String(req.priority ?? "PRIORITY_UNSPECIFIED")];
+  if (priority === undefined) throw invalidField("priority", `unknown value ${String(req.priority)}`);
+  const idempotencyKey = req.idempotency_key ?? "";
+  if (idempotencyKey.length > MAX_KEY)
+    throw invalidField("idempotency_key", `longer than ${MAX_KEY} characters`);
+  const ttlMs = durationMs("ttl", req.ttl) ?? 0;
+  return { topic, payload, contentType, attributes, priority, idempotencyKey, ttlMs };
+}
+
+export function routerHandlers(ctx: ApiContext, router: Router): RouterServiceHandlers {
+  const rpc = "vigil.v1.RouterService";
+  return {
+    Publish: unary<PublishRequest__Output, PublishResponse>(ctx, `${rpc}/Publish`, async (req) => {
+      const r = await router.publish(publishInput(req, router.maxPayloadBytes));
+      return { message_id: r.messageId, duplicate: r.duplicate, routed: r.routed };
+    }),
+    PublishStream: (call) => publishStream(ctx, `${rpc}/PublishStream`, router, call),
+    Subscribe: serverStream<SubscribeRequest__Output, Delivery>(ctx, `${rpc}/Subscribe`, (req, call) => {
+      const destination = req.destination ?? "";
+      if (destination === "") throw invalidField("destination", "required");
+      return new Promise<void>((resolve) => {
+        let ended = false;
+        const finish = () => {
+          if (ended) return;
+          ended = true;
+          detach();
+          resolve();
+        };
+        const detach = router.subscribe(destination, req.max_in_flight ?? 0, {
+          write: (m, sendCtx) =>
+            call.write({
+              message_id: m.messageId,
+              topic: m.topic,
+              payload: m.payload,
+              content_type: m.contentType,
+              attributes: m.attributes,
+              priority: `PRIORITY_${PRIORITY_NAMES[m.priority] ?? "NORMAL"}`,
+              attempt: sendCtx.attempt,
+              traceparent: sendCtx.traceparent,
+              published_at: toTimestamp(m.publishedAt),
+              idempotency_key: m.idempotencyKey,
+            } as Delivery),
+          onDrain: (cb) => call.once("drain", cb),
+          end: finish,
+        });
+        call.on("cancelled", finish);
+        call.on("close", finish);
+        call.on("error", finish);
+      });
+    }),
+    Ack: unary<AckRequest__Output, AckResponse>(ctx, `${rpc}/Ack`, (req) => {
+      const destination = req.destination ?? "";
+      if (destination === "") throw invalidField("destination", "required");
+      const ids = req.message_ids ?? [];
+      const nacks = req.nack_ids ?? [];
+      if (ids.length + nacks.length > MAX_ACK_IDS)
+        throw invalidField("message_ids", `at most ${MAX_ACK_IDS} ids per call, acks and nacks together`);
+      const r = router.ack(destination, ids, nacks);
+      return { acked: r.acked, nacked: r.nacked, unknown_ids: r.unknown };
+    }),
+  };
+}
+
+/**
+ * PublishStream: one response per request, in request order. Requests are
+ * committed in groups like unary publishes; when more than STREAM_WINDOW wait
+ * for their commit the stream is paused, so a fast publisher is held back by
+ * HTTP/2 flow control rather than buffered without bound. The first failing
+ * request ends the stream with its status; every earlier request has had its
+ * response.
+ */
+function publishStream(
+  ctx: ApiContext,
+  rpc: string,
+  router: Router,
+  call: ServerDuplexStream<PublishRequest__Output, PublishResponse>,
+): void {
+  const span = ctx.tracer.startSpan(
+    rpc,
+    { kind: SpanKind.SERVER, attributes: { "rpc.system": "grpc", "rpc.method": "PublishStream" } },
+    parentContext(call.metadata),
+  );
+  const spanCtx = trace.setSpan(ROOT_CONTEXT, span);
+  let chain: Promise<void> = Promise.resolve();
+  let pending = 0;
+  let paused = false;
+  let failed = false;
+  let inputDone = false;
+  let count = 0;
+  let spanOpen = true;
+  const endSpan = () => {
+    if (!spanOpen) return;
+    spanOpen = false;
+    span.setAttribute("vigil.messages", count);
+    span.end();
+  };
+  const fail = (e: unknown) => {
+    if (failed) return;
+    failed = true;
+    const s = toGrpcStatus(e);
+    ctx.errors.add(1, { rpc, status: String(s.code) });
+    if (!s.expected) ctx.logger.error({ rpc, err: e }, "unexpected error in PublishStream");
+    span.setAttribute("rpc.grpc.status_code", s.code);
+    endSpan();
+    call.emit("error", { code: s.code, details: s.details });
+  };
+  const maybeEnd = () => {
+    if (inputDone && pending === 0 && !failed) {
+      endSpan();
+      call.end();
+    }
+  };
+  call.on("data", (req: PublishRequest__Output | DecodeFailure) => {
+    if (failed) return;
+    let result: ReturnType<Router["publish"]>;
+    try {
+      if (req instanceof DecodeFailure)
+        throw invalidField("request", `cannot decode the message: ${req.message}`);
+      const input = publishInput(req, router.maxPayloadBytes);
+      result = otelContext.with(spanCtx, () => router.publish(input));
+    } catch (e) {
+      result = Promise.reject(e);
+    }
+    // Settled now, written in order.
+    result.catch(() => undefined);
+    pending++;
+    count++;
+    if (pending >= STREAM_WINDOW && !paused) {
+      paused = true;
+      call.pause();
+    }
+    chain = chain.then(async () => {
+      if (failed) return;
+      try {
+        const r = await result;
+        call.write({ message_id: r.messageId, duplicate: r.duplicate, routed: r.routed });
+      } catch (e) {
+        fail(e);
+      } finally {
+        pending--;
+        if (paused && pending < STREAM_WINDOW / 2) {
+          paused = false;
+          call.resume();
+        }
+        maybeEnd();
+      }
+    });
+  });
+  call.on("end", () => {
+    inputDone = true;
+    maybeEnd();
+  });
+  call.on("error", () => {
+    failed = true;
+    endSpan();
+  });
+  call.on("cancelled", () => {
+    failed = true;
+    endSpan();
+  });
+}

@@ -1,0 +1,153 @@
+import type { QueuedMessage, QueueStore } from "./queue-store.js";
+
+const PRIORITIES = [4, 3, 2, 1] as const;
+
+/**
+ * One destination's view of the durable queue: depth and bytes kept in memory,
+ * and which rows are leased (in delivery) or delayed (waiting out a backoff).
+ *
+ * Reading the next messages is a keyset scan per priority, highest first:
+ * `cursor[p]` is the highest seq at priority p already looked at; every row at
+ * or below it is leased, delayed or gone. A row that comes back (a failed
+ * delivery whose backoff is over, a lost subscriber) moves the cursor back to
+ * just before it. New rows have higher seqs, so a CRITICAL message published
+ * now is read before any NORMAL one still waiting.
+ *
+ * Only leased messages are held in memory, so the working set is bounded by
+ * the destination's concurrency or in-flight limit, never by the queue's length.
+ */
+export class DestinationQueue {
+  readonly name: string;
+  depth = 0;
+  bytes = 0;
+  readonly #store: QueueStore;
+  readonly #cursor = [0, 0, 0, 0, 0];
+  readonly #leased = new Map<number, QueuedMessage>();
+  /** seq → [priority, due time]. */
+  readonly #delayed = new Map<number, [number, number]>();
+  #nextDue = Number.POSITIVE_INFINITY;
+
+  constructor(name: string, store: QueueStore, counts?: { depth: number; bytes: number }) {
+    this.name = name;
+    this.#store = store;
+    this.depth = counts?.depth ?? 0;
+    this.bytes = counts?.bytes ?? 0;
+  }
+
+  get leasedCount(): number {
+    return this.#leased.size;
+  }
+
+  get delayedCount(): number {
+    return this.#delayed.size;
+  }
+
+  /** When the next delayed message becomes due (Infinity when none). */
+  get nextDue(): number {
+    return this.#nextDue;
+  }
+
+  isLeased(seq: number): boolean {
+    return this.#leased.has(seq);
+  }
+
+  isHeld(seq: number): boolean {
+    return this.#leased.has(seq) || this.#delayed.has(seq);
+  }
+
+  /** Counts a committed insert. */
+  added(bytes: number): void {
+    this.depth++;
+    this.bytes += bytes;
+  }
+
+  /** Counts a committed (or about to be committed) removal of a row not leased. */
+  removed(bytes: number): void {
+    this.depth--;
+    this.bytes -= bytes;
+  }
+
+  /**
+   * Leases up to `limit` messages, highest priority first, FIFO within one;
+   * messages whose backoff is over are eligible again.
+   */
+  lease(limit: number, now: number): QueuedMessage[] {
+    if (now >= this.#nextDue) this.#releaseDue(now);
+    const out: QueuedMessage[] = [];
+    if (limit <= 0 || this.depth - this.#leased.size - this.#delayed.size <= 0) return out;
+    for (const p of PRIORITIES) {
+      while (out.length < limit) {
+        const want = limit - out.length;
+        const seqs = this.#store.seqsAfter(this.name, p, this.#cursor[p] as number, want + 16);
+        if (seqs.length === 0) break;
+        for (const seq of seqs) {
+          this.#cursor[p] = seq;
+          if (this.#leased.has(seq) || this.#delayed.has(seq)) continue;
+          const m = this.#store.get(seq);
+          if (!m) continue;
+          this.#leased.set(seq, m);
+          out.push(m);
+          if (out.length >= limit) break;
+        }
+        if (seqs.length < want + 16) break;
+      }
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  /** Leases one given message (TTL expiry); false when it is already held. */
+  claim(m: QueuedMessage): boolean {
+    if (this.isHeld(m.seq)) return false;
+    this.#leased.set(m.seq, m);
+    return true;
+  }
+
+  /** The message is done with (delivered, dead-lettered, dropped): its row is being deleted. */
+  finish(seq: number): QueuedMessage | undefined {
+    const m = this.#leased.get(seq);
+    if (!m) return undefined;
+    this.#leased.delete(seq);
+    this.depth--;
+    this.bytes -= m.bytes;
+    return m;
+  }
+
+  /** Gives a leased message back, eligible again at `due` (now for an immediate redelivery). */
+  release(seq: number, due = 0): void {
+    const m = this.#leased.get(seq);
+    if (!m) return;
+    this.#leased.delete(seq);
+    if (due > 0) {
+      this.#delayed.set(seq, [m.priority, due]);
+      if (due < this.#nextDue) this.#nextDue = due;
+    } else {
+      this.#rewind(m.priority, seq);
+    }
+  }
+
+  /** Forgets a delayed row deleted by someone else (TTL expiry, overflow). */
+  forget(seq: number): boolean {
+    return this.#delayed.delete(seq);
+  }
+
+  /** Every leased message back to the queue at once (a destination stopped or reconfigured). */
+  releaseAll(): void {
+    for (const seq of [...this.#leased.keys()]) this.release(seq);
+  }
+
+  #releaseDue(now: number): void {
+    let next = Number.POSITIVE_INFINITY;
+    for (const [seq, [p, due]] of this.#delayed) {
+      if (due <= now) {
+        this.#delayed.delete(seq);
+        this.#rewind(p, seq);
+      } else if (due < next) next = due;
+    }
+    this.#nextDue = next;
+  }
+
+  #rewind(priority: number, seq: number): void {
+    if ((this.#cursor[priority] as number) >= seq) this.#cursor[priority] = seq - 1;
+  }
+}

@@ -1,0 +1,346 @@
+import { existsSync, renameSync } from "node:fs";
+import Database, { type Database as Db, type Statement } from "better-sqlite3";
+import type { Logger } from "pino";
+
+/** One queued copy of a message for one destination (a row of `queue`). */
+export interface QueuedMessage {
+  seq: number;
+  dest: string;
+  /** 1 (LOW) … 4 (CRITICAL). */
+  priority: number;
+  messageId: string;
+  topic: string;
+  payload: Buffer;
+  contentType: string;
+  attributes: Record<string, string>;
+  idempotencyKey: string;
+  publishedAt: number;
+  /** Epoch ms, or 0 for no TTL. */
+  expiresAt: number;
+  traceparent: string;
+  /** Failed delivery attempts recorded so far. */
+  attempt: number;
+  bytes: number;
+}
+
+export type NewMessage = Omit<QueuedMessage, "seq">;
+
+export interface DedupEntry {
+  messageId: string;
+  routed: number;
+  expiresAt: number;
+}
+
+/** What one group commit writes, in one transaction. */
+export interface CommitBatch {
+  inserts: NewMessage[];
+  deletes: number[];
+  attempts: Array<[seq: number, attempt: number]>;
+  dedup: Array<[key: string, entry: DedupEntry]>;
+}
+
+interface Row {
+  seq: number;
+  dest: string;
+  priority: number;
+  message_id: string;
+  topic: string;
+  payload: Buffer;
+  content_type: string;
+  attributes: string;
+  idempotency_key: string;
+  published_at: number;
+  expires_at: number;
+  traceparent: string;
+  attempt: number;
+  bytes: number;
+}
+
+/**
+ * Versioned schema migrations; `PRAGMA user_version` holds how many ran.
+ * Append only: a released migration never changes.
+ */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE queue (
+     seq INTEGER PRIMARY KEY,
+     dest TEXT NOT NULL,
+     priority INTEGER NOT NULL,
+     message_id TEXT NOT NULL,
+     topic TEXT NOT NULL,
+     payload BLOB NOT NULL,
+     content_type TEXT NOT NULL,
+     attributes TEXT NOT NULL,
+     idempotency_key TEXT NOT NULL,
+     published_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     traceparent TEXT NOT NULL,
+     attempt INTEGER NOT NULL DEFAULT 0,
+     bytes INTEGER NOT NULL
+   );
+   CREATE INDEX queue_order ON queue (dest, priority, seq);
+   CREATE INDEX queue_expiry ON queue (expires_at) WHERE expires_at > 0;
+   CREATE TABLE dedup (
+     key TEXT PRIMARY KEY,
+     message_id TEXT NOT NULL,
+     routed INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX dedup_expiry ON dedup (expires_at);
+   CREATE TABLE destination_state (
+     name TEXT PRIMARY KEY,
+     paused INTEGER NOT NULL DEFAULT 0
+   ) WITHOUT ROWID;`,
+];
+
+/**
+ * The durable buffer: `queue.db` in the data dir, SQLite in WAL mode with
+ * incremental auto-vacuum. Every destination's queue lives in one table,
+ * ordered by (dest, priority, seq); a message routed to three destinations is
+ * three rows, so each destination's bound and acknowledgement stand alone.
+ *
+ * better-sqlite3 is synchronous: each call runs on the event loop. The router
+ * keeps calls few and batched (one transaction per group commit), so the cost
+ * is one fsync per batch rather than per message.
+ *
+ * A file SQLite cannot open or that fails its integrity check is moved aside
+ * (`queue.db.corrupt-<time>`) and a fresh queue is started, with an error log
+ * naming the moved file: a bad file never becomes a crash loop.
+ */
+export class QueueStore {
+  readonly path: string;
+  readonly #logger: Logger;
+  readonly #sync: "full" | "normal";
+  #db: Db | null = null;
+  #stmts: ReturnType<QueueStore["prepare"]> | null = null;
+  #commitTx: ((b: CommitBatch) => number[]) | null = null;
+
+  constructor(opts: { path: string; sync: "full" | "normal"; logger: Logger }) {
+    this.path = opts.path;
+    this.#sync = opts.sync;
+    this.#logger = opts.logger;
+  }
+
+  open(): void {
+    if (this.#db) return;
+    try {
+      this.#db = this.#openChecked();
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      if (!existsSync(this.path) || !isCorruption(err)) throw e;
+      const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[-:.]/g, "")}`;
+      for (const suffix of ["", "-wal", "-shm"]) {
+        if (existsSync(this.path + suffix)) renameSync(this.path + suffix, aside + suffix);
+      }
+      this.#logger.error(
+        { err: { code: err.code, message: err.message }, movedTo: aside },
+        "queue.db is corrupt; moved it aside and started an empty queue",
+      );
+      this.#db = this.#openChecked();
+    }
+    this.#stmts = this.prepare(this.#db);
+    const s = this.#stmts;
+    this.#commitTx = this.#db.transaction((b: CommitBatch) => {
+      const seqs: number[] = new Array(b.inserts.length);
+      for (let i = 0; i < b.inserts.length; i++) {
+        const m = b.inserts[i] as NewMessage;
+        seqs[i] = Number(
+          s.insert.run(
+            m.dest,
+            m.priority,
+            m.messageId,
+            m.topic,
+            m.payload,
+            m.contentType,
+            JSON.stringify(m.attributes),
+            m.idempotencyKey,
+            m.publishedAt,
+            m.expiresAt,
+            m.traceparent,
+            m.attempt,
+            m.bytes,
+          ).lastInsertRowid,
+        );
+      }
+      for (const seq of b.deletes) s.delete.run(seq);
+      for (const [seq, attempt] of b.attempts) s.setAttempt.run(attempt, seq);
+      for (const [key, e] of b.dedup) s.dedupPut.run(key, e.messageId, e.routed, e.expiresAt);
+      return seqs;
+    });
+  }
+
+  #openChecked(): Db {
+    const db = new Database(this.path);
+    try {
+      // auto_vacuum must be chosen before the first table exists.
+      db.pragma("auto_vacuum = INCREMENTAL");
+      db.pragma("journal_mode = WAL");
+      db.pragma(`synchronous = ${this.#sync === "full" ? "FULL" : "NORMAL"}`);
+      db.pragma("busy_timeout = 5000");
+      const check = db.pragma("quick_check", { simple: true });
+      if (check !== "ok") {
+        const err = new Error(`integrity check failed: ${String(check)}`) as Error & { code: string };
+        err.code = "SQLITE_CORRUPT";
+        throw err;
+      }
+      const version = db.pragma("user_version", { simple: true }) as number;
+      if (version > MIGRATIONS.length)
+        throw new Error(
+          `queue.db has schema version ${version}, newer than this Vigil knows (${MIGRATIONS.length}); use a newer Vigil or another data_dir`,
+        );
+      for (let v = version; v < MIGRATIONS.length; v++) {
+        db.transaction(() => {
+          db.exec(MIGRATIONS[v] as string);
+          db.pragma(`user_version = ${v + 1}`);
+        })();
+      }
+      return db;
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private prepare(db: Db) {
+    return {
+      insert: db.prepare(
+        `INSERT INTO queue (dest, priority, message_id, topic, payload, content_type, attributes,
+           idempotency_key, published_at, expires_at, traceparent, attempt, bytes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      delete: db.prepare("DELETE FROM queue WHERE seq = ?"),
+      setAttempt: db.prepare("UPDATE queue SET attempt = ? WHERE seq = ?"),
+      dedupPut: db.prepare(
+        "INSERT OR REPLACE INTO dedup (key, message_id, routed, expires_at) VALUES (?, ?, ?, ?)",
+      ),
+      dedupGet: db.prepare("SELECT message_id, routed, expires_at FROM dedup WHERE key = ?"),
+      dedupPurge: db.prepare("DELETE FROM dedup WHERE expires_at <= ?"),
+      seqsAfter: db
+        .prepare("SELECT seq FROM queue WHERE dest = ? AND priority = ? AND seq > ? ORDER BY seq LIMIT ?")
+        .pluck() as Statement<[string, number, number, number], number>,
+      get: db.prepare("SELECT * FROM queue WHERE seq = ?") as Statement<[number], Row>,
+      counts: db.prepare(
+        "SELECT dest, count(*) AS depth, coalesce(sum(bytes), 0) AS bytes FROM queue GROUP BY dest",
+      ) as Statement<[], { dest: string; depth: number; bytes: number }>,
+      expired: db
+        .prepare("SELECT seq FROM queue WHERE expires_at > 0 AND expires_at <= ? ORDER BY expires_at LIMIT ?")
+        .pluck() as Statement<[number, number], number>,
+      paused: db.prepare("SELECT name FROM destination_state WHERE paused = 1").pluck() as Statement<
+        [],
+        string
+      >,
+      setPaused: db.prepare(
+        "INSERT INTO destination_state (name, paused) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET paused = excluded.paused",
+      ),
+      bytesOf: db.prepare("SELECT bytes FROM queue WHERE seq = ?").pluck() as Statement<[number], number>,
+    };
+  }
+
+  get #s() {
+    if (!this.#stmts) throw new Error("queue store: not open");
+    return this.#stmts;
+  }
+
+  /** Writes a batch in one transaction; returns the seqs of the inserted rows, in order. */
+  commit(batch: CommitBatch): number[] {
+    if (!this.#commitTx) throw new Error("queue store: not open");
+    return this.#commitTx(batch);
+  }
+
+  /** Depth and bytes of every destination's queue (read at start). */
+  counts(): Map<string, { depth: number; bytes: number }> {
+    const out = new Map<string, { depth: number; bytes: number }>();
+    for (const r of this.#s.counts.all()) out.set(r.dest, { depth: r.depth, bytes: r.bytes });
+    return out;
+  }
+
+  /** Seqs of one destination and priority after `afterSeq`, in order (an index-only scan). */
+  seqsAfter(dest: string, priority: number, afterSeq: number, limit: number): number[] {
+    return this.#s.seqsAfter.all(dest, priority, afterSeq, limit);
+  }
+
+  get(seq: number): QueuedMessage | undefined {
+    const r = this.#s.get.get(seq);
+    return r ? fromRow(r) : undefined;
+  }
+
+  bytesOf(seq: number): number | undefined {
+    return this.#s.bytesOf.get(seq);
+  }
+
+  /** Seqs whose TTL has passed, soonest first. */
+  expired(now: number, limit: number): number[] {
+    return this.#s.expired.all(now, limit);
+  }
+
+  dedupGet(key: string): DedupEntry | undefined {
+    const r = this.#s.dedupGet.get(key) as
+      | { message_id: string; routed: number; expires_at: number }
+      | undefined;
+    return r ? { messageId: r.message_id, routed: r.routed, expiresAt: r.expires_at } : undefined;
+  }
+
+  /** Forgets idempotency keys whose window is over; returns how many. */
+  purgeDedup(now: number): number {
+    return this.#s.dedupPurge.run(now).changes;
+  }
+
+  pausedDestinations(): Set<string> {
+    return new Set(this.#s.paused.all());
+  }
+
+  setPaused(name: string, paused: boolean): void {
+    this.#s.setPaused.run(name, paused ? 1 : 0);
+  }
+
+  /** Returns freed pages to the file system, a few at a time (the file shrinks after a backlog drains). */
+  vacuumStep(pages = 256): void {
+    this.#db?.pragma(`incremental_vacuum(${pages})`);
+  }
+
+  close(): void {
+    if (!this.#db) return;
+    try {
+      this.#db.pragma("wal_checkpoint(TRUNCATE)");
+    } catch {
+      // Closing still checkpoints; this only keeps the -wal file small.
+    }
+    this.#db.close();
+    this.#db = null;
+    this.#stmts = null;
+    this.#commitTx = null;
+  }
+}
+
+function fromRow(r: Row): QueuedMessage {
+  return {
+    seq: r.seq,
+    dest: r.dest,
+    priority: r.priority,
+    messageId: r.message_id,
+    topic: r.topic,
+    payload: r.payload,
+    contentType: r.content_type,
+    attributes: JSON.parse(r.attributes) as Record<string, string>,
+    idempotencyKey: r.idempotency_key,
+    publishedAt: r.published_at,
+    expiresAt: r.expires_at,
+    traceparent: r.traceparent,
+    attempt: r.attempt,
+    bytes: r.bytes,
+  };
+}
+
+function isCorruption(err: Error & { code?: string }): boolean {
+  return err.code === "SQLITE_CORRUPT" || err.code === "SQLITE_NOTADB";
+}
+
+/** What a queued message counts against its destination's `max_bytes`: payload, topic and attributes. */
+export function messageBytes(
+  payload: Buffer,
+  topic: string,
+  attributes: Readonly<Record<string, string>>,
+): number {
+  let n = payload.length + topic.length;
+  for (const k in attributes) n += k.length + (attributes[k] as string).length;
+  return n;
+}

@@ -1,0 +1,826 @@
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type Counter,
+  type Meter,
+  context as otelContext,
+  SpanKind,
+  type Tracer,
+  trace,
+} from "@opentelemetry/api";
+import { LRUCache } from "lru-cache";
+import type { Logger } from "pino";
+import type { DestinationConfig, RouterConfig } from "../config/schema.js";
+import { toError, VigilError } from "../errors.js";
+import type { Clock } from "../util/clock.js";
+import { DeadLetters } from "./dead-letters.js";
+import { DestinationQueue } from "./destination-queue.js";
+import {
+  type CircuitName,
+  Dispatcher,
+  type FaultRecord,
+  type RouterInstruments,
+  traceparentOf,
+} from "./dispatcher.js";
+import {
+  type CommitBatch,
+  type DedupEntry,
+  messageBytes,
+  type NewMessage,
+  type QueuedMessage,
+  QueueStore,
+} from "./queue-store.js";
+import { RouteTable } from "./route-table.js";
+import { HttpSender } from "./senders/http-sender.js";
+import { LogSender } from "./senders/log-sender.js";
+import { NatsSender } from "./senders/nats-sender.js";
+import { PRIORITY_NAMES, type Sender } from "./senders/sender.js";
+import { SubscriberSender, type SubscriberSink } from "./senders/subscriber-sender.js";
+
+export interface PublishInput {
+  topic: string;
+  payload: Buffer;
+  contentType: string;
+  attributes: Record<string, string>;
+  /** 1 (LOW) … 4 (CRITICAL). */
+  priority: number;
+  idempotencyKey: string;
+  /** 0 = no TTL. */
+  ttlMs: number;
+}
+
+export interface PublishResult {
+  messageId: string;
+  duplicate: boolean;
+  routed: number;
+}
+
+export interface DestinationSnapshot {
+  name: string;
+  kind: string;
+  enabled: boolean;
+  paused: boolean;
+  circuit: CircuitName;
+  degraded: boolean;
+  queueDepth: number;
+  queueBytes: number;
+  inFlight: number;
+  subscribers: number;
+  delivered: number;
+  failed: number;
+  deadLettered: number;
+  lastDelivery: number;
+  faults: FaultRecord[];
+}
+
+interface Destination {
+  config: DestinationConfig;
+  queue: DestinationQueue;
+  dispatcher: Dispatcher;
+  sender: Sender;
+  subscribers: SubscriberSender | null;
+}
+
+interface Waiter {
+  resolve: (r: PublishResult) => void;
+  reject: (e: unknown) => void;
+  result: PublishResult;
+  /** Indices into the batch's inserts that belong to this publish. */
+  from: number;
+  to: number;
+  key: string;
+}
+
+const CIRCUIT_VALUE: Record<CircuitName, number> = { closed: 0, half_open: 1, open: 2, isolated: 3 };
+
+type RouterState = "new" | "running" | "stopping" | "stopped";
+
+/**
+ * Routes published messages to destinations through the durable queue.
+ *
+ * Publish: validate (in the API layer) → dedup by idempotency key → match
+ * routes → check each destination's bound → add one row per destination to
+ * the current group commit → answer once that commit is on disk. All publishes
+ * (and acks, attempt counts) that arrive within one turn of the event loop are
+ * written in one SQLite transaction: one fsync for the lot.
+ *
+ * Idempotency keys are written in the same transaction as their message, so a
+ * retry after a crash is still recognised; an LRU cache fronts the table, and
+ * keys older than `dedup_window` are purged.
+ *
+ * States: new → running → stopping → stopped. `stop()` refuses new publishes,
+ * commits what is pending, stops every dispatcher (deliveries in flight get
+ * until the deadline), and closes the store.
+ */
+export class Router {
+  readonly #dataDir: string;
+  readonly #clock: Clock;
+  readonly #tracer: Tracer;
+  readonly #logger: Logger;
+  readonly #store: QueueStore;
+  readonly #deadLetters: DeadLetters;
+  readonly #queues = new Map<string, DestinationQueue>();
+  readonly #destinations = new Map<string, Destination>();
+  readonly #inst: RouterInstruments;
+  readonly #published: Counter;
+  readonly #duplicates: Counter;
+  readonly #dropped: Counter;
+  readonly #deadLettered: Counter;
+  #config: RouterConfig;
+  #routes: RouteTable;
+  #cache: LRUCache<string, DedupEntry> | null;
+  #batch: CommitBatch = emptyBatch();
+  #waiters: Waiter[] = [];
+  #pendingKeys = new Map<string, Promise<PublishResult>>();
+  #touched = new Set<string>();
+  #flushScheduled = false;
+  #state: RouterState = "new";
+  #stopping: Promise<void> | null = null;
+  #messageLog: ((line: string) => void) | null = null;
+
+  constructor(opts: {
+    config: RouterConfig;
+    dataDir: string;
+    clock: Clock;
+    tracer: Tracer;
+    meter: Meter;
+    logger: Logger;
+  }) {
+    this.#config = opts.config;
+    this.#dataDir = opts.dataDir;
+    this.#clock = opts.clock;
+    this.#tracer = opts.tracer;
+    this.#logger = opts.logger.child({ component: "router" });
+    this.#routes = new RouteTable(opts.config.routes);
+    this.#cache = makeCache(opts.config.dedupCacheSize);
+    this.#store = new QueueStore({
+      path: join(opts.dataDir, "queue.db"),
+      sync: opts.config.sync,
+      logger: this.#logger,
+    });
+    this.#deadLetters = new DeadLetters({
+      dataDir: opts.dataDir,
+      config: opts.config.deadLetter,
+      clock: opts.clock,
+      logger: opts.logger,
+    });
+    const m = opts.meter;
+    this.#published = m.createCounter("vigil.router.published", {
+      description: "Messages accepted by Publish (durable), duplicates not included",
+    });
+    this.#duplicates = m.createCounter("vigil.router.duplicates", {
+      description: "Publishes answered duplicate: true (idempotency key seen within the dedup window)",
+    });
+    this.#dropped = m.createCounter("vigil.router.dropped", {
+      description:
+        "Messages dropped without delivery, by destination and reason (overflow, no route, dead-letter bound)",
+    });
+    this.#deadLettered = m.createCounter("vigil.router.dead_lettered", {
+      description: "Messages written to a destination's dead-letter file, by reason",
+    });
+    this.#inst = {
+      delivered: m.createCounter("vigil.router.delivered", {
+        description: "Messages delivered, by destination",
+      }),
+      failed: m.createCounter("vigil.router.failed", {
+        description:
+          "Failed delivery attempts, by destination and reason (transient, throttled, timeout, permanent)",
+      }),
+      duration: m.createHistogram("vigil.router.delivery.duration", {
+        description: "Time to deliver one message to a destination, including the rate limiter's wait",
+        unit: "s",
+        advice: {
+          explicitBucketBoundaries: [
+            0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+          ],
+        },
+      }),
+    };
+    m.createObservableGauge("vigil.router.queue.depth", {
+      description: "Messages queued for a destination (in delivery included)",
+    }).addCallback((r) => {
+      for (const d of this.#destinations.values()) r.observe(d.queue.depth, { destination: d.config.name });
+    });
+    m.createObservableGauge("vigil.router.queue.bytes", {
+      description: "Bytes queued for a destination",
+      unit: "By",
+    }).addCallback((r) => {
+      for (const d of this.#destinations.values()) r.observe(d.queue.bytes, { destination: d.config.name });
+    });
+    m.createObservableGauge("vigil.destination.circuit.state", {
+      description: "Circuit breaker state per destination: 0 closed, 1 half-open, 2 open, 3 isolated",
+    }).addCallback((r) => {
+      for (const d of this.#destinations.values())
+        r.observe(CIRCUIT_VALUE[d.dispatcher.circuit], { destination: d.config.name });
+    });
+  }
+
+  get maxPayloadBytes(): number {
+    return this.#config.maxPayloadBytes;
+  }
+
+  get deadLetterDir(): string {
+    return this.#deadLetters.dir;
+  }
+
+  /** Where message summaries go when logs.record_messages is on (null = off). */
+  setMessageLog(log: ((line: string) => void) | null): void {
+    this.#messageLog = log;
+  }
+
+  async start(): Promise<void> {
+    if (this.#state !== "new") throw new Error(`router: cannot start in state ${this.#state}`);
+    mkdirSync(this.#dataDir, { recursive: true });
+    try {
+      this.#store.open();
+    } catch (e) {
+      throw new Error(`router: cannot open ${this.#store.path}: ${toError(e).message}`);
+    }
+    for (const [dest, counts] of this.#store.counts()) {
+      this.#queues.set(dest, new DestinationQueue(dest, this.#store, counts));
+    }
+    const paused = this.#store.pausedDestinations();
+    for (const c of this.#config.destinations) this.#addDestination(c, paused.has(c.name));
+    this.#state = "running";
+    const queued = [...this.#queues.values()].reduce((n, q) => n + q.depth, 0);
+    this.#logger.info(
+      { destinations: this.#config.destinations.length, routes: this.#config.routes.length, queued },
+      "router started",
+    );
+    for (const d of this.#destinations.values()) d.dispatcher.kick();
+  }
+
+  #queue(name: string): DestinationQueue {
+    let q = this.#queues.get(name);
+    if (!q) {
+      q = new DestinationQueue(name, this.#store);
+      this.#queues.set(name, q);
+    }
+    return q;
+  }
+
+  #makeSender(c: DestinationConfig, subscribers: SubscriberSender | null): Sender {
+    switch (c.kind) {
+      case "subscriber":
+        return subscribers as SubscriberSender;
+      case "http":
+        return new HttpSender(c);
+      case "log":
+        return new LogSender({ path: join(this.#dataDir, c.path), rotate: c.rotate, clock: this.#clock });
+      case "nats":
+        return new NatsSender(c);
+    }
+  }
+
+  #addDestination(c: DestinationConfig, paused: boolean): void {
+    const queue = this.#queue(c.name);
+    let dispatcher: Dispatcher | null = null;
+    const subscribers = c.kind === "subscriber" ? new SubscriberSender(() => dispatcher?.kick()) : null;
+    const sender = this.#makeSender(c, subscribers);
+    dispatcher = new Dispatcher({
+      config: c,
+      queue,
+      sender,
+      clock: this.#clock,
+      tracer: this.#tracer,
+      logger: this.#logger,
+      instruments: this.#inst,
+      paused,
+      outcomes: {
+        delivered: (m) => this.#delivered(m),
+        deadLetter: (m, reason, error) => this.#deadLetter(m, reason, error),
+        attempted: (m, attempt) => {
+          this.#batch.attempts.push([m.seq, attempt]);
+          this.#scheduleFlush();
+        },
+      },
+    });
+    this.#destinations.set(c.name, { config: c, queue, dispatcher, sender, subscribers });
+  }
+
+  /**
+   * A new router config: routes swap at once; destinations are added,
+   * reconfigured (in-flight deliveries finish on the old settings) or removed
+   * (their queued messages stay in queue.db and are delivered if the
+   * destination comes back). Disabled destinations keep accepting messages.
+   */
+  async applyConfig(config: RouterConfig): Promise<void> {
+    const old = this.#config;
+    this.#config = config;
+    this.#routes = new RouteTable(config.routes);
+    this.#deadLetters.applyConfig(config.deadLetter);
+    if (config.dedupCacheSize !== old.dedupCacheSize) this.#cache = makeCache(config.dedupCacheSize);
+    if (this.#state !== "running") return;
+    const wanted = new Map(config.destinations.map((d) => [d.name, d]));
+    for (const [name, d] of [...this.#destinations]) {
+      if (wanted.has(name)) continue;
+      this.#destinations.delete(name);
+      d.subscribers?.endAll();
+      await d.dispatcher.stop(1000);
+      await d.sender.close().catch(() => undefined);
+      this.#logger.info(
+        { destination: name, queued: d.queue.depth },
+        "destination removed; its queue is kept",
+      );
+    }
+    const paused = this.#store.pausedDestinations();
+    for (const c of config.destinations) {
+      const d = this.#destinations.get(c.name);
+      if (!d) {
+        this.#addDestination(c, paused.has(c.name));
+        this.#logger.info(
+          { destination: c.name, kind: c.kind, queued: this.#queue(c.name).depth },
+          "destination added",
+        );
+        this.#destinations.get(c.name)?.dispatcher.kick();
+        continue;
+      }
+      if (JSON.stringify(d.config) === JSON.stringify(c)) continue;
+      if (d.config.kind !== c.kind) {
+        // Another kind is another destination under the same name.
+        this.#destinations.delete(c.name);
+        d.subscribers?.endAll();
+        await d.dispatcher.stop(1000);
+        await d.sender.close().catch(() => undefined);
+        this.#addDestination(c, paused.has(c.name));
+        this.#destinations.get(c.name)?.dispatcher.kick();
+      } else {
+        const sender = c.kind === "subscriber" ? d.sender : this.#makeSender(c, d.subscribers);
+        const previous = d.dispatcher.reconfigure(c, sender);
+        d.config = c;
+        if (previous !== sender) {
+          d.sender = sender;
+          // Deliveries in flight on the old sender get their timeout to finish.
+          setTimeout(() => void previous.close().catch(() => undefined), c.timeoutMs + 1000).unref();
+        }
+      }
+      this.#logger.info({ destination: c.name, enabled: c.enabled }, "destination reconfigured");
+    }
+  }
+
+  /** Accepts a message: resolves once it is durable (or is a duplicate), rejects when a bound says no. */
+  publish(input: PublishInput): Promise<PublishResult> {
+    if (this.#state !== "running")
+      return Promise.reject(
+        new VigilError("VIGIL_ERR_SERVER_SHUTTING_DOWN", "Vigil is shutting down; publish again later"),
+      );
+    const now = this.#clock.now();
+    const key = input.idempotencyKey;
+    if (key) {
+      const pending = this.#pendingKeys.get(key);
+      if (pending) {
+        this.#duplicates.add(1);
+        return pending.then((r) => ({ ...r, duplicate: true }));
+      }
+      const seen = this.#seenKey(key, now);
+      if (seen) {
+        this.#duplicates.add(1);
+        return Promise.resolve({ messageId: seen.messageId, duplicate: true, routed: seen.routed });
+      }
+    }
+    const names = this.#routes.match(input.topic, input.attributes);
+    const bytes = messageBytes(input.payload, input.topic, input.attributes);
+    // Check every bound before reserving any: a publish is routed everywhere or nowhere.
+    for (const name of names) {
+      const d = this.#destinations.get(name);
+      if (!d || d.config.buffer.overflow !== "reject") continue;
+      const q = d.queue;
+      const b = d.config.buffer;
+      if (q.depth + 1 > b.maxMessages || q.bytes + bytes > b.maxBytes)
+        return Promise.reject(
+          new VigilError(
+            "VIGIL_ERR_ROUTER_QUEUE_FULL",
+            `destination ${name} is full (${q.depth} messages, ${q.bytes} bytes; bounds ${b.maxMessages} messages, ${b.maxBytes} bytes); retry later`,
+          ),
+        );
+    }
+    const messageId = randomUUID();
+    const span = this.#tracer.startSpan(`publish ${input.topic}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        "messaging.system": "vigil",
+        "messaging.operation.type": "publish",
+        "messaging.operation.name": "publish",
+        "messaging.destination.name": input.topic,
+        "messaging.message.id": messageId,
+        "messaging.message.body.size": input.payload.length,
+        "vigil.routed": names.length,
+      },
+    });
+    const traceparent = traceparentOf(trace.setSpan(otelContext.active(), span));
+    span.end();
+    const from = this.#batch.inserts.length;
+    for (const name of names) {
+      const queue = this.#queue(name);
+      queue.added(bytes);
+      this.#touched.add(name);
+      this.#batch.inserts.push({
+        dest: name,
+        priority: input.priority,
+        messageId,
+        topic: input.topic,
+        payload: input.payload,
+        contentType: input.contentType,
+        attributes: input.attributes,
+        idempotencyKey: key,
+        publishedAt: now,
+        expiresAt: input.ttlMs > 0 ? now + input.ttlMs : 0,
+        traceparent,
+        attempt: 0,
+        bytes,
+      });
+    }
+    if (names.length === 0) {
+      this.#dropped.add(1, { destination: "", reason: "no_route" });
+      this.#logger.debug({ topic: input.topic, messageId }, "no route matches; message not queued");
+    }
+    const result: PublishResult = { messageId, duplicate: false, routed: names.length };
+    if (key)
+      this.#batch.dedup.push([
+        key,
+        { messageId, routed: names.length, expiresAt: now + this.#config.dedupWindowMs },
+      ]);
+    const promise = new Promise<PublishResult>((resolve, reject) => {
+      this.#waiters.push({ resolve, reject, result, from, to: this.#batch.inserts.length, key });
+    });
+    if (key) this.#pendingKeys.set(key, promise);
+    this.#scheduleFlush();
+    return promise;
+  }
+
+  #seenKey(key: string, now: number): DedupEntry | undefined {
+    const cached = this.#cache?.get(key);
+    if (cached) return cached.expiresAt > now ? cached : undefined;
+    const stored = this.#store.dedupGet(key);
+    if (!stored || stored.expiresAt <= now) return undefined;
+    this.#cache?.set(key, stored);
+    return stored;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
+  }
+
+  /** The group commit: everything batched since the last one, in one transaction. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#batch;
+    const waiters = this.#waiters;
+    const touched = this.#touched;
+    if (
+      batch.inserts.length + batch.deletes.length + batch.attempts.length + batch.dedup.length === 0 &&
+      waiters.length === 0
+    )
+      return;
+    this.#batch = emptyBatch();
+    this.#waiters = [];
+    this.#touched = new Set();
+    try {
+      this.#store.commit(batch);
+    } catch (e) {
+      const err = toError(e);
+      this.#logger.error(
+        { err, messages: waiters.length },
+        "queue commit failed; publishes answered UNAVAILABLE",
+      );
+      for (const m of batch.inserts) this.#queue(m.dest).removed(m.bytes);
+      for (const w of waiters) {
+        if (w.key) this.#pendingKeys.delete(w.key);
+        w.reject(
+          new VigilError("VIGIL_ERR_ROUTER_STORAGE", `the message could not be stored: ${err.message}`),
+        );
+      }
+      // Deletes and attempt counts are retried with the next commit.
+      this.#batch.deletes.push(...batch.deletes);
+      this.#batch.attempts.push(...batch.attempts);
+      if (batch.deletes.length + batch.attempts.length > 0)
+        setTimeout(() => this.#scheduleFlush(), 1000).unref();
+      return;
+    }
+    const now = this.#clock.now();
+    for (const [key, entry] of batch.dedup) this.#cache?.set(key, entry);
+    for (const w of waiters) {
+      if (w.key) this.#pendingKeys.delete(w.key);
+      w.resolve(w.result);
+    }
+    if (waiters.length > 0) this.#published.add(waiters.length);
+    if (this.#messageLog && batch.inserts.length > 0) this.#logPublished(batch, waiters, now);
+    for (const name of touched) {
+      const d = this.#destinations.get(name);
+      if (!d) continue;
+      if (d.config.buffer.overflow !== "reject") this.#enforceBound(d);
+      d.dispatcher.kick();
+    }
+  }
+
+  /** drop_oldest / drop_lowest_priority: deletes queued messages (never ones in delivery) until the bound holds. */
+  #enforceBound(d: Destination): void {
+    const q = d.queue;
+    const b = d.config.buffer;
+    if (q.depth <= b.maxMessages && q.bytes <= b.maxBytes) return;
+    const reason = b.overflow === "drop_oldest" ? "overflow_oldest" : "overflow_lowest_priority";
+    const victims: QueuedMessage[] = [];
+    let depth = q.depth;
+    let bytes = q.bytes;
+    const candidates = (limit: number): number[] => {
+      if (b.overflow === "drop_lowest_priority") {
+        for (const p of [1, 2, 3, 4]) {
+          const seqs = this.#store.seqsAfter(d.config.name, p, 0, limit).filter((s) => !q.isHeld(s));
+          if (seqs.length > 0) return seqs;
+        }
+        return [];
+      }
+      // Oldest across priorities: merge the heads of the four priority lists.
+      const all: number[] = [];
+      for (const p of [1, 2, 3, 4])
+        all.push(...this.#store.seqsAfter(d.config.name, p, 0, limit + q.leasedCount));
+      return all.filter((s) => !q.isHeld(s)).sort((x, y) => x - y);
+    };
+    const excluded = new Set<number>();
+    while ((depth > b.maxMessages || bytes > b.maxBytes) && victims.length < 10_000) {
+      const seqs = candidates(Math.max(16, depth - b.maxMessages + 1)).filter((s) => !excluded.has(s));
+      if (seqs.length === 0) break;
+      for (const seq of seqs) {
+        if (depth <= b.maxMessages && bytes <= b.maxBytes) break;
+        const m = this.#store.get(seq);
+        excluded.add(seq);
+        if (!m) continue;
+        victims.push(m);
+        depth--;
+        bytes -= m.bytes;
+      }
+    }
+    if (victims.length === 0) return;
+    for (const m of victims) {
+      q.forget(m.seq);
+      q.removed(m.bytes);
+    }
+    try {
+      this.#store.commit({ inserts: [], deletes: victims.map((m) => m.seq), attempts: [], dedup: [] });
+    } catch (e) {
+      this.#logger.error({ err: toError(e) }, "cannot delete overflow messages");
+    }
+    this.#dropped.add(victims.length, { destination: d.config.name, reason });
+    this.#logger.warn(
+      {
+        destination: d.config.name,
+        reason,
+        dropped: victims.length,
+        messageIds: victims.slice(0, 20).map((m) => m.messageId),
+        maxMessages: b.maxMessages,
+        maxBytes: b.maxBytes,
+      },
+      "queue full: messages dropped by the overflow policy",
+    );
+  }
+
+  #delivered(m: QueuedMessage): void {
+    this.#batch.deletes.push(m.seq);
+    this.#scheduleFlush();
+    if (this.#messageLog) this.#logOutcome("message delivered", m, { attempt: m.attempt + 1 });
+  }
+
+  async #deadLetter(m: QueuedMessage, reason: string, error: string): Promise<void> {
+    await this.#deadLetters.write(m, reason, error);
+    this.#queue(m.dest).finish(m.seq);
+    this.#batch.deletes.push(m.seq);
+    this.#scheduleFlush();
+    this.#deadLettered.add(1, { destination: m.dest, reason });
+    this.#logger.warn(
+      { destination: m.dest, messageId: m.messageId, topic: m.topic, reason, error, attempts: m.attempt },
+      "message dead-lettered",
+    );
+    if (this.#messageLog) this.#logOutcome("message dead-lettered", m, { reason, error });
+  }
+
+  #logPublished(batch: CommitBatch, waiters: Waiter[], now: number): void {
+    const log = this.#messageLog as (line: string) => void;
+    const time = new Date(now).toISOString();
+    for (const w of waiters) {
+      const first = batch.inserts[w.from];
+      if (!first) continue;
+      const to: string[] = [];
+      for (let i = w.from; i < w.to; i++) to.push((batch.inserts[i] as NewMessage).dest);
+      log(
+        `${JSON.stringify({
+          level: "info",
+          time,
+          service: "vigil",
+          component: "router",
+          msg: "message published",
+          message_id: w.result.messageId,
+          topic: first.topic,
+          priority: PRIORITY_NAMES[first.priority],
+          bytes: first.bytes,
+          idempotency_key: first.idempotencyKey || undefined,
+          destinations: to,
+          trace_id: first.traceparent.split("-")[1],
+        })}\n`,
+      );
+    }
+  }
+
+  #logOutcome(msg: string, m: QueuedMessage, extra: Record<string, unknown>): void {
+    (this.#messageLog as (line: string) => void)(
+      `${JSON.stringify({
+        level: msg === "message delivered" ? "info" : "warn",
+        time: new Date(this.#clock.now()).toISOString(),
+        service: "vigil",
+        component: "router",
+        msg,
+        destination: m.dest,
+        message_id: m.messageId,
+        topic: m.topic,
+        ...extra,
+        trace_id: m.traceparent.split("-")[1],
+      })}\n`,
+    );
+  }
+
+  #destination(name: string): Destination {
+    const d = this.#destinations.get(name);
+    if (!d)
+      throw new VigilError(
+        "VIGIL_ERR_ROUTER_UNKNOWN_DESTINATION",
+        `no destination named ${JSON.stringify(name)}; configured: ${[...this.#destinations.keys()].join(", ") || "(none)"}`,
+      );
+    return d;
+  }
+
+  /** Adds a consumer stream to a subscriber destination; returns the function that removes it. */
+  subscribe(name: string, maxInFlight: number, sink: SubscriberSink): () => void {
+    const d = this.#destination(name);
+    if (!d.subscribers)
+      throw new VigilError(
+        "VIGIL_ERR_ROUTER_NOT_SUBSCRIBER",
+        `destination ${name} is of kind ${d.config.kind}; Subscribe needs a destination of kind subscriber`,
+      );
+    if (this.#state !== "running")
+      throw new VigilError("VIGIL_ERR_SERVER_SHUTTING_DOWN", "Vigil is shutting down");
+    const limit = Math.min(maxInFlight > 0 ? maxInFlight : d.config.maxInFlight, d.config.maxInFlight);
+    this.#logger.info({ destination: name, maxInFlight: limit }, "subscriber attached");
+    const detach = d.subscribers.attach(sink, limit);
+    return () => {
+      detach();
+      this.#logger.info({ destination: name }, "subscriber detached");
+    };
+  }
+
+  ack(name: string, ackIds: readonly string[], nackIds: readonly string[]) {
+    const d = this.#destination(name);
+    if (!d.subscribers)
+      throw new VigilError(
+        "VIGIL_ERR_ROUTER_NOT_SUBSCRIBER",
+        `destination ${name} is of kind ${d.config.kind}, not subscriber`,
+      );
+    return d.subscribers.ack(ackIds, nackIds);
+  }
+
+  setPaused(name: string, paused: boolean): DestinationSnapshot {
+    const d = this.#destination(name);
+    this.#store.setPaused(name, paused);
+    d.dispatcher.setPaused(paused);
+    return this.#snapshot(d);
+  }
+
+  /** Puts up to `limit` (0 = all) dead letters back into the destination's queue. */
+  async redrive(name: string, limit: number): Promise<number> {
+    const d = this.#destination(name);
+    return this.#deadLetters.redrive(name, limit, async (msgs) => {
+      const b = d.config.buffer;
+      const bytes = msgs.reduce((n, m) => n + m.bytes, 0);
+      if (
+        b.overflow === "reject" &&
+        (d.queue.depth + msgs.length > b.maxMessages || d.queue.bytes + bytes > b.maxBytes)
+      )
+        return false;
+      await this.#enqueueNow(msgs);
+      d.dispatcher.kick();
+      return true;
+    });
+  }
+
+  /** Commits messages (redriven letters) outside Publish and waits for the commit. */
+  #enqueueNow(msgs: NewMessage[]): Promise<void> {
+    const from = this.#batch.inserts.length;
+    for (const m of msgs) {
+      this.#queue(m.dest).added(m.bytes);
+      this.#batch.inserts.push(m);
+      this.#touched.add(m.dest);
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.#waiters.push({
+        resolve: () => resolve(),
+        reject,
+        result: { messageId: "", duplicate: false, routed: 0 },
+        from,
+        to: this.#batch.inserts.length,
+        key: "",
+      });
+      this.#scheduleFlush();
+    });
+  }
+
+  /** Dead-letters messages whose TTL has passed and that are not in delivery (the scheduler runs it). */
+  async expire(): Promise<number> {
+    if (this.#state !== "running") return 0;
+    const now = this.#clock.now();
+    let n = 0;
+    const work: Promise<void>[] = [];
+    for (const seq of this.#store.expired(now, 1000)) {
+      const m = this.#store.get(seq);
+      if (!m) continue;
+      const q = this.#queue(m.dest);
+      if (q.isLeased(seq)) continue;
+      q.forget(seq);
+      // Claimed like a lease so the dispatcher cannot pick it meanwhile.
+      if (!q.claim(m)) continue;
+      n++;
+      work.push(
+        this.#deadLetter(m, "expired", "TTL passed before delivery").then(
+          () => this.#destinations.get(m.dest)?.dispatcher.countDeadLettered(),
+          (e: unknown) => {
+            q.release(seq, now + 1000);
+            this.#logger.error(
+              { err: toError(e), messageId: m.messageId },
+              "cannot dead-letter an expired message",
+            );
+          },
+        ),
+      );
+    }
+    await Promise.all(work);
+    return n;
+  }
+
+  /** Purges old idempotency keys, applies dead-letter retention, returns freed pages (the scheduler runs it). */
+  async maintain(): Promise<void> {
+    if (this.#state !== "running") return;
+    const purged = this.#store.purgeDedup(this.#clock.now());
+    const dropped = await this.#deadLetters.enforce();
+    if (dropped > 0) this.#dropped.add(dropped, { destination: "", reason: "dead_letter_bound" });
+    this.#store.vacuumStep();
+    if (purged > 0) this.#logger.debug({ purged }, "idempotency keys past the dedup window purged");
+  }
+
+  status(): DestinationSnapshot[] {
+    return [...this.#destinations.values()].map((d) => this.#snapshot(d));
+  }
+
+  #snapshot(d: Destination): DestinationSnapshot {
+    const s = d.dispatcher.stats();
+    return {
+      name: d.config.name,
+      kind: d.config.kind,
+      enabled: d.config.enabled,
+      paused: d.dispatcher.paused,
+      circuit: d.dispatcher.circuit,
+      degraded: d.dispatcher.degraded,
+      queueDepth: d.queue.depth,
+      queueBytes: d.queue.bytes,
+      inFlight: d.dispatcher.inFlight,
+      subscribers: d.subscribers?.subscribers ?? 0,
+      delivered: s.delivered,
+      failed: s.failed,
+      deadLettered: s.deadLettered,
+      lastDelivery: s.lastDelivery,
+      faults: s.faults,
+    };
+  }
+
+  /** Ends every Subscribe stream (before the gRPC server stops, so it can close gracefully). */
+  endSubscribers(): void {
+    for (const d of this.#destinations.values()) d.subscribers?.endAll();
+  }
+
+  /** Refuses new publishes, commits what is pending, stops deliveries (up to `deadlineMs`), closes the store. */
+  stop(deadlineMs = 5000): Promise<void> {
+    this.#stopping ??= (async () => {
+      if (this.#state === "new") {
+        this.#state = "stopped";
+        return;
+      }
+      this.#state = "stopping";
+      this.#flush();
+      this.endSubscribers();
+      await Promise.all([...this.#destinations.values()].map((d) => d.dispatcher.stop(deadlineMs)));
+      await Promise.all([...this.#destinations.values()].map((d) => d.sender.close().catch(() => undefined)));
+      await this.#deadLetters.close();
+      this.#flush();
+      this.#store.close();
+      this.#state = "stopped";
+    })();
+    return this.#stopping;
+  }
+}
+
+function emptyBatch(): CommitBatch {
+  return { inserts: [], deletes: [], attempts: [], dedup: [] };
+}
+
+function makeCache(size: number): LRUCache<string, DedupEntry> | null {
+  return size > 0 ? new LRUCache<string, DedupEntry>({ max: size }) : null;
+}
