@@ -1,5 +1,5 @@
 import type { ServerDuplexStream } from "@grpc/grpc-js";
-import { context as otelContext, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
+import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import { invalidField, toGrpcStatus } from "../errors.js";
 import type { AckRequest__Output } from "../generated/vigil/v1/AckRequest.js";
 import type { AckResponse } from "../generated/vigil/v1/AckResponse.js";
@@ -69,10 +69,17 @@ export function publishInput(req: PublishRequest__Output, maxPayloadBytes: numbe
 export function routerHandlers(ctx: ApiContext, router: Router): RouterServiceHandlers {
   const rpc = "vigil.v1.RouterService";
   return {
-    Publish: unary<PublishRequest__Output, PublishResponse>(ctx, `${rpc}/Publish`, async (req) => {
-      const r = await router.publish(publishInput(req, router.maxPayloadBytes));
-      return { message_id: r.messageId, duplicate: r.duplicate, routed: r.routed };
-    }),
+    Publish: unary<PublishRequest__Output, PublishResponse>(
+      ctx,
+      `${rpc}/Publish`,
+      async (req, _call, span) => {
+        const r = await router.publish(
+          publishInput(req, router.maxPayloadBytes),
+          trace.setSpan(ROOT_CONTEXT, span),
+        );
+        return { message_id: r.messageId, duplicate: r.duplicate, routed: r.routed };
+      },
+    ),
     PublishStream: (call) => publishStream(ctx, `${rpc}/PublishStream`, router, call),
     Subscribe: serverStream<SubscribeRequest__Output, Delivery>(ctx, `${rpc}/Subscribe`, (req, call) => {
       const destination = req.destination ?? "";
@@ -176,7 +183,7 @@ function publishStream(
       if (req instanceof DecodeFailure)
         throw invalidField("request", `cannot decode the message: ${req.message}`);
       const input = publishInput(req, router.maxPayloadBytes);
-      result = otelContext.with(spanCtx, () => router.publish(input));
+      result = router.publish(input, spanCtx);
     } catch (e) {
       result = Promise.reject(e);
     }

@@ -427,7 +427,7 @@ export class Dispatcher {
           : `timed out after ${this.#config.timeoutMs} ms`;
     } else if (e instanceof DeliveryError) {
       kind = e.kind;
-      message = e.message;
+      message = e.kind === "timeout" ? `timed out after ${this.#config.timeoutMs} ms` : e.message;
       retryAfterMs = e.retryAfterMs;
     } else {
       kind = "transient";
@@ -515,7 +515,8 @@ export class Dispatcher {
 }
 
 function isBreakerFailure(e: Error): boolean {
-  if (e instanceof DeliveryError) return e.kind === "transient" || e.kind === "throttled";
+  if (e instanceof DeliveryError)
+    return e.kind === "transient" || e.kind === "timeout" || e.kind === "throttled";
   return true;
 }
 

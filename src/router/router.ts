@@ -2,9 +2,10 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
+  type Context,
   type Counter,
   type Meter,
-  context as otelContext,
+  ROOT_CONTEXT,
   SpanKind,
   type Tracer,
   trace,
@@ -359,8 +360,12 @@ export class Router {
     }
   }
 
-  /** Accepts a message: resolves once it is durable (or is a duplicate), rejects when a bound says no. */
-  publish(input: PublishInput): Promise<PublishResult> {
+  /**
+   * Accepts a message: resolves once it is durable (or is a duplicate), rejects when a bound says no.
+   * `parent` is the caller's trace context (the RPC's span), passed explicitly so the message's
+   * trace does not depend on a context manager being registered.
+   */
+  publish(input: PublishInput, parent: Context = ROOT_CONTEXT): Promise<PublishResult> {
     if (this.#state !== "running")
       return Promise.reject(
         new VigilError("VIGIL_ERR_SERVER_SHUTTING_DOWN", "Vigil is shutting down; publish again later"),
@@ -396,19 +401,23 @@ export class Router {
         );
     }
     const messageId = randomUUID();
-    const span = this.#tracer.startSpan(`publish ${input.topic}`, {
-      kind: SpanKind.PRODUCER,
-      attributes: {
-        "messaging.system": "vigil",
-        "messaging.operation.type": "publish",
-        "messaging.operation.name": "publish",
-        "messaging.destination.name": input.topic,
-        "messaging.message.id": messageId,
-        "messaging.message.body.size": input.payload.length,
-        "vigil.routed": names.length,
+    const span = this.#tracer.startSpan(
+      `publish ${input.topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          "messaging.system": "vigil",
+          "messaging.operation.type": "publish",
+          "messaging.operation.name": "publish",
+          "messaging.destination.name": input.topic,
+          "messaging.message.id": messageId,
+          "messaging.message.body.size": input.payload.length,
+          "vigil.routed": names.length,
+        },
       },
-    });
-    const traceparent = traceparentOf(trace.setSpan(otelContext.active(), span));
+      parent,
+    );
+    const traceparent = traceparentOf(trace.setSpan(parent, span));
     span.end();
     const from = this.#batch.inserts.length;
     for (const name of names) {

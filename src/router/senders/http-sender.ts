@@ -82,13 +82,9 @@ export class HttpSender implements Sender {
       );
       req.on("error", (e: NodeJS.ErrnoException) =>
         reject(
-          new DeliveryError(
-            "transient",
-            ctx.signal.aborted ? "timed out" : `${e.code ?? ""} ${e.message}`.trim(),
-            {
-              cause: e,
-            },
-          ),
+          ctx.signal.aborted
+            ? new DeliveryError("timeout", "timed out", { cause: e })
+            : new DeliveryError("transient", `${e.code ?? ""} ${e.message}`.trim(), { cause: e }),
         ),
       );
       req.end(body);
