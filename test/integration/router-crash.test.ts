@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { call, createVigilClient, type VigilClient } from "../../src/client/client.js";
+import type { Delivery__Output } from "../../src/generated/vigil/v1/Delivery.js";
+import type { PublishResponse__Output } from "../../src/generated/vigil/v1/PublishResponse.js";
+import { spawnVigil, waitStarted } from "../helpers/process.js";
+
+function consume(client: VigilClient, received: Map<string, number>) {
+  const stream = client.router.Subscribe({ destination: "consumers", max_in_flight: 64 });
+  stream.on("data", (d: Delivery__Output) => {
+    const id = d.message_id ?? "";
+    received.set(id, (received.get(id) ?? 0) + 1);
+    void call(client.router.Ack.bind(client.router), { destination: "consumers", message_ids: [id] }).catch(
+      () => undefined,
+    );
+  });
+  stream.on("error", () => undefined);
+  return stream;
+}
+
+test("SIGKILL while publishing and delivering loses no acknowledged message; idempotency keys survive", async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), "vigil-crash-"));
+  const config = join(dir, "vigil.yaml");
+  await writeFile(
+    config,
+    `server:
+  grpc: { address: "127.0.0.1:0" }
+  http: { address: "127.0.0.1:0" }
+data_dir: ${JSON.stringify(join(dir, "data"))}
+router:
+  destinations:
+    - { name: consumers, kind: subscriber, ack_timeout: "2s" }
+  routes:
+    - { match: { topic: "orders.>" }, to: [consumers] }
+`,
+  );
+  const first = spawnVigil(["run", "--config", config]);
+  let second: ReturnType<typeof spawnVigil> | null = null;
+  try {
+    const { grpc } = await waitStarted(first);
+    const client = createVigilClient(`127.0.0.1:${grpc}`);
+    const acked = new Map<string, string>(); // idempotency key → message id
+    const received = new Map<string, number>();
+    const stream = consume(client, received);
+    let stop = false;
+    let attempted = 0;
+    const publisher = async (w: number) => {
+      for (let i = 0; !stop; i++) {
+        const key = `w${w}-${i}`;
+        attempted++;
+        try {
+          const r = (await call(client.router.Publish.bind(client.router), {
+            topic: "orders.created",
+            payload: Buffer.alloc(256, w),
+            idempotency_key: key,
+          })) as PublishResponse__Output;
+          acked.set(key, r.message_id ?? "");
+        } catch {
+          return; // the process is gone: this publish was never acknowledged
+        }
+      }
+    };
+    const publishers = Array.from({ length: 16 }, (_, w) => publisher(w));
+    while (acked.size < 3000) await new Promise((r) => setTimeout(r, 10));
+    first.child.kill("SIGKILL");
+    await first.exited;
+    stop = true;
+    await Promise.all(publishers);
+    stream.cancel();
+    client.close();
+    const ackedBeforeKill = acked.size;
+    const deliveredBeforeKill = received.size;
+
+    second = spawnVigil(["run", "--config", config]);
+    const restarted = await waitStarted(second);
+    const client2 = createVigilClient(`127.0.0.1:${restarted.grpc}`);
+    const stream2 = consume(client2, received);
+    const wanted = [...acked.values()];
+    const until = Date.now() + 30_000;
+    while (wanted.some((id) => !received.has(id)) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 50));
+    const missing = wanted.filter((id) => !received.has(id));
+    assert.deepEqual(missing, [], `${missing.length} acknowledged messages were lost`);
+    const duplicates = [...received.values()].filter((n) => n > 1).length;
+    t.diagnostic(
+      `attempted ${attempted}, acknowledged ${ackedBeforeKill}, delivered before kill ${deliveredBeforeKill}, delivered in all ${received.size}, delivered twice ${duplicates}`,
+    );
+    const [key, id] = [...acked.entries()][0] as [string, string];
+    const again = (await call(client2.router.Publish.bind(client2.router), {
+      topic: "orders.created",
+      payload: Buffer.from("retry"),
+      idempotency_key: key,
+    })) as PublishResponse__Output;
+    assert.equal(again.duplicate, true);
+    assert.equal(again.message_id, id);
+    stream2.cancel();
+    client2.close();
+  } finally {
+    first.child.kill("SIGKILL");
+    second?.child.kill("SIGTERM");
+    await second?.exited;
+    await rm(dir, { recursive: true, force: true });
+  }
+});
