@@ -23,6 +23,10 @@ export class DestinationQueue {
   readonly #store: QueueStore;
   readonly #cursor = [0, 0, 0, 0, 0];
   readonly #leased = new Map<number, QueuedMessage>();
+  /** Rows dropped by the overflow policy whose delete is not committed yet. */
+  readonly #gone = new Set<number>();
+  /** Attempt counts not yet committed (the row's may be behind), by seq. */
+  readonly #attempts = new Map<number, number>();
   /** seq → [priority, due time]. */
   readonly #delayed = new Map<number, [number, number]>();
   #nextDue = Number.POSITIVE_INFINITY;
@@ -52,7 +56,25 @@ export class DestinationQueue {
   }
 
   isHeld(seq: number): boolean {
-    return this.#leased.has(seq) || this.#delayed.has(seq);
+    return this.#leased.has(seq) || this.#delayed.has(seq) || this.#gone.has(seq);
+  }
+
+  /** Takes a row out now (counts and deliveries) while its delete is being committed. */
+  drop(m: QueuedMessage): void {
+    this.#delayed.delete(m.seq);
+    this.#gone.add(m.seq);
+    this.depth--;
+    this.bytes -= m.bytes;
+  }
+
+  /** The dropped row's delete is committed (ok) or failed (the row is queued again). */
+  dropped(m: QueuedMessage, ok: boolean): void {
+    this.#gone.delete(m.seq);
+    this.#attempts.delete(m.seq);
+    if (ok) return;
+    this.depth++;
+    this.bytes += m.bytes;
+    this.#rewind(m.priority, m.seq);
   }
 
   /** Counts a committed insert. */
@@ -78,18 +100,18 @@ export class DestinationQueue {
     for (const p of PRIORITIES) {
       while (out.length < limit) {
         const want = limit - out.length;
-        const seqs = this.#store.seqsAfter(this.name, p, this.#cursor[p] as number, want + 16);
-        if (seqs.length === 0) break;
-        for (const seq of seqs) {
-          this.#cursor[p] = seq;
-          if (this.#leased.has(seq) || this.#delayed.has(seq)) continue;
-          const m = this.#store.get(seq);
-          if (!m) continue;
-          this.#leased.set(seq, m);
+        // Whole rows in one query: rows skipped here (leased or delayed) are only those
+        // behind a rewound cursor, so reading their payloads too costs little.
+        const rows = this.#store.rowsAfter(this.name, p, this.#cursor[p] as number, want);
+        for (const m of rows) {
+          this.#cursor[p] = m.seq;
+          if (this.#leased.has(m.seq) || this.#delayed.has(m.seq) || this.#gone.has(m.seq)) continue;
+          const attempt = this.#attempts.get(m.seq);
+          if (attempt !== undefined && attempt > m.attempt) m.attempt = attempt;
+          this.#leased.set(m.seq, m);
           out.push(m);
-          if (out.length >= limit) break;
         }
-        if (seqs.length < want + 16) break;
+        if (rows.length < want) break;
       }
       if (out.length >= limit) break;
     }
@@ -108,6 +130,7 @@ export class DestinationQueue {
     const m = this.#leased.get(seq);
     if (!m) return undefined;
     this.#leased.delete(seq);
+    this.#attempts.delete(seq);
     this.depth--;
     this.bytes -= m.bytes;
     return m;
@@ -118,6 +141,7 @@ export class DestinationQueue {
     const m = this.#leased.get(seq);
     if (!m) return;
     this.#leased.delete(seq);
+    if (m.attempt > 0) this.#attempts.set(seq, m.attempt);
     if (due > 0) {
       this.#delayed.set(seq, [m.priority, due]);
       if (due < this.#nextDue) this.#nextDue = due;
@@ -128,6 +152,7 @@ export class DestinationQueue {
 
   /** Forgets a delayed row deleted by someone else (TTL expiry, overflow). */
   forget(seq: number): boolean {
+    this.#attempts.delete(seq);
     return this.#delayed.delete(seq);
   }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import {
   type Context,
@@ -8,6 +8,7 @@ import {
   type Histogram,
   context as otelContext,
   ROOT_CONTEXT,
+  type Span,
   SpanKind,
   SpanStatusCode,
   type Tracer,
@@ -66,6 +67,7 @@ export interface RouterInstruments {
 }
 
 const propagator = new W3CTraceContextPropagator();
+const NEVER_ABORTED = new AbortController().signal;
 const MAX_FAULTS = 10;
 
 /** Either breaker opens the circuit: consecutive failures, or a failure ratio over a window. */
@@ -251,7 +253,8 @@ export class Dispatcher {
     }
     // Subscribers wait for the consumer's ack instead of a request timeout.
     const timeoutMs = c.kind === "subscriber" ? c.ackTimeoutMs : c.timeoutMs;
-    const parts: IPolicy[] = [bulkhead(c.concurrency)];
+    // Subscribers: the consumers' max_in_flight is the limit (the sender's capacity), not `concurrency`.
+    const parts: IPolicy[] = c.kind === "subscriber" ? [] : [bulkhead(c.concurrency)];
     if (breaker) parts.push(breaker);
     parts.push(timeout(timeoutMs, TimeoutStrategy.Aggressive));
     const policy = wrap(...(parts as [IPolicy])) as IPolicy;
@@ -310,7 +313,10 @@ export class Dispatcher {
     this.#scheduled = false;
     if (this.#stopped || this.#paused || !this.#config.enabled) return;
     const now = this.#clock.now();
-    let slots = this.#config.concurrency - this.#inFlight;
+    let slots =
+      this.#config.kind === "subscriber"
+        ? Number.POSITIVE_INFINITY
+        : this.#config.concurrency - this.#inFlight;
     const circuit = this.circuit;
     if (circuit === "open") {
       const at = this.#openedAt + this.#config.circuitBreaker.halfOpenAfterMs;
@@ -322,6 +328,7 @@ export class Dispatcher {
     // One probe while the circuit is not closed.
     if (circuit !== "closed") slots = this.#inFlight === 0 ? 1 : 0;
     if (this.#sender.capacity) slots = Math.min(slots, this.#sender.capacity());
+    if (!Number.isFinite(slots)) slots = this.#config.concurrency;
     if (slots <= 0) return;
     let leased: QueuedMessage[];
     try {
@@ -364,10 +371,23 @@ export class Dispatcher {
       },
       parent,
     );
-    const traceparent = traceparentOf(trace.setSpan(parent, span));
+    // Not recording (no span export): the stored context is the one to hand on.
+    const traceparent =
+      span.isRecording() || !m.traceparent ? traceparentOf(trace.setSpan(parent, span)) : m.traceparent;
     const started = performance.now();
     const sender = this.#sender;
     const policy = this.#policy;
+    // Subscribers: no policies (see SubscriberSender), the hot path of a local consumer.
+    if (this.#config.kind === "subscriber") {
+      sender
+        .send(m, { signal: NEVER_ABORTED, traceparent, attempt })
+        .then(
+          () => this.#succeeded(m, span, started),
+          (e: unknown) => this.#failedDelivery(m, attempt, e, span),
+        )
+        .finally(() => this.#settled());
+      return;
+    }
     const run = () =>
       policy.execute(({ signal }: { signal: AbortSignal }) =>
         sender.send(m, { signal, traceparent, attempt }),
@@ -376,26 +396,34 @@ export class Dispatcher {
       await otelContext.with(trace.setSpan(parent, span), () =>
         this.#limiter ? this.#limiter.schedule(run) : run(),
       );
-      const ms = performance.now() - started;
-      this.#consecutiveFailures = 0;
-      this.#delivered++;
-      this.#lastDelivery = this.#clock.now();
-      this.#inst.delivered.add(1, this.#attrs);
-      this.#inst.duration.record(ms / 1000, this.#attrs);
-      this.#queue.finish(m.seq);
-      this.#outcomes.delivered(m);
-      span.end();
+      this.#succeeded(m, span, started);
     } catch (e) {
       this.#failedDelivery(m, attempt, e, span);
     } finally {
-      this.#inFlight--;
-      if (this.#inFlight === 0 && this.#idle.length > 0) {
-        const idle = this.#idle;
-        this.#idle = [];
-        for (const r of idle) r();
-      }
-      this.kick();
+      this.#settled();
     }
+  }
+
+  #succeeded(m: QueuedMessage, span: Span, started: number): void {
+    const ms = performance.now() - started;
+    this.#consecutiveFailures = 0;
+    this.#delivered++;
+    this.#lastDelivery = this.#clock.now();
+    this.#inst.delivered.add(1, this.#attrs);
+    this.#inst.duration.record(ms / 1000, this.#attrs);
+    this.#queue.finish(m.seq);
+    this.#outcomes.delivered(m);
+    span.end();
+  }
+
+  #settled(): void {
+    this.#inFlight--;
+    if (this.#inFlight === 0 && this.#idle.length > 0) {
+      const idle = this.#idle;
+      this.#idle = [];
+      for (const r of idle) r();
+    }
+    this.kick();
   }
 
   #failedDelivery(
@@ -528,5 +556,8 @@ function isBreakerFailure(e: Error): boolean {
 export function traceparentOf(ctx: Context): string {
   const carrier: Record<string, string> = {};
   propagator.inject(ctx, carrier, defaultTextMapSetter);
-  return carrier.traceparent ?? `00-${randomBytes(16).toString("hex")}-${randomBytes(8).toString("hex")}-00`;
+  if (carrier.traceparent) return carrier.traceparent;
+  // randomUUID draws from a cached entropy pool (randomBytes would be a system call per message).
+  const a = randomUUID().replaceAll("-", "");
+  return `00-${a}-${randomUUID().replaceAll("-", "").slice(0, 16)}-00`;
 }

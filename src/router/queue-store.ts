@@ -1,4 +1,7 @@
 import { existsSync, renameSync } from "node:fs";
+import { extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import Database, { type Database as Db, type Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 
@@ -61,8 +64,10 @@ interface Row {
  * Append only: a released migration never changes.
  */
 const MIGRATIONS: string[] = [
+  // AUTOINCREMENT: a seq is never reused, even after the highest row is deleted, so a
+  // destination's read cursor never passes over a newer message (destination-queue.ts).
   `CREATE TABLE queue (
-     seq INTEGER PRIMARY KEY,
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
      dest TEXT NOT NULL,
      priority INTEGER NOT NULL,
      message_id TEXT NOT NULL,
@@ -98,9 +103,10 @@ const MIGRATIONS: string[] = [
  * ordered by (dest, priority, seq); a message routed to three destinations is
  * three rows, so each destination's bound and acknowledgement stand alone.
  *
- * better-sqlite3 is synchronous: each call runs on the event loop. The router
- * keeps calls few and batched (one transaction per group commit), so the cost
- * is one fsync per batch rather than per message.
+ * Writes go to a writer thread (queue-writer-worker.ts), one transaction per
+ * group commit, so the fsync never blocks the event loop; reads (the next
+ * messages of a destination, an idempotency key) use this thread's own
+ * connection, which WAL lets run beside the writer.
  *
  * A file SQLite cannot open or that fails its integrity check is moved aside
  * (`queue.db.corrupt-<time>`) and a fresh queue is started, with an error log
@@ -112,7 +118,9 @@ export class QueueStore {
   readonly #sync: "full" | "normal";
   #db: Db | null = null;
   #stmts: ReturnType<QueueStore["prepare"]> | null = null;
-  #commitTx: ((b: CommitBatch) => number[]) | null = null;
+  #writer: Worker | null = null;
+  #nextId = 0;
+  readonly #pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
 
   constructor(opts: { path: string; sync: "full" | "normal"; logger: Logger }) {
     this.path = opts.path;
@@ -138,34 +146,34 @@ export class QueueStore {
       this.#db = this.#openChecked();
     }
     this.#stmts = this.prepare(this.#db);
-    const s = this.#stmts;
-    this.#commitTx = this.#db.transaction((b: CommitBatch) => {
-      const seqs: number[] = new Array(b.inserts.length);
-      for (let i = 0; i < b.inserts.length; i++) {
-        const m = b.inserts[i] as NewMessage;
-        seqs[i] = Number(
-          s.insert.run(
-            m.dest,
-            m.priority,
-            m.messageId,
-            m.topic,
-            m.payload,
-            m.contentType,
-            JSON.stringify(m.attributes),
-            m.idempotencyKey,
-            m.publishedAt,
-            m.expiresAt,
-            m.traceparent,
-            m.attempt,
-            m.bytes,
-          ).lastInsertRowid,
-        );
-      }
-      for (const seq of b.deletes) s.delete.run(seq);
-      for (const [seq, attempt] of b.attempts) s.setAttempt.run(attempt, seq);
-      for (const [key, e] of b.dedup) s.dedupPut.run(key, e.messageId, e.routed, e.expiresAt);
-      return seqs;
+    // The writer runs beside this file under the same loader: .ts through tsx, .js from dist/.
+    const ext = extname(fileURLToPath(import.meta.url));
+    const entry = new URL(`./queue-writer-worker${ext}`, import.meta.url);
+    const workerData = { path: this.path, sync: this.#sync };
+    // From sources (tests under tsx) the worker registers the TypeScript loader first:
+    // on Node 20 a worker does not inherit the parent's --import hooks.
+    this.#writer =
+      ext === ".ts"
+        ? new Worker(
+            `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`,
+            { eval: true, workerData },
+          )
+        : new Worker(entry, { workerData });
+    this.#writer.on("message", (m: { id: number; error?: { message: string; code?: string } }) => {
+      const p = this.#pending.get(m.id);
+      if (!p) return;
+      this.#pending.delete(m.id);
+      if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+      else p.resolve();
     });
+    this.#writer.on("error", (e) => this.#failAll(e));
+    this.#writer.on("exit", (code) => this.#failAll(new Error(`queue writer exited with code ${code}`)));
+  }
+
+  #failAll(e: Error): void {
+    for (const p of this.#pending.values()) p.reject(e);
+    this.#pending.clear();
+    this.#writer = null;
   }
 
   #openChecked(): Db {
@@ -202,22 +210,15 @@ export class QueueStore {
 
   private prepare(db: Db) {
     return {
-      insert: db.prepare(
-        `INSERT INTO queue (dest, priority, message_id, topic, payload, content_type, attributes,
-           idempotency_key, published_at, expires_at, traceparent, attempt, bytes)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      delete: db.prepare("DELETE FROM queue WHERE seq = ?"),
-      setAttempt: db.prepare("UPDATE queue SET attempt = ? WHERE seq = ?"),
-      dedupPut: db.prepare(
-        "INSERT OR REPLACE INTO dedup (key, message_id, routed, expires_at) VALUES (?, ?, ?, ?)",
-      ),
       dedupGet: db.prepare("SELECT message_id, routed, expires_at FROM dedup WHERE key = ?"),
       dedupPurge: db.prepare("DELETE FROM dedup WHERE expires_at <= ?"),
       seqsAfter: db
         .prepare("SELECT seq FROM queue WHERE dest = ? AND priority = ? AND seq > ? ORDER BY seq LIMIT ?")
         .pluck() as Statement<[string, number, number, number], number>,
       get: db.prepare("SELECT * FROM queue WHERE seq = ?") as Statement<[number], Row>,
+      rowsAfter: db.prepare(
+        "SELECT * FROM queue WHERE dest = ? AND priority = ? AND seq > ? ORDER BY seq LIMIT ?",
+      ) as Statement<[string, number, number, number], Row>,
       counts: db.prepare(
         "SELECT dest, count(*) AS depth, coalesce(sum(bytes), 0) AS bytes FROM queue GROUP BY dest",
       ) as Statement<[], { dest: string; depth: number; bytes: number }>,
@@ -240,10 +241,15 @@ export class QueueStore {
     return this.#stmts;
   }
 
-  /** Writes a batch in one transaction; returns the seqs of the inserted rows, in order. */
-  commit(batch: CommitBatch): number[] {
-    if (!this.#commitTx) throw new Error("queue store: not open");
-    return this.#commitTx(batch);
+  /** Writes a batch in one transaction on the writer thread; resolves once it is committed (and synced). */
+  commit(batch: CommitBatch): Promise<void> {
+    const w = this.#writer;
+    if (!w) return Promise.reject(new Error("queue store: not open"));
+    const id = ++this.#nextId;
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      w.postMessage({ id, batch });
+    });
   }
 
   /** Depth and bytes of every destination's queue (read at start). */
@@ -256,6 +262,11 @@ export class QueueStore {
   /** Seqs of one destination and priority after `afterSeq`, in order (an index-only scan). */
   seqsAfter(dest: string, priority: number, afterSeq: number, limit: number): number[] {
     return this.#s.seqsAfter.all(dest, priority, afterSeq, limit);
+  }
+
+  /** Whole rows of one destination and priority after `afterSeq`, in order. */
+  rowsAfter(dest: string, priority: number, afterSeq: number, limit: number): QueuedMessage[] {
+    return this.#s.rowsAfter.all(dest, priority, afterSeq, limit).map(fromRow);
   }
 
   get(seq: number): QueuedMessage | undefined {
@@ -297,17 +308,22 @@ export class QueueStore {
     this.#db?.pragma(`incremental_vacuum(${pages})`);
   }
 
-  close(): void {
-    if (!this.#db) return;
-    try {
-      this.#db.pragma("wal_checkpoint(TRUNCATE)");
-    } catch {
-      // Closing still checkpoints; this only keeps the -wal file small.
+  /** Waits for commits in flight, stops the writer, closes the read connection. */
+  async close(): Promise<void> {
+    const w = this.#writer;
+    if (w) {
+      const id = ++this.#nextId;
+      await new Promise<void>((resolve) => {
+        this.#pending.set(id, { resolve, reject: () => resolve() });
+        w.postMessage({ id, close: true });
+      });
+      this.#writer = null;
+      await w.terminate();
     }
+    if (!this.#db) return;
     this.#db.close();
     this.#db = null;
     this.#stmts = null;
-    this.#commitTx = null;
   }
 }
 

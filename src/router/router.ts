@@ -93,6 +93,9 @@ interface Waiter {
   key: string;
 }
 
+const LAZY_FLUSH_MS = 25;
+const LAZY_FLUSH_ROWS = 2048;
+
 const CIRCUIT_VALUE: Record<CircuitName, number> = { closed: 0, half_open: 1, open: 2, isolated: 3 };
 
 type RouterState = "new" | "running" | "stopping" | "stopped";
@@ -136,6 +139,8 @@ export class Router {
   #pendingKeys = new Map<string, Promise<PublishResult>>();
   #touched = new Set<string>();
   #flushScheduled = false;
+  #committing: Promise<void> | null = null;
+  #lazyTimer: NodeJS.Timeout | null = null;
   #state: RouterState = "new";
   #stopping: Promise<void> | null = null;
   #messageLog: ((line: string) => void) | null = null;
@@ -277,7 +282,8 @@ export class Router {
   #addDestination(c: DestinationConfig, paused: boolean): void {
     const queue = this.#queue(c.name);
     let dispatcher: Dispatcher | null = null;
-    const subscribers = c.kind === "subscriber" ? new SubscriberSender(() => dispatcher?.kick()) : null;
+    const subscribers =
+      c.kind === "subscriber" ? new SubscriberSender(() => dispatcher?.kick(), c.ackTimeoutMs) : null;
     const sender = this.#makeSender(c, subscribers);
     dispatcher = new Dispatcher({
       config: c,
@@ -293,7 +299,7 @@ export class Router {
         deadLetter: (m, reason, error) => this.#deadLetter(m, reason, error),
         attempted: (m, attempt) => {
           this.#batch.attempts.push([m.seq, attempt]);
-          this.#scheduleFlush();
+          this.#scheduleLazyFlush();
         },
       },
     });
@@ -347,6 +353,7 @@ export class Router {
         this.#addDestination(c, paused.has(c.name));
         this.#destinations.get(c.name)?.dispatcher.kick();
       } else {
+        d.subscribers?.setAckTimeout(c.ackTimeoutMs);
         const sender = c.kind === "subscriber" ? d.sender : this.#makeSender(c, d.subscribers);
         const previous = d.dispatcher.reconfigure(c, sender);
         d.config = c;
@@ -467,6 +474,27 @@ export class Router {
     return stored;
   }
 
+  /**
+   * Deletes of delivered messages and attempt counts need not be on disk
+   * before anything answers (a delete lost in a crash is a redelivery, which
+   * at-least-once allows), so they ride with the next publish commit, or go
+   * out every LAZY_FLUSH_MS or once LAZY_FLUSH_ROWS are waiting: a consumer
+   * acking one message at a time does not cost one fsync per ack.
+   */
+  #scheduleLazyFlush(): void {
+    if (this.#flushScheduled) return;
+    if (this.#batch.deletes.length + this.#batch.attempts.length >= LAZY_FLUSH_ROWS) {
+      this.#scheduleFlush();
+      return;
+    }
+    if (this.#lazyTimer) return;
+    this.#lazyTimer = setTimeout(() => {
+      this.#lazyTimer = null;
+      this.#scheduleFlush();
+    }, LAZY_FLUSH_MS);
+    this.#lazyTimer.unref();
+  }
+
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
@@ -476,6 +504,12 @@ export class Router {
   /** The group commit: everything batched since the last one, in one transaction. */
   #flush(): void {
     this.#flushScheduled = false;
+    // One commit at a time: what arrives meanwhile is committed next, as one group.
+    if (this.#committing) return;
+    if (this.#lazyTimer) {
+      clearTimeout(this.#lazyTimer);
+      this.#lazyTimer = null;
+    }
     const batch = this.#batch;
     const waiters = this.#waiters;
     const touched = this.#touched;
@@ -487,28 +521,41 @@ export class Router {
     this.#batch = emptyBatch();
     this.#waiters = [];
     this.#touched = new Set();
-    try {
-      this.#store.commit(batch);
-    } catch (e) {
-      const err = toError(e);
-      this.#logger.error(
-        { err, messages: waiters.length },
-        "queue commit failed; publishes answered UNAVAILABLE",
-      );
-      for (const m of batch.inserts) this.#queue(m.dest).removed(m.bytes);
-      for (const w of waiters) {
-        if (w.key) this.#pendingKeys.delete(w.key);
-        w.reject(
-          new VigilError("VIGIL_ERR_ROUTER_STORAGE", `the message could not be stored: ${err.message}`),
-        );
-      }
-      // Deletes and attempt counts are retried with the next commit.
-      this.#batch.deletes.push(...batch.deletes);
-      this.#batch.attempts.push(...batch.attempts);
-      if (batch.deletes.length + batch.attempts.length > 0)
-        setTimeout(() => this.#scheduleFlush(), 1000).unref();
-      return;
+    this.#committing = this.#store.commit(batch).then(
+      () => this.#committed(batch, waiters, touched),
+      (e: unknown) => this.#commitFailed(batch, waiters, e),
+    );
+    void this.#committing.finally(() => {
+      this.#committing = null;
+      // Everything that arrived during this commit is the next group.
+      if (
+        this.#waiters.length > 0 ||
+        this.#batch.deletes.length + this.#batch.attempts.length >= LAZY_FLUSH_ROWS
+      )
+        this.#flush();
+      else if (this.#batch.deletes.length + this.#batch.attempts.length > 0) this.#scheduleLazyFlush();
+    });
+  }
+
+  #commitFailed(batch: CommitBatch, waiters: Waiter[], e: unknown): void {
+    const err = toError(e);
+    this.#logger.error(
+      { err, messages: waiters.length },
+      "queue commit failed; publishes answered UNAVAILABLE",
+    );
+    for (const m of batch.inserts) this.#queue(m.dest).removed(m.bytes);
+    for (const w of waiters) {
+      if (w.key) this.#pendingKeys.delete(w.key);
+      w.reject(new VigilError("VIGIL_ERR_ROUTER_STORAGE", `the message could not be stored: ${err.message}`));
     }
+    // Deletes and attempt counts are retried with a later commit.
+    this.#batch.deletes.push(...batch.deletes);
+    this.#batch.attempts.push(...batch.attempts);
+    if (batch.deletes.length + batch.attempts.length > 0)
+      setTimeout(() => this.#scheduleFlush(), 1000).unref();
+  }
+
+  #committed(batch: CommitBatch, waiters: Waiter[], touched: Set<string>): void {
     const now = this.#clock.now();
     for (const [key, entry] of batch.dedup) this.#cache?.set(key, entry);
     for (const w of waiters) {
@@ -522,6 +569,16 @@ export class Router {
       if (!d) continue;
       if (d.config.buffer.overflow !== "reject") this.#enforceBound(d);
       d.dispatcher.kick();
+    }
+  }
+
+  /** Resolves when no commit is in flight and nothing waits to be committed. */
+  async #drainCommits(): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      if (this.#committing) await this.#committing.catch(() => undefined);
+      else if (this.#waiters.length + this.#batch.deletes.length + this.#batch.attempts.length > 0)
+        this.#flush();
+      else return;
     }
   }
 
@@ -563,15 +620,17 @@ export class Router {
       }
     }
     if (victims.length === 0) return;
-    for (const m of victims) {
-      q.forget(m.seq);
-      q.removed(m.bytes);
-    }
-    try {
-      this.#store.commit({ inserts: [], deletes: victims.map((m) => m.seq), attempts: [], dedup: [] });
-    } catch (e) {
-      this.#logger.error({ err: toError(e) }, "cannot delete overflow messages");
-    }
+    // Out of the counts now; skipped by deliveries until their delete is committed.
+    for (const m of victims) q.drop(m);
+    this.#store.commit({ inserts: [], deletes: victims.map((m) => m.seq), attempts: [], dedup: [] }).then(
+      () => {
+        for (const m of victims) q.dropped(m, true);
+      },
+      (e: unknown) => {
+        for (const m of victims) q.dropped(m, false);
+        this.#logger.error({ err: toError(e) }, "cannot delete overflow messages; they stay queued");
+      },
+    );
     this.#dropped.add(victims.length, { destination: d.config.name, reason });
     this.#logger.warn(
       {
@@ -588,7 +647,7 @@ export class Router {
 
   #delivered(m: QueuedMessage): void {
     this.#batch.deletes.push(m.seq);
-    this.#scheduleFlush();
+    this.#scheduleLazyFlush();
     if (this.#messageLog) this.#logOutcome("message delivered", m, { attempt: m.attempt + 1 });
   }
 
@@ -596,7 +655,7 @@ export class Router {
     await this.#deadLetters.write(m, reason, error);
     this.#queue(m.dest).finish(m.seq);
     this.#batch.deletes.push(m.seq);
-    this.#scheduleFlush();
+    this.#scheduleLazyFlush();
     this.#deadLettered.add(1, { destination: m.dest, reason });
     this.#logger.warn(
       { destination: m.dest, messageId: m.messageId, topic: m.topic, reason, error, attempts: m.attempt },
@@ -814,12 +873,13 @@ export class Router {
       }
       this.#state = "stopping";
       this.#flush();
+      await this.#drainCommits();
       this.endSubscribers();
       await Promise.all([...this.#destinations.values()].map((d) => d.dispatcher.stop(deadlineMs)));
       await Promise.all([...this.#destinations.values()].map((d) => d.sender.close().catch(() => undefined)));
       await this.#deadLetters.close();
-      this.#flush();
-      this.#store.close();
+      await this.#drainCommits();
+      await this.#store.close();
       this.#state = "stopped";
     })();
     return this.#stopping;

@@ -14,8 +14,7 @@ interface Lease {
   sub: Subscription;
   resolve: () => void;
   reject: (e: DeliveryError) => void;
-  onAbort: () => void;
-  signal: AbortSignal;
+  deadline: number;
 }
 
 interface Subscription {
@@ -32,15 +31,51 @@ interface Subscription {
  * delivery is done when its message id is acked; a nack is a transient failure
  * (retried with backoff); a stream that ends and an ack that does not come
  * within `ack_timeout` give the message back for redelivery (at least once).
+ * The dispatcher calls it without cockatiel's policies: the consumers'
+ * max_in_flight is the bulkhead and the ack timeout the timeout.
  */
 export class SubscriberSender implements Sender {
   readonly #subs = new Set<Subscription>();
   readonly #leases = new Map<string, Lease>();
   readonly #onCapacity: () => void;
+  #ackTimeoutMs: number;
+  #sweep: NodeJS.Timeout | null = null;
   #closed = false;
 
-  constructor(onCapacity: () => void) {
+  /**
+   * Ack timeouts are found by one sweep timer (a quarter of the timeout, at
+   * most every second) rather than a timer per delivery: deliveries are the
+   * hot path, and a timeout a fraction late costs nothing.
+   */
+  constructor(onCapacity: () => void, ackTimeoutMs: number) {
     this.#onCapacity = onCapacity;
+    this.#ackTimeoutMs = ackTimeoutMs;
+  }
+
+  setAckTimeout(ms: number): void {
+    this.#ackTimeoutMs = ms;
+    if (this.#sweep) {
+      clearInterval(this.#sweep);
+      this.#sweep = null;
+    }
+  }
+
+  #ensureSweep(): void {
+    if (this.#sweep || this.#closed) return;
+    this.#sweep = setInterval(() => this.#expire(), Math.max(10, Math.min(1000, this.#ackTimeoutMs / 4)));
+    this.#sweep.unref();
+  }
+
+  #expire(): void {
+    const now = Date.now();
+    for (const [id, lease] of this.#leases) {
+      if (lease.deadline <= now)
+        this.#settle(id, lease, new DeliveryError("lost", `no ack within ${this.#ackTimeoutMs} ms`));
+    }
+    if (this.#leases.size === 0 && this.#sweep) {
+      clearInterval(this.#sweep);
+      this.#sweep = null;
+    }
   }
 
   get subscribers(): number {
@@ -77,14 +112,14 @@ export class SubscriberSender implements Sender {
     if (!best || this.#closed) return Promise.reject(new DeliveryError("lost", "no subscriber with room"));
     const sub = best;
     return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        const lease = this.#leases.get(m.messageId);
-        if (lease) this.#settle(m.messageId, lease, new DeliveryError("lost", "ack timeout"));
-      };
-      this.#leases.set(m.messageId, { sub, resolve, reject, onAbort, signal: ctx.signal });
+      this.#leases.set(m.messageId, { sub, resolve, reject, deadline: Date.now() + this.#ackTimeoutMs });
       sub.inFlight.add(m.messageId);
-      ctx.signal.addEventListener("abort", onAbort, { once: true });
-      if (!sub.sink.write(m, ctx)) {
+      this.#ensureSweep();
+      // The stream's own high-water mark is a handful of messages; what bounds the
+      // memory a consumer can pin is its max_in_flight, so writes go on past it.
+      // Only a stream whose buffer is far beyond the window (a consumer that stopped
+      // reading from the socket) is held until it drains.
+      if (!sub.sink.write(m, ctx) && sub.inFlight.size >= sub.maxInFlight && !sub.blocked) {
         sub.blocked = true;
         sub.sink.onDrain(() => {
           sub.blocked = false;
@@ -124,13 +159,14 @@ export class SubscriberSender implements Sender {
   #settle(id: string, lease: Lease, err: DeliveryError | null): void {
     this.#leases.delete(id);
     lease.sub.inFlight.delete(id);
-    lease.signal.removeEventListener("abort", lease.onAbort);
     if (err) lease.reject(err);
     else lease.resolve();
   }
 
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#sweep) clearInterval(this.#sweep);
+    this.#sweep = null;
   }
 
   /** Ends every consumer stream (the destination is gone or Vigil stops). */

@@ -1,0 +1,385 @@
+/**
+ * Router benchmark: durable publish → deliver to a `subscriber` destination
+ * with 1 KiB payloads, beside NATS JetStream (Debian `nats-server -js`, file
+ * storage) doing the same work through the `nats` client, in one run.
+ *
+ *   npm run bench:router
+ *   BENCH_MESSAGES=50000 BENCH_LATENCY_SECONDS=10 BENCH_QUEUED=1000000 npm run bench:router
+ *
+ * Phases, each for both systems: publish N with acks (a 256-deep window of
+ * unacknowledged publishes), consume the N queued with acks, both at once
+ * (end to end), latency publish→receive at a fixed 2,000 msg/s, and the
+ * server's RSS with BENCH_QUEUED messages queued (buffer bounds raised).
+ * Vigil runs as `npm start` runs it (dist/, production Node flags) with
+ * `router.sync: full`: every acknowledged publish is fsynced, as JetStream's
+ * file store is not by default (it syncs every 2 minutes), so the comparison
+ * does not flatter Vigil.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { AckPolicy, connect, DeliverPolicy, type JetStreamClient, type NatsConnection } from "nats";
+import { call, createVigilClient, type VigilClient } from "../src/client/client.js";
+import type { Delivery__Output } from "../src/generated/vigil/v1/Delivery.js";
+import type { PublishRequest } from "../src/generated/vigil/v1/PublishRequest.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
+const QUEUED = Number(process.env.BENCH_QUEUED ?? 1_000_000);
+const WINDOW = 256;
+const RATE = 2000;
+const PAYLOAD = Buffer.alloc(1024, 0x61);
+const NODE_FLAGS: string[] = (
+  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start.match(/--[\w-]+(?:=\S+)?/g) ?? []
+).filter((f: string) => f !== "--config");
+
+interface Result {
+  publish: number;
+  consume: number;
+  e2e: number;
+  p50: number;
+  p99: number;
+  rssQueuedMiB: number;
+  queued: number;
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+}
+
+/** Payload with the send time (ms, performance.now()) in its first 8 bytes. */
+function stamped(): Buffer {
+  const b = Buffer.from(PAYLOAD);
+  b.writeDoubleLE(performance.now(), 0);
+  return b;
+}
+
+// ---------------------------------------------------------------- Vigil
+
+/** Publishes `count` messages over one PublishStream, at most WINDOW unacknowledged. */
+function vigilPublish(
+  client: VigilClient,
+  count: number,
+  make: () => PublishRequest = () => ({ topic: "bench.orders", payload: PAYLOAD }),
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.router.PublishStream();
+    let sent = 0;
+    let acked = 0;
+    const pump = () => {
+      while (sent < count && sent - acked < WINDOW) {
+        sent++;
+        stream.write(make());
+      }
+      if (sent === count) stream.end();
+    };
+    stream.on("data", () => {
+      acked++;
+      if (acked === count) resolve();
+      else pump();
+    });
+    stream.on("error", reject);
+    pump();
+  });
+}
+
+/**
+ * Consumes until `count` deliveries arrived. Acks go in batches — one Ack call
+ * per 64 deliveries or per millisecond, at most 4 calls at once — as a consumer
+ * of a unary Ack API should (JetStream's client acks each message with a
+ * fire-and-forget publish on its one connection).
+ */
+function vigilConsume(
+  client: VigilClient,
+  count: number,
+  onMessage?: (d: Delivery__Output) => void,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const stream = client.router.Subscribe({ destination: "bench", max_in_flight: WINDOW });
+    let got = 0;
+    let acked = 0;
+    let pending: string[] = [];
+    let calls = 0;
+    let timer: NodeJS.Timeout | null = null;
+    const flush = () => {
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      if (calls >= 4 || pending.length === 0) return;
+      const ids = pending;
+      pending = [];
+      calls++;
+      call(client.router.Ack.bind(client.router), { destination: "bench", message_ids: ids }).then(() => {
+        calls--;
+        acked += ids.length;
+        if (acked >= count) {
+          stream.cancel();
+          resolve();
+        } else flush();
+      }, reject);
+    };
+    if (process.env.DBG)
+      setInterval(() => {
+        console.error("consume", got, acked, pending.length, calls);
+        call(client.admin.GetStatus.bind(client.admin), {}).then((s) =>
+          console.error(JSON.stringify((s as { destinations: unknown[] }).destinations)),
+        );
+      }, 1000).unref();
+    stream.on("data", (d: Delivery__Output) => {
+      got++;
+      onMessage?.(d);
+      pending.push(d.message_id ?? "");
+      if (pending.length >= 64 || got >= count) flush();
+      else timer ??= setTimeout(flush, 1);
+    });
+    stream.on("error", (e: { code?: number }) => {
+      if (e.code !== 1) reject(e);
+    });
+  });
+}
+
+async function benchVigil(): Promise<Result> {
+  const dir = await mkdtemp(join(tmpdir(), "vigil-bench-router-"));
+  const port = await freePort();
+  const config = join(dir, "vigil.yaml");
+  await writeFile(
+    config,
+    `server:
+  grpc: { address: "127.0.0.1:${port}" }
+  http: { address: "127.0.0.1:0" }
+data_dir: ${JSON.stringify(join(dir, "data"))}
+logs: { level: warn }
+router:
+  sync: ${process.env.BENCH_SYNC ?? "full"}
+  destinations:
+    - name: bench
+      kind: subscriber
+      buffer: { max_messages: ${Math.max(QUEUED, N) * 2}, max_bytes: "${Math.ceil((Math.max(QUEUED, N) * 2 * 1.1) / 1024)}MiB" }
+  routes:
+    - { match: { topic: "bench.>" }, to: [bench] }
+`,
+  );
+  // BENCH_VIGIL_FLAGS: more Node flags for Vigil (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const extra = process.env.BENCH_VIGIL_FLAGS ? process.env.BENCH_VIGIL_FLAGS.split(" ") : [];
+  const child = spawn(
+    process.execPath,
+    [...NODE_FLAGS, ...extra, join(ROOT, "dist/src/main.js"), "run", "--config", config],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  const client = createVigilClient(`127.0.0.1:${port}`);
+  try {
+    await new Promise<void>((resolve, reject) =>
+      client.router.waitForReady(Date.now() + 20_000, (e) => (e ? reject(e) : resolve())),
+    );
+    await vigilPublish(client, 1000);
+    await vigilConsume(client, 1000);
+    let t0 = performance.now();
+    await vigilPublish(client, N);
+    const publish = N / ((performance.now() - t0) / 1000);
+    t0 = performance.now();
+    await vigilConsume(client, N);
+    const consume = N / ((performance.now() - t0) / 1000);
+    t0 = performance.now();
+    await Promise.all([vigilConsume(client, N), vigilPublish(client, N)]);
+    const e2e = N / ((performance.now() - t0) / 1000);
+    const lat = await fixedRate(
+      (count) =>
+        vigilConsume(client, count, (d) =>
+          latencies.push(performance.now() - (d.payload as Buffer).readDoubleLE(0)),
+        ),
+      (count) => vigilPublish(client, count, () => ({ topic: "bench.orders", payload: stamped() })),
+    );
+    let rssQueuedMiB = 0;
+    if (QUEUED > 0) {
+      await vigilPublish(client, QUEUED);
+      rssQueuedMiB = await rssMiB(child.pid as number);
+    }
+    return { publish, consume, e2e, ...lat, rssQueuedMiB, queued: QUEUED };
+  } finally {
+    client.close();
+    await stop(child);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const latencies: number[] = [];
+
+/**
+ * Latency at RATE msg/s for LATENCY_SECONDS: one publish of RATE/100 messages
+ * every 10 ms, a consumer running meanwhile; p50/p99 of publish → receive.
+ */
+async function fixedRate(
+  consume: (count: number) => Promise<void>,
+  publish: (count: number) => Promise<void>,
+): Promise<{ p50: number; p99: number }> {
+  latencies.length = 0;
+  const total = RATE * LATENCY_SECONDS;
+  const perTick = RATE / 100;
+  const consumer = consume(total);
+  const start = performance.now();
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < total / perTick; i++) {
+    const due = start + i * 10;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    sends.push(publish(perTick));
+  }
+  await Promise.all(sends);
+  await consumer;
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+// ---------------------------------------------------------------- JetStream
+
+async function jsPublish(
+  js: JetStreamClient,
+  count: number,
+  make: () => Uint8Array = () => PAYLOAD,
+): Promise<void> {
+  let sent = 0;
+  const inflight = new Set<Promise<unknown>>();
+  while (sent < count) {
+    while (inflight.size < WINDOW && sent < count) {
+      sent++;
+      const p: Promise<unknown> = js.publish("bench.orders", make()).then(() => inflight.delete(p));
+      inflight.add(p);
+    }
+    await Promise.race(inflight);
+  }
+  await Promise.all(inflight);
+}
+
+async function jsConsume(
+  js: JetStreamClient,
+  count: number,
+  onMessage?: (data: Uint8Array) => void,
+): Promise<void> {
+  const consumer = await js.consumers.get("BENCH", "bench");
+  const messages = await consumer.consume({ max_messages: WINDOW });
+  let got = 0;
+  for await (const m of messages) {
+    got++;
+    onMessage?.(m.data);
+    m.ack();
+    if (got >= count) break;
+  }
+  // After a break the iterator is already stopped; awaiting close() would never settle.
+  void messages.close();
+}
+
+async function benchJetStream(): Promise<Result> {
+  const dir = await mkdtemp(join(tmpdir(), "vigil-bench-nats-"));
+  const port = await freePort();
+  const child = spawn("nats-server", ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", dir], {
+    stdio: "ignore",
+  });
+  let nc: NatsConnection | null = null;
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        nc = await connect({ servers: `127.0.0.1:${port}` });
+        break;
+      } catch (e) {
+        if (i > 100) throw e;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: "BENCH", subjects: ["bench.>"], max_bytes: -1, max_msgs: -1 });
+    await jsm.consumers.add("BENCH", {
+      durable_name: "bench",
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      max_ack_pending: WINDOW * 4,
+    });
+    const js = nc.jetstream();
+    await jsPublish(js, 1000);
+    await jsConsume(js, 1000);
+    let t0 = performance.now();
+    await jsPublish(js, N);
+    const publish = N / ((performance.now() - t0) / 1000);
+    t0 = performance.now();
+    await jsConsume(js, N);
+    const consume = N / ((performance.now() - t0) / 1000);
+    t0 = performance.now();
+    await Promise.all([jsConsume(js, N), jsPublish(js, N)]);
+    const e2e = N / ((performance.now() - t0) / 1000);
+    const lat = await fixedRate(
+      (count) =>
+        jsConsume(js, count, (data) =>
+          latencies.push(
+            performance.now() - Buffer.from(data.buffer, data.byteOffset, data.byteLength).readDoubleLE(0),
+          ),
+        ),
+      (count) => jsPublish(js, count, stamped),
+    );
+    let rssQueuedMiB = 0;
+    if (QUEUED > 0) {
+      await jsPublish(js, QUEUED);
+      rssQueuedMiB = await rssMiB(child.pid as number);
+    }
+    return { publish, consume, e2e, ...lat, rssQueuedMiB, queued: QUEUED };
+  } finally {
+    await nc?.close();
+    await stop(child);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------- report
+
+const fmt = (n: number, d = 0) =>
+  n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+
+const jetstream = process.env.BENCH_SKIP_JETSTREAM
+  ? { publish: 1, consume: 1, e2e: 1, p50: 1, p99: 1, rssQueuedMiB: 1, queued: 0 }
+  : await benchJetStream();
+const vigil = await benchVigil();
+const rows: Array<[string, number, number, number, boolean]> = [
+  ["publish, acked (msg/s)", vigil.publish, jetstream.publish, 0, true],
+  ["consume, acked (msg/s)", vigil.consume, jetstream.consume, 0, true],
+  ["end to end (msg/s)", vigil.e2e, jetstream.e2e, 0, true],
+  [`latency p50 at ${RATE}/s (ms)`, vigil.p50, jetstream.p50, 2, false],
+  [`latency p99 at ${RATE}/s (ms)`, vigil.p99, jetstream.p99, 2, false],
+];
+if (QUEUED > 0)
+  rows.push([`RSS, ${fmt(QUEUED)} queued (MiB)`, vigil.rssQueuedMiB, jetstream.rssQueuedMiB, 1, false]);
+console.log(
+  `\nRouter: ${fmt(N)} messages of 1 KiB, publish window ${WINDOW}, durable (Vigil router.sync: full)\n`,
+);
+console.log("| measure | Vigil | JetStream | Vigil / JetStream |");
+console.log("|---|---:|---:|---:|");
+for (const [name, v, j, d] of rows)
+  console.log(`| ${name} | ${fmt(v, d)} | ${fmt(j, d)} | ${fmt(v / j, 2)}x |`);

@@ -1,0 +1,71 @@
+import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
+import type { CommitBatch, NewMessage } from "./queue-store.js";
+
+/**
+ * The queue's writer, on its own thread: every group commit (inserts,
+ * deletes, attempt counts, idempotency keys) is one transaction here, so the
+ * fsync of `synchronous = FULL` never blocks the event loop, and publishes
+ * arriving meanwhile form the next batch. The main thread keeps a read
+ * connection (WAL lets readers and this writer work at once).
+ */
+const { path, sync } = workerData as { path: string; sync: "full" | "normal" };
+const db = new Database(path);
+db.pragma("journal_mode = WAL");
+db.pragma(`synchronous = ${sync === "full" ? "FULL" : "NORMAL"}`);
+db.pragma("busy_timeout = 5000");
+const insert = db.prepare(
+  `INSERT INTO queue (dest, priority, message_id, topic, payload, content_type, attributes,
+     idempotency_key, published_at, expires_at, traceparent, attempt, bytes)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+);
+const del = db.prepare("DELETE FROM queue WHERE seq = ?");
+const setAttempt = db.prepare("UPDATE queue SET attempt = ? WHERE seq = ?");
+const dedupPut = db.prepare(
+  "INSERT OR REPLACE INTO dedup (key, message_id, routed, expires_at) VALUES (?, ?, ?, ?)",
+);
+
+const commit = db.transaction((b: CommitBatch) => {
+  for (const m of b.inserts as NewMessage[]) {
+    // Structured clone turns Buffers into Uint8Arrays; SQLite binds Buffers.
+    const p = m.payload as Uint8Array;
+    insert.run(
+      m.dest,
+      m.priority,
+      m.messageId,
+      m.topic,
+      Buffer.from(p.buffer, p.byteOffset, p.byteLength),
+      m.contentType,
+      JSON.stringify(m.attributes),
+      m.idempotencyKey,
+      m.publishedAt,
+      m.expiresAt,
+      m.traceparent,
+      m.attempt,
+      m.bytes,
+    );
+  }
+  for (const seq of b.deletes) del.run(seq);
+  for (const [seq, attempt] of b.attempts) setAttempt.run(attempt, seq);
+  for (const [key, e] of b.dedup) dedupPut.run(key, e.messageId, e.routed, e.expiresAt);
+});
+
+parentPort?.on("message", (msg: { id: number; batch?: CommitBatch; close?: boolean }) => {
+  if (msg.close) {
+    try {
+      db.pragma("wal_checkpoint(TRUNCATE)");
+    } catch {
+      // Closing checkpoints anyway; this only keeps the -wal file small.
+    }
+    db.close();
+    parentPort?.postMessage({ id: msg.id });
+    return;
+  }
+  try {
+    commit(msg.batch as CommitBatch);
+    parentPort?.postMessage({ id: msg.id });
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    parentPort?.postMessage({ id: msg.id, error: { message: err.message, code: err.code } });
+  }
+});
