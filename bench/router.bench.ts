@@ -5,6 +5,9 @@
  *
  *   npm run bench:router
  *   BENCH_MESSAGES=50000 BENCH_LATENCY_SECONDS=10 BENCH_QUEUED=1000000 npm run bench:router
+ *   BENCH_SYNC=normal …            Vigil with router.sync: normal
+ *   BENCH_VIGIL_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   profile Vigil
+ *   BENCH_SKIP_JETSTREAM=1 …       Vigil alone (the ratios are then meaningless)
  *
  * Phases, each for both systems: publish N with acks (a 256-deep window of
  * unacknowledged publishes), consume the N queued with acks, both at once
@@ -147,13 +150,6 @@ function vigilConsume(
         } else flush();
       }, reject);
     };
-    if (process.env.DBG)
-      setInterval(() => {
-        console.error("consume", got, acked, pending.length, calls);
-        call(client.admin.GetStatus.bind(client.admin), {}).then((s) =>
-          console.error(JSON.stringify((s as { destinations: unknown[] }).destinations)),
-        );
-      }, 1000).unref();
     stream.on("data", (d: Delivery__Output) => {
       got++;
       onMessage?.(d);
@@ -197,7 +193,8 @@ router:
       stdio: ["ignore", "ignore", "inherit"],
     },
   );
-  const client = createVigilClient(`127.0.0.1:${port}`);
+  // A consumer streaming many deliveries wants an HTTP/2 window larger than the 64 KiB default.
+  const client = createVigilClient(`127.0.0.1:${port}`, { "grpc-node.flow_control_window": 4 * 1024 * 1024 });
   try {
     await new Promise<void>((resolve, reject) =>
       client.router.waitForReady(Date.now() + 20_000, (e) => (e ? reject(e) : resolve())),

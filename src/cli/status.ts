@@ -34,6 +34,26 @@ export function formatStatus(s: GetStatusResponse__Output): string {
   }
   if (s.components.length === 0) lines.push("No component has registered yet.");
   else lines.push(...table(rows));
+  if (s.destinations.length > 0) {
+    const dests: string[][] = [
+      ["DESTINATION", "KIND", "STATE", "QUEUED", "IN FLIGHT", "DELIVERED", "FAILED", "DEAD", "LAST FAULT"],
+    ];
+    for (const d of s.destinations) {
+      const fault = d.recent_faults.at(-1);
+      dests.push([
+        d.name ?? "",
+        `${d.kind ?? ""}${d.enabled === false ? " (disabled)" : ""}`,
+        d.paused ? "paused" : strip(d.circuit_state, "CIRCUIT_STATE_").toLowerCase(),
+        String(d.queue_depth ?? 0),
+        String(d.in_flight ?? 0),
+        String(d.delivered ?? 0),
+        String(d.failed ?? 0),
+        String(d.dead_lettered ?? 0),
+        fault ? `${fault.kind}: ${fault.error ?? ""}`.slice(0, 60) : "",
+      ]);
+    }
+    lines.push("", ...table(dests));
+  }
   lines.push("");
   const m = s.metrics;
   lines.push(

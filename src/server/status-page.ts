@@ -14,6 +14,11 @@ const STATE_COLOR: Record<string, string> = {
   UNKNOWN: "#6e7781",
   HEALTHY: "#1a7f37",
   DEGRADED: "#9a6700",
+  closed: "#1a7f37",
+  half_open: "#9a6700",
+  open: "#cf222e",
+  isolated: "#cf222e",
+  paused: "#6e7781",
 };
 
 /** The read-only status page at `/`: the same data as AdminService.GetStatus. */
@@ -35,6 +40,18 @@ export function renderStatusPage(s: StatusSnapshot): string {
         `<tr><td>${esc(t.name)}</td><td>${formatDurationMs(t.intervalMs)}</td><td>${t.runs}</td>` +
         `<td>${t.lastDurationMs === null ? "" : `${t.lastDurationMs.toFixed(1)} ms`}</td><td>${esc(t.lastError ?? "")}</td></tr>`,
     )
+    .join("\n");
+  const destinations = s.destinations
+    .map((d) => {
+      const state = d.paused ? "paused" : d.circuit;
+      const fault = d.faults.at(-1);
+      return (
+        `<tr><td>${esc(d.name)}</td><td>${esc(d.kind)}${d.enabled ? "" : " (disabled)"}</td><td>${badge(state)}</td>` +
+        `<td>${d.queueDepth} (${formatBytes(d.queueBytes)})</td><td>${d.inFlight}${d.kind === "subscriber" ? ` · ${d.subscribers} subscribers` : ""}</td>` +
+        `<td>${d.delivered}</td><td>${d.failed}</td><td>${d.deadLettered}</td>` +
+        `<td>${fault ? `${new Date(fault.time).toISOString()} ${esc(fault.kind)}: ${esc(fault.error)}` : ""}</td></tr>`
+      );
+    })
     .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
@@ -60,6 +77,11 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{color:#
 <table><thead><tr><th>Name</th><th>State</th><th>Health</th><th>Last beat</th><th>Beats</th><th>Expected</th><th>Last error / message</th></tr></thead>
 <tbody>
 ${rows || '<tr><td colspan="7">No component has registered yet.</td></tr>'}
+</tbody></table>
+<h2>Destinations</h2>
+<table><thead><tr><th>Name</th><th>Kind</th><th>State</th><th>Queued</th><th>In flight</th><th>Delivered</th><th>Failed</th><th>Dead letters</th><th>Last fault</th></tr></thead>
+<tbody>
+${destinations || '<tr><td colspan="9">No destination is configured (router.destinations).</td></tr>'}
 </tbody></table>
 <h2>Scheduled tasks</h2>
 <table><thead><tr><th>Task</th><th>Every</th><th>Runs</th><th>Last duration</th><th>Last error</th></tr></thead>

@@ -334,3 +334,62 @@ test("a reload adds a destination and keeps the queue of one removed", async () 
     await s.close();
   }
 });
+
+test("GetStatus, the status page and vigil status show each destination; record_messages logs summaries", async () => {
+  const s = await startSidecar(`${SUBSCRIBER}logs: { record_messages: true }\n`);
+  try {
+    s.sidecar.setPaused("consumers", true);
+    const r = await publish(s, {
+      topic: "orders.x",
+      payload: Buffer.from("secret payload"),
+      priority: "PRIORITY_CRITICAL",
+    });
+    const st = (await call(s.client.admin.GetStatus.bind(s.client.admin), {})) as {
+      destinations: Array<{
+        name: string;
+        kind: string;
+        paused: boolean;
+        queue_depth: number;
+        circuit_state: string;
+      }>;
+    };
+    assert.deepEqual(
+      st.destinations.map((d) => [d.name, d.kind, d.paused, Number(d.queue_depth), d.circuit_state]),
+      [["consumers", "subscriber", true, 1, "CIRCUIT_STATE_CLOSED"]],
+    );
+    const page = await (await fetch(`${s.httpUrl}/`)).text();
+    assert.match(page, /<h2>Destinations<\/h2>/);
+    assert.match(
+      page,
+      /<td>consumers<\/td><td>subscriber<\/td><td><span class="badge"[^>]*>paused<\/span><\/td><td>1 \(/,
+    );
+    const { formatStatus } = await import("../../src/cli/status.js");
+    assert.match(formatStatus(st as never), /consumers\s+subscriber\s+paused\s+1\s+0/);
+    s.sidecar.setPaused("consumers", false);
+    const consumer = new Consumer(s, "consumers");
+    await eventually(() => consumer.received.length === 1, 5000, "delivery");
+    consumer.close();
+    const file = join(s.sidecar.dataDir, "logs", "vigil.jsonl");
+    const records = await eventually(
+      async () => {
+        const lines = (await readFile(file, "utf8"))
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        const published = lines.find((l) => l.msg === "message published");
+        const delivered = lines.find((l) => l.msg === "message delivered");
+        return published && delivered ? { published, delivered } : null;
+      },
+      5000,
+      "message summaries in the log file",
+    );
+    assert.equal(records.published.message_id, r.message_id);
+    assert.equal(records.published.topic, "orders.x");
+    assert.equal(records.published.priority, "CRITICAL");
+    assert.deepEqual(records.published.destinations, ["consumers"]);
+    assert.equal(records.delivered.destination, "consumers");
+    assert.ok(!JSON.stringify(records).includes("secret payload"), "summaries carry no payload");
+  } finally {
+    await s.close();
+  }
+});
