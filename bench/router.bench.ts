@@ -8,6 +8,7 @@
  *   BENCH_SYNC=normal …            Vigil with router.sync: normal
  *   BENCH_VIGIL_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   profile Vigil
  *   BENCH_SKIP_JETSTREAM=1 …       Vigil alone (the ratios are then meaningless)
+ *   BENCH_ONLY_E2E=1 BENCH_LATENCY_SECONDS=1 BENCH_QUEUED=0 …   just the end-to-end phase
  *
  * Phases, each for both systems: publish N with acks (a 256-deep window of
  * unacknowledged publishes), consume the N queued with acks, both at once
@@ -35,6 +36,8 @@ const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
 const QUEUED = Number(process.env.BENCH_QUEUED ?? 1_000_000);
 const WINDOW = 256;
+/** BENCH_ONLY_E2E=1: only the end-to-end phase (for profiling). */
+const ONLY_E2E = process.env.BENCH_ONLY_E2E === "1";
 const RATE = 2000;
 const PAYLOAD = Buffer.alloc(1024, 0x61);
 const NODE_FLAGS: string[] = (
@@ -202,10 +205,10 @@ router:
     await vigilPublish(client, 1000);
     await vigilConsume(client, 1000);
     let t0 = performance.now();
-    await vigilPublish(client, N);
+    if (!ONLY_E2E) await vigilPublish(client, N);
     const publish = N / ((performance.now() - t0) / 1000);
     t0 = performance.now();
-    await vigilConsume(client, N);
+    if (!ONLY_E2E) await vigilConsume(client, N);
     const consume = N / ((performance.now() - t0) / 1000);
     t0 = performance.now();
     await Promise.all([vigilConsume(client, N), vigilPublish(client, N)]);
