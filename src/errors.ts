@@ -26,6 +26,7 @@ export const ERRORS = {
   VIGIL_ERR_CONFIG_VERSION_UNREADABLE: { status: GrpcStatus.FAILED_PRECONDITION, retryable: false },
   VIGIL_ERR_CONFIG_BUSY: { status: GrpcStatus.ABORTED, retryable: true },
   VIGIL_ERR_ROUTER_QUEUE_FULL: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
+  VIGIL_ERR_ROUTER_RATE_LIMITED: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
   VIGIL_ERR_ROUTER_UNKNOWN_DESTINATION: { status: GrpcStatus.NOT_FOUND, retryable: false },
   VIGIL_ERR_ROUTER_NOT_SUBSCRIBER: { status: GrpcStatus.FAILED_PRECONDITION, retryable: false },
   VIGIL_ERR_ROUTER_STORAGE: { status: GrpcStatus.UNAVAILABLE, retryable: true },

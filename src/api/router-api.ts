@@ -1,4 +1,4 @@
-import type { ServerDuplexStream } from "@grpc/grpc-js";
+import type { Metadata, ServerDuplexStream } from "@grpc/grpc-js";
 import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import { invalidField, toGrpcStatus } from "../errors.js";
 import type { AckRequest__Output } from "../generated/vigil/v1/AckRequest.js";
@@ -66,16 +66,27 @@ export function publishInput(req: PublishRequest__Output, maxPayloadBytes: numbe
   return { topic, payload, contentType, attributes, priority, idempotencyKey, ttlMs };
 }
 
+/**
+ * Who is publishing, for router.client_rate_limit: the `vigil-client` metadata
+ * entry when the bot sets one (several processes behind one address), else the
+ * connection's peer address.
+ */
+function clientKey(call: { metadata: Metadata; getPeer(): string }): string {
+  const id = call.metadata.get("vigil-client")[0];
+  return id ? String(id).slice(0, 128) : call.getPeer();
+}
+
 export function routerHandlers(ctx: ApiContext, router: Router): RouterServiceHandlers {
   const rpc = "vigil.v1.RouterService";
   return {
     Publish: unary<PublishRequest__Output, PublishResponse>(
       ctx,
       `${rpc}/Publish`,
-      async (req, _call, span) => {
+      async (req, call, span) => {
         const r = await router.publish(
           publishInput(req, router.maxPayloadBytes),
           trace.setSpan(ROOT_CONTEXT, span),
+          clientKey(call),
         );
         return { message_id: r.messageId, duplicate: r.duplicate, routed: r.routed };
       },
@@ -147,6 +158,7 @@ function publishStream(
     parentContext(call.metadata),
   );
   const spanCtx = trace.setSpan(ROOT_CONTEXT, span);
+  const client = clientKey(call);
   let chain: Promise<void> = Promise.resolve();
   let pending = 0;
   let paused = false;
@@ -183,7 +195,7 @@ function publishStream(
       if (req instanceof DecodeFailure)
         throw invalidField("request", `cannot decode the message: ${req.message}`);
       const input = publishInput(req, router.maxPayloadBytes);
-      result = router.publish(input, spanCtx);
+      result = router.publish(input, spanCtx, client);
     } catch (e) {
       result = Promise.reject(e);
     }

@@ -291,6 +291,12 @@ const routerSchema = z
     dedup_cache_size: z.number().int().min(0).default(100_000),
     max_payload_bytes: size().prefault("1MiB"),
     sync: z.enum(["full", "normal"]).default("full"),
+    client_rate_limit: z
+      .strictObject({
+        per_second: z.number().positive().nullable().default(null),
+        burst: z.number().int().min(1).nullable().default(null),
+      })
+      .prefault({}),
     dead_letter: z
       .strictObject({ retention: positiveDuration().prefault("30d"), max_bytes: size().prefault("1GiB") })
       .prefault({}),
@@ -325,6 +331,10 @@ const routerSchema = z
     dedupCacheSize: r.dedup_cache_size,
     maxPayloadBytes: r.max_payload_bytes,
     sync: r.sync,
+    clientRateLimit: {
+      perSecond: r.client_rate_limit.per_second,
+      burst: r.client_rate_limit.burst ?? Math.max(1, Math.ceil(r.client_rate_limit.per_second ?? 1)),
+    },
     deadLetter: { retentionMs: r.dead_letter.retention, maxBytes: r.dead_letter.max_bytes },
     destinations: r.destinations,
     routes: r.routes,

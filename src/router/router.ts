@@ -15,6 +15,7 @@ import type { Logger } from "pino";
 import type { DestinationConfig, RouterConfig } from "../config/schema.js";
 import { toError, VigilError } from "../errors.js";
 import type { Clock } from "../util/clock.js";
+import { ClientLimiter } from "./client-limiter.js";
 import { DeadLetters } from "./dead-letters.js";
 import { DestinationQueue } from "./destination-queue.js";
 import {
@@ -134,6 +135,8 @@ export class Router {
   #config: RouterConfig;
   #routes: RouteTable;
   #cache: LRUCache<string, DedupEntry> | null;
+  #limiter: ClientLimiter | null;
+  readonly #rateLimited: Counter;
   #batch: CommitBatch = emptyBatch();
   #waiters: Waiter[] = [];
   #pendingKeys = new Map<string, Promise<PublishResult>>();
@@ -160,6 +163,7 @@ export class Router {
     this.#logger = opts.logger.child({ component: "router" });
     this.#routes = new RouteTable(opts.config.routes);
     this.#cache = makeCache(opts.config.dedupCacheSize);
+    this.#limiter = makeLimiter(opts.config);
     this.#store = new QueueStore({
       path: join(opts.dataDir, "queue.db"),
       sync: opts.config.sync,
@@ -181,6 +185,9 @@ export class Router {
     this.#dropped = m.createCounter("vigil.router.dropped", {
       description:
         "Messages dropped without delivery, by destination and reason (overflow, no route, dead-letter bound)",
+    });
+    this.#rateLimited = m.createCounter("vigil.router.rate_limited", {
+      description: "Publishes refused because their client was over router.client_rate_limit",
     });
     this.#deadLettered = m.createCounter("vigil.router.dead_lettered", {
       description: "Messages written to a destination's dead-letter file, by reason",
@@ -318,6 +325,8 @@ export class Router {
     this.#routes = new RouteTable(config.routes);
     this.#deadLetters.applyConfig(config.deadLetter);
     if (config.dedupCacheSize !== old.dedupCacheSize) this.#cache = makeCache(config.dedupCacheSize);
+    if (JSON.stringify(config.clientRateLimit) !== JSON.stringify(old.clientRateLimit))
+      this.#limiter = makeLimiter(config);
     if (this.#state !== "running") return;
     const wanted = new Map(config.destinations.map((d) => [d.name, d]));
     for (const [name, d] of [...this.#destinations]) {
@@ -372,12 +381,24 @@ export class Router {
    * `parent` is the caller's trace context (the RPC's span), passed explicitly so the message's
    * trace does not depend on a context manager being registered.
    */
-  publish(input: PublishInput, parent: Context = ROOT_CONTEXT): Promise<PublishResult> {
+  publish(input: PublishInput, parent: Context = ROOT_CONTEXT, client = ""): Promise<PublishResult> {
     if (this.#state !== "running")
       return Promise.reject(
         new VigilError("VIGIL_ERR_SERVER_SHUTTING_DOWN", "Vigil is shutting down; publish again later"),
       );
     const now = this.#clock.now();
+    if (this.#limiter) {
+      const waitMs = this.#limiter.take(client, now);
+      if (waitMs > 0) {
+        this.#rateLimited.add(1);
+        return Promise.reject(
+          new VigilError(
+            "VIGIL_ERR_ROUTER_RATE_LIMITED",
+            `client ${client || "(unknown)"} is over router.client_rate_limit (${this.#config.clientRateLimit.perSecond}/s); retry in ${waitMs} ms`,
+          ),
+        );
+      }
+    }
     const key = input.idempotencyKey;
     if (key) {
       const pending = this.#pendingKeys.get(key);
@@ -888,6 +909,11 @@ export class Router {
 
 function emptyBatch(): CommitBatch {
   return { inserts: [], deletes: [], attempts: [], dedup: [] };
+}
+
+function makeLimiter(config: RouterConfig): ClientLimiter | null {
+  const r = config.clientRateLimit;
+  return r.perSecond ? new ClientLimiter(r.perSecond, r.burst) : null;
 }
 
 function makeCache(size: number): LRUCache<string, DedupEntry> | null {

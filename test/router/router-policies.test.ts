@@ -192,3 +192,41 @@ router:
     await receiver.stop();
   }
 });
+
+test("client_rate_limit refuses a client over its rate with RESOURCE_EXHAUSTED and a wait, others go on", async () => {
+  const s = await startSidecar(`
+router:
+  client_rate_limit: { per_second: 1, burst: 3 }
+  destinations:
+    - { name: q, kind: subscriber }
+  routes:
+    - { match: { topic: ">" }, to: [q] }
+`);
+  try {
+    const as = (client: string) => {
+      const md = new Metadata();
+      md.set("vigil-client", client);
+      return md;
+    };
+    // Sent together, so the bucket cannot refill in between: three pass, the fourth is refused.
+    const results = await Promise.allSettled(
+      [0, 1, 2, 3].map(() => publish(s, { topic: "a", payload: Buffer.from("x") }, as("noisy"))),
+    );
+    assert.equal(results.filter((r) => r.status === "fulfilled").length, 3);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    const e = refused.reason as { code: number; details: string };
+    assert.equal(e.code, 8); // RESOURCE_EXHAUSTED
+    assert.match(
+      e.details,
+      /VIGIL_ERR_ROUTER_RATE_LIMITED: client noisy is over router.client_rate_limit \(1\/s\); retry in \d+ ms/,
+    );
+    // Another client is not held back by the noisy one.
+    await publish(s, { topic: "a", payload: Buffer.from("x") }, as("quiet"));
+    await new Promise((r) => setTimeout(r, 1100));
+    await publish(s, { topic: "a", payload: Buffer.from("x") }, as("noisy"));
+    const metrics = await (await fetch(`${s.httpUrl}/metrics`)).text();
+    assert.match(metrics, /vigil_router_rate_limited_total\{[^}]*\} 1/);
+  } finally {
+    await s.close();
+  }
+});
