@@ -1,6 +1,7 @@
 import type { QueuedMessage, QueueStore } from "./queue-store.js";
 
 const PRIORITIES = [4, 3, 2, 1] as const;
+const HOT_MAX = 4096;
 
 /**
  * One destination's view of the durable queue: depth and bytes kept in memory,
@@ -25,6 +26,12 @@ export class DestinationQueue {
   readonly #leased = new Map<number, QueuedMessage>();
   /** Rows dropped by the overflow policy whose delete is not committed yet. */
   readonly #gone = new Set<number>();
+  /**
+   * Messages just committed, kept as published so that a destination keeping
+   * up reads only the index, not the rows it has in memory already. Bounded
+   * (HOT_MAX); past it rows are read back from the store as usual.
+   */
+  readonly #hot = new Map<number, QueuedMessage>();
   /** Attempt counts not yet committed (the row's may be behind), by seq. */
   readonly #attempts = new Map<number, number>();
   /** seq → [priority, due time]. */
@@ -62,6 +69,7 @@ export class DestinationQueue {
   /** Takes a row out now (counts and deliveries) while its delete is being committed. */
   drop(m: QueuedMessage): void {
     this.#delayed.delete(m.seq);
+    this.#hot.delete(m.seq);
     this.#gone.add(m.seq);
     this.depth--;
     this.bytes -= m.bytes;
@@ -75,6 +83,11 @@ export class DestinationQueue {
     this.depth++;
     this.bytes += m.bytes;
     this.#rewind(m.priority, m.seq);
+  }
+
+  /** A committed message, still in memory: leased from here without reading its row back. */
+  offer(m: QueuedMessage): void {
+    if (this.#hot.size < HOT_MAX) this.#hot.set(m.seq, m);
   }
 
   /** Counts a committed insert. */
@@ -100,22 +113,49 @@ export class DestinationQueue {
     for (const p of PRIORITIES) {
       while (out.length < limit) {
         const want = limit - out.length;
-        // Whole rows in one query: rows skipped here (leased or delayed) are only those
-        // behind a rewound cursor, so reading their payloads too costs little.
-        const rows = this.#store.rowsAfter(this.name, p, this.#cursor[p] as number, want);
-        for (const m of rows) {
-          this.#cursor[p] = m.seq;
-          if (this.#leased.has(m.seq) || this.#delayed.has(m.seq) || this.#gone.has(m.seq)) continue;
-          const attempt = this.#attempts.get(m.seq);
-          if (attempt !== undefined && attempt > m.attempt) m.attempt = attempt;
-          this.#leased.set(m.seq, m);
-          out.push(m);
-        }
-        if (rows.length < want) break;
+        const got = this.#hot.size > 0 ? this.#scanHot(p, want, out) : this.#scanRows(p, want, out);
+        if (got < want) break;
       }
       if (out.length >= limit) break;
     }
     return out;
+  }
+
+  /** Seqs from the index, messages from memory where they are (else their rows); returns rows looked at. */
+  #scanHot(p: number, want: number, out: QueuedMessage[]): number {
+    const seqs = this.#store.seqsAfter(this.name, p, this.#cursor[p] as number, want);
+    // A backlog older than the cache (a destination catching up): whole rows in one query instead.
+    if (seqs.length > 0 && !this.#hot.has(seqs[0] as number)) return this.#scanRows(p, want, out);
+    for (const seq of seqs) {
+      this.#cursor[p] = seq;
+      if (this.#leased.has(seq) || this.#delayed.has(seq) || this.#gone.has(seq)) continue;
+      const m = this.#hot.get(seq) ?? this.#store.get(seq);
+      this.#hot.delete(seq);
+      if (!m) continue;
+      this.#take(m, out);
+    }
+    return seqs.length;
+  }
+
+  /**
+   * Whole rows in one query: rows skipped here (leased or delayed) are only those
+   * behind a rewound cursor, so reading their payloads too costs little.
+   */
+  #scanRows(p: number, want: number, out: QueuedMessage[]): number {
+    const rows = this.#store.rowsAfter(this.name, p, this.#cursor[p] as number, want);
+    for (const m of rows) {
+      this.#cursor[p] = m.seq;
+      if (this.#leased.has(m.seq) || this.#delayed.has(m.seq) || this.#gone.has(m.seq)) continue;
+      this.#take(m, out);
+    }
+    return rows.length;
+  }
+
+  #take(m: QueuedMessage, out: QueuedMessage[]): void {
+    const attempt = this.#attempts.get(m.seq);
+    if (attempt !== undefined && attempt > m.attempt) m.attempt = attempt;
+    this.#leased.set(m.seq, m);
+    out.push(m);
   }
 
   /** Leases one given message (TTL expiry); false when it is already held. */
@@ -131,6 +171,7 @@ export class DestinationQueue {
     if (!m) return undefined;
     this.#leased.delete(seq);
     this.#attempts.delete(seq);
+    this.#hot.delete(seq);
     this.depth--;
     this.bytes -= m.bytes;
     return m;
@@ -153,6 +194,7 @@ export class DestinationQueue {
   /** Forgets a delayed row deleted by someone else (TTL expiry, overflow). */
   forget(seq: number): boolean {
     this.#attempts.delete(seq);
+    this.#hot.delete(seq);
     return this.#delayed.delete(seq);
   }
 

@@ -120,7 +120,7 @@ export class QueueStore {
   #stmts: ReturnType<QueueStore["prepare"]> | null = null;
   #writer: Worker | null = null;
   #nextId = 0;
-  readonly #pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (seqs: number[]) => void; reject: (e: Error) => void }>();
 
   constructor(opts: { path: string; sync: "full" | "normal"; logger: Logger }) {
     this.path = opts.path;
@@ -159,13 +159,16 @@ export class QueueStore {
             { eval: true, workerData },
           )
         : new Worker(entry, { workerData });
-    this.#writer.on("message", (m: { id: number; error?: { message: string; code?: string } }) => {
-      const p = this.#pending.get(m.id);
-      if (!p) return;
-      this.#pending.delete(m.id);
-      if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
-      else p.resolve();
-    });
+    this.#writer.on(
+      "message",
+      (m: { id: number; seqs?: number[]; error?: { message: string; code?: string } }) => {
+        const p = this.#pending.get(m.id);
+        if (!p) return;
+        this.#pending.delete(m.id);
+        if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+        else p.resolve(m.seqs ?? []);
+      },
+    );
     this.#writer.on("error", (e) => this.#failAll(e));
     this.#writer.on("exit", (code) => this.#failAll(new Error(`queue writer exited with code ${code}`)));
   }
@@ -241,12 +244,15 @@ export class QueueStore {
     return this.#stmts;
   }
 
-  /** Writes a batch in one transaction on the writer thread; resolves once it is committed (and synced). */
-  commit(batch: CommitBatch): Promise<void> {
+  /**
+   * Writes a batch in one transaction on the writer thread; resolves once it is
+   * committed (and synced) with the seqs of the inserted rows, in order.
+   */
+  commit(batch: CommitBatch): Promise<number[]> {
     const w = this.#writer;
     if (!w) return Promise.reject(new Error("queue store: not open"));
     const id = ++this.#nextId;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number[]>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       w.postMessage({ id, batch });
     });
@@ -314,7 +320,7 @@ export class QueueStore {
     if (w) {
       const id = ++this.#nextId;
       await new Promise<void>((resolve) => {
-        this.#pending.set(id, { resolve, reject: () => resolve() });
+        this.#pending.set(id, { resolve: () => resolve(), reject: () => resolve() });
         w.postMessage({ id, close: true });
       });
       this.#writer = null;

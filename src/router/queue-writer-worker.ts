@@ -25,11 +25,12 @@ const dedupPut = db.prepare(
   "INSERT OR REPLACE INTO dedup (key, message_id, routed, expires_at) VALUES (?, ?, ?, ?)",
 );
 
-const commit = db.transaction((b: CommitBatch) => {
+const commit = db.transaction((b: CommitBatch): number[] => {
+  const seqs: number[] = [];
   for (const m of b.inserts as NewMessage[]) {
     // Structured clone turns Buffers into Uint8Arrays; SQLite binds Buffers.
     const p = m.payload as Uint8Array;
-    insert.run(
+    const r = insert.run(
       m.dest,
       m.priority,
       m.messageId,
@@ -44,10 +45,12 @@ const commit = db.transaction((b: CommitBatch) => {
       m.attempt,
       m.bytes,
     );
+    seqs.push(Number(r.lastInsertRowid));
   }
   for (const seq of b.deletes) del.run(seq);
   for (const [seq, attempt] of b.attempts) setAttempt.run(attempt, seq);
   for (const [key, e] of b.dedup) dedupPut.run(key, e.messageId, e.routed, e.expiresAt);
+  return seqs;
 });
 
 parentPort?.on("message", (msg: { id: number; batch?: CommitBatch; close?: boolean }) => {
@@ -62,8 +65,8 @@ parentPort?.on("message", (msg: { id: number; batch?: CommitBatch; close?: boole
     return;
   }
   try {
-    commit(msg.batch as CommitBatch);
-    parentPort?.postMessage({ id: msg.id });
+    const seqs = commit(msg.batch as CommitBatch);
+    parentPort?.postMessage({ id: msg.id, seqs });
   } catch (e) {
     const err = e as Error & { code?: string };
     parentPort?.postMessage({ id: msg.id, error: { message: err.message, code: err.code } });

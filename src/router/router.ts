@@ -543,7 +543,7 @@ export class Router {
     this.#waiters = [];
     this.#touched = new Set();
     this.#committing = this.#store.commit(batch).then(
-      () => this.#committed(batch, waiters, touched),
+      (seqs) => this.#committed(batch, waiters, touched, seqs),
       (e: unknown) => this.#commitFailed(batch, waiters, e),
     );
     void this.#committing.finally(() => {
@@ -576,8 +576,16 @@ export class Router {
       setTimeout(() => this.#scheduleFlush(), 1000).unref();
   }
 
-  #committed(batch: CommitBatch, waiters: Waiter[], touched: Set<string>): void {
+  #committed(batch: CommitBatch, waiters: Waiter[], touched: Set<string>, seqs: number[]): void {
     const now = this.#clock.now();
+    // The batch's objects become the queued messages: no copy, no read back for a destination keeping up.
+    for (let i = 0; i < batch.inserts.length; i++) {
+      const m = batch.inserts[i] as QueuedMessage;
+      const seq = seqs[i];
+      if (seq === undefined) break;
+      m.seq = seq;
+      this.#queue(m.dest).offer(m);
+    }
     for (const [key, entry] of batch.dedup) this.#cache?.set(key, entry);
     for (const w of waiters) {
       if (w.key) this.#pendingKeys.delete(w.key);

@@ -8,14 +8,18 @@ import type { Delivery__Output } from "../../src/generated/vigil/v1/Delivery.js"
 import type { PublishResponse__Output } from "../../src/generated/vigil/v1/PublishResponse.js";
 import { spawnVigil, waitStarted } from "../helpers/process.js";
 
-function consume(client: VigilClient, received: Map<string, number>) {
+/** A consumer that acks each delivery `ackDelayMs` after receiving it (a slow one keeps deliveries in flight). */
+function consume(client: VigilClient, received: Map<string, number>, ackDelayMs = 0) {
   const stream = client.router.Subscribe({ destination: "consumers", max_in_flight: 64 });
   stream.on("data", (d: Delivery__Output) => {
     const id = d.message_id ?? "";
     received.set(id, (received.get(id) ?? 0) + 1);
-    void call(client.router.Ack.bind(client.router), { destination: "consumers", message_ids: [id] }).catch(
-      () => undefined,
-    );
+    const ack = () =>
+      void call(client.router.Ack.bind(client.router), { destination: "consumers", message_ids: [id] }).catch(
+        () => undefined,
+      );
+    if (ackDelayMs > 0) setTimeout(ack, ackDelayMs);
+    else ack();
   });
   stream.on("error", () => undefined);
   return stream;
@@ -44,7 +48,8 @@ router:
     const client = createVigilClient(`127.0.0.1:${grpc}`);
     const acked = new Map<string, string>(); // idempotency key → message id
     const received = new Map<string, number>();
-    const stream = consume(client, received);
+    // Slow acks: deliveries are in flight (sent, not acked) when the process is killed.
+    const stream = consume(client, received, 50);
     let stop = false;
     let attempted = 0;
     const publisher = async (w: number) => {
