@@ -8,13 +8,13 @@
  * same nothing for both targets and the ratio reflects the servers.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client, credentials, type ServiceError } from "@grpc/grpc-js";
 import { loadVigilProto } from "../src/proto.js";
+import { freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -24,10 +24,6 @@ const BATCH = 500;
 const STREAMS = 4;
 const FIXED_RATE = 1000;
 const identity = (b: Buffer) => b;
-/** Node flags Vigil runs with in production (the same as `npm start`, read from package.json). */
-const NODE_FLAGS: string[] = (
-  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start.match(/--[\w-]+(?:=\S+)?/g) ?? []
-).filter((f: string) => f !== "--config");
 
 const { definition } = loadVigilProto();
 type MethodDef = { requestSerialize(v: unknown): Buffer };
@@ -54,17 +50,6 @@ interface Target {
   address: string;
   readyMs: number;
   cleanup: () => Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
 }
 
 function rawClient(address: string): Client {
@@ -143,19 +128,6 @@ async function startBare(): Promise<Target> {
   const address = `127.0.0.1:${port}`;
   const readyMs = await waitServing(address, t0);
   return { name: "bare grpc-js", child, address, readyMs, cleanup: () => stop(child) };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await exited;
-}
-
-async function rssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
 }
 
 /** Samples the child's RSS while `work` runs; returns the peak. */

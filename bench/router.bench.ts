@@ -19,9 +19,8 @@
  * file store is not by default (it syncs every 2 minutes), so the comparison
  * does not flatter Vigil.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -30,6 +29,7 @@ import { AckPolicy, connect, DeliverPolicy, type JetStreamClient, type NatsConne
 import { call, createVigilClient, type VigilClient } from "../src/client/client.js";
 import type { Delivery__Output } from "../src/generated/vigil/v1/Delivery.js";
 import type { PublishRequest } from "../src/generated/vigil/v1/PublishRequest.js";
+import { freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
@@ -40,9 +40,6 @@ const WINDOW = 256;
 const ONLY_E2E = process.env.BENCH_ONLY_E2E === "1";
 const RATE = 2000;
 const PAYLOAD = Buffer.alloc(1024, 0x61);
-const NODE_FLAGS: string[] = (
-  JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start.match(/--[\w-]+(?:=\S+)?/g) ?? []
-).filter((f: string) => f !== "--config");
 
 interface Result {
   publish: number;
@@ -54,31 +51,8 @@ interface Result {
   queued: number;
 }
 
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function rssMiB(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return kb / 1024;
-}
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  child.kill("SIGTERM");
-  await new Promise((r) => child.once("exit", r));
 }
 
 /** Payload with the send time (ms, performance.now()) in its first 8 bytes. */

@@ -87,7 +87,12 @@ export class DestinationQueue {
 
   /** A committed message, still in memory: leased from here without reading its row back. */
   offer(m: QueuedMessage): void {
-    if (this.#hot.size < HOT_MAX) this.#hot.set(m.seq, m);
+    if (this.#hot.size >= HOT_MAX) return;
+    // A decoded payload is a view into the whole received HTTP/2 chunk: copied, so the
+    // cache holds the message's bytes and not every chunk it came in (measured: +47 MiB
+    // RSS with 1,000,000 queued before the copy).
+    m.payload = Buffer.from(m.payload);
+    this.#hot.set(m.seq, m);
   }
 
   /** Counts a committed insert. */

@@ -1,42 +1,18 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { test } from "node:test";
-import { promisify } from "node:util";
-import { ROOT } from "../helpers/process.js";
+import { pythonStubs, runPython } from "../helpers/python.js";
 import { startSidecar } from "../helpers/sidecar.js";
 
-const run = promisify(execFile);
-// Debian's python3 sees python3-grpcio; a pyenv python3 first on PATH would not.
-const PYTHON = "/usr/bin/python3";
-
 test("a Python bot (grpcio, stubs generated from proto/) beats, records metrics and reads status", async () => {
-  const stubs = await mkdtemp(join(tmpdir(), "vigil-py-"));
+  const stubs = await pythonStubs();
   const t = await startSidecar();
   try {
-    const protos = (await readdir(join(ROOT, "proto/vigil/v1"))).map((f) => `proto/vigil/v1/${f}`);
-    await run(
-      "protoc",
-      [
-        "-I",
-        "proto",
-        `--python_out=${stubs}`,
-        `--grpc_out=${stubs}`,
-        "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin",
-        ...protos,
-      ],
-      { cwd: ROOT },
+    const out = await runPython<Record<string, unknown> & { deadline_seconds: number }>(
+      "bot.py",
+      [t.grpcAddress],
+      stubs,
     );
-    const { stdout } = await run(
-      PYTHON,
-      [join(ROOT, "test/integration/python/bot.py"), stubs, t.grpcAddress],
-      {
-        timeout: 60_000,
-      },
-    );
-    const out = JSON.parse(stdout);
     assert.equal(out.beat_state, "COMPONENT_STATE_UP");
     assert.ok(out.deadline_seconds > 0);
     assert.deepEqual(out.bad_beat, [

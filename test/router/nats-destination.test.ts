@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { after, before, test } from "node:test";
-import { promisify } from "node:util";
 import { Metadata } from "@grpc/grpc-js";
 import { AckPolicy, DeliverPolicy } from "nats";
 import type { PublishResponse__Output } from "../../src/generated/vigil/v1/PublishResponse.js";
 import { NatsServer } from "../helpers/nats-server.js";
-import { ROOT } from "../helpers/process.js";
+import { pythonStubs, runPython } from "../helpers/python.js";
 import { call, eventually, startSidecar } from "../helpers/sidecar.js";
 
-const run = promisify(execFile);
-const PYTHON = "/usr/bin/python3";
 const nats = new NatsServer();
 
 before(async () => {
@@ -27,7 +21,7 @@ test("nats: routed messages reach JetStream with trace headers; a Python consume
   const nc = await nats.connect();
   const jsm = await nc.jetstreamManager();
   await jsm.streams.add({ name: "BOTS", subjects: ["bots.>"] });
-  const stubs = await mkdtemp(join(tmpdir(), "vigil-py-"));
+  const stubs = await pythonStubs();
   const s = await startSidecar(`
 router:
   destinations:
@@ -85,28 +79,10 @@ router:
       assert.match(g.headers.traceparent ?? "", new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
     }
     // The same messages, consumed from the subscriber destination by a Python bot that acks them.
-    const protos = (await readdir(join(ROOT, "proto/vigil/v1"))).map((f) => `proto/vigil/v1/${f}`);
-    await run(
-      "protoc",
-      [
-        "-I",
-        "proto",
-        `--python_out=${stubs}`,
-        `--grpc_out=${stubs}`,
-        "--plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin",
-        ...protos,
-      ],
-      { cwd: ROOT },
-    );
-    const { stdout } = await run(
-      PYTHON,
-      [join(ROOT, "test/integration/python/consumer.py"), stubs, s.grpcAddress, "consumers", "5"],
-      { timeout: 60_000 },
-    );
-    const out = JSON.parse(stdout) as {
+    const out = await runPython<{
       received: Array<{ message_id: string; payload: string; traceparent: string; attempt: number }>;
       unknown_destination: [string, string];
-    };
+    }>("consumer.py", [s.grpcAddress, "consumers", "5"], stubs);
     assert.deepEqual(
       out.received.map((r) => r.message_id),
       ids,

@@ -9,6 +9,15 @@ import { DestinationServer } from "../helpers/destination-server.js";
 import { OtlpReceiver } from "../helpers/otlp-receiver.js";
 import { call, eventually, startSidecar, type TestSidecar } from "../helpers/sidecar.js";
 
+/** A router config with one subscriber destination `q` that takes every topic, plus `extra` router keys. */
+const oneQueue = (extra = "") => `
+router:
+${extra}  destinations:
+    - { name: q, kind: subscriber }
+  routes:
+    - { match: { topic: ">" }, to: [q] }
+`;
+
 function publish(s: TestSidecar, req: PublishRequest, md?: Metadata) {
   return call(s.client.router.Publish.bind(s.client.router), req, md) as Promise<{
     message_id: string;
@@ -110,14 +119,7 @@ router:
 });
 
 test("dead-letter files past their retention or size bound are deleted and counted", async () => {
-  const s = await startSidecar(`
-router:
-  dead_letter: { retention: 1h, max_bytes: 1MiB }
-  destinations:
-    - { name: q, kind: subscriber }
-  routes:
-    - { match: { topic: ">" }, to: [q] }
-`);
+  const s = await startSidecar(oneQueue("  dead_letter: { retention: 1h, max_bytes: 1MiB }\n"));
   try {
     const dir = join(s.sidecar.dataDir, "dead-letter");
     const { mkdir } = await import("node:fs/promises");
@@ -194,14 +196,7 @@ router:
 });
 
 test("client_rate_limit refuses a client over its rate with RESOURCE_EXHAUSTED and a wait, others go on", async () => {
-  const s = await startSidecar(`
-router:
-  client_rate_limit: { per_second: 1, burst: 3 }
-  destinations:
-    - { name: q, kind: subscriber }
-  routes:
-    - { match: { topic: ">" }, to: [q] }
-`);
+  const s = await startSidecar(oneQueue("  client_rate_limit: { per_second: 1, burst: 3 }\n"));
   try {
     const as = (client: string) => {
       const md = new Metadata();

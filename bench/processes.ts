@@ -1,0 +1,39 @@
+/** What the benchmarks share: Vigil's production Node flags, free ports, child RSS and shutdown. */
+import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:net";
+
+/** Node flags Vigil runs with in production (the same as `npm start`, read from package.json). */
+export const NODE_FLAGS: string[] = (
+  (
+    JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      scripts: { start: string };
+    }
+  ).scripts.start.match(/--[\w-]+(?:=\S+)?/g) ?? []
+).filter((f: string) => f !== "--config");
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+/** A process's resident set size, from /proc. */
+export async function rssMiB(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+/** SIGTERM, then wait for the exit. */
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await exited;
+}
