@@ -16,6 +16,8 @@ import type { ExportConfigResponse__Output } from "./generated/vigil/v1/ExportCo
 import type { GetStatusResponse__Output } from "./generated/vigil/v1/GetStatusResponse.js";
 import type { ImportConfigResponse__Output } from "./generated/vigil/v1/ImportConfigResponse.js";
 import type { ListConfigVersionsResponse__Output } from "./generated/vigil/v1/ListConfigVersionsResponse.js";
+import type { PauseDestinationResponse__Output } from "./generated/vigil/v1/PauseDestinationResponse.js";
+import type { RedriveDeadLettersResponse__Output } from "./generated/vigil/v1/RedriveDeadLettersResponse.js";
 import type { RollbackConfigResponse__Output } from "./generated/vigil/v1/RollbackConfigResponse.js";
 import type { RunCleanupResponse__Output } from "./generated/vigil/v1/RunCleanupResponse.js";
 import { createLogger, OtelLogStream } from "./logging.js";
@@ -46,6 +48,10 @@ commands:
                                    print matching records of the local log files (JSON lines)
   diagnose [--output FILE]         write a JSON report for support (default vigil-diagnose-<time>.json)
   cleanup [--dry-run]              run the cleaner now (what it deletes, or would delete)
+  destinations pause NAME          stop delivering to destination NAME (publishes are still queued)
+  destinations resume NAME         deliver to NAME again
+  destinations redrive NAME [--limit N]
+                                   put NAME's dead letters back into its queue (default all)
   config versions                  list the applied config versions (* = running)
   config diff A B                  what changed from version A to B (0 = running)
   config rollback V                apply version V again
@@ -83,6 +89,8 @@ async function main(argv: string[]): Promise<number> {
       return diagnose(args.values.address, args.values.output);
     case "cleanup":
       return cleanup(args.values.address, Boolean(args.values["dry-run"]));
+    case "destinations":
+      return destinationsCommand(args.positionals, args.values.address, args.values.limit);
     case "config":
       return configCommand(args.positionals, args.values.address, args.values.description ?? "");
     case "check-config":
@@ -245,6 +253,51 @@ async function configCommand(
       return EXIT.USAGE;
     }
     return failed(`vigil config ${sub}`, e);
+  }
+}
+
+async function destinationsCommand(
+  positionals: string[],
+  address: string | undefined,
+  limit: string | undefined,
+): Promise<number> {
+  const [sub, name] = positionals;
+  try {
+    if (!name) throw new UsageError(`give the destination: vigil destinations ${sub ?? "pause"} NAME`);
+    switch (sub) {
+      case "pause":
+      case "resume": {
+        const r = await admin<PauseDestinationResponse__Output>(
+          address,
+          sub === "pause" ? "PauseDestination" : "ResumeDestination",
+          { name },
+        );
+        const d = r.destination;
+        process.stdout.write(
+          `${name}: ${d?.paused ? "paused" : "delivering"}, ${d?.queue_depth ?? 0} queued\n`,
+        );
+        return EXIT.OK;
+      }
+      case "redrive": {
+        const n = Number(limit ?? "0");
+        if (!Number.isSafeInteger(n) || n < 0)
+          throw new UsageError(`--limit must be a whole number, got ${limit}`);
+        const r = await admin<RedriveDeadLettersResponse__Output>(address, "RedriveDeadLetters", {
+          destination: name,
+          limit: n,
+        });
+        process.stdout.write(`${name}: ${r.redriven ?? 0} dead letters back in the queue\n`);
+        return EXIT.OK;
+      }
+      default:
+        throw new UsageError(`unknown destinations command ${sub ?? "(none)"}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`vigil destinations: ${e.message}\n${USAGE}`);
+      return EXIT.USAGE;
+    }
+    return failed(`vigil destinations ${sub}`, e);
   }
 }
 

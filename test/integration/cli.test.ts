@@ -139,6 +139,40 @@ describe("vigil CLI", () => {
     }
   });
 
+  test("destinations pause, resume and redrive from the command line", async () => {
+    const file = join(dir, "destinations.yaml");
+    await writeFile(
+      file,
+      `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(
+        join(dir, "data-destinations"),
+      )}\nrouter:\n  destinations:\n    - { name: consumers, kind: subscriber }\n  routes:\n    - { match: { topic: ">" }, to: [consumers] }\n`,
+    );
+    const p = spawnVigil(["run", "--config", file]);
+    try {
+      const started = await waitStarted(p);
+      const a = ["--address", `127.0.0.1:${started.grpc}`];
+      const paused = await runVigil(["destinations", "pause", "consumers", ...a]);
+      assert.equal(paused.code, 0, paused.stderr);
+      assert.equal(paused.stdout.trim(), "consumers: paused, 0 queued");
+      const status = await runVigil(["status", ...a]);
+      assert.match(status.stdout, /consumers\s+subscriber\s+paused/);
+      const resumed = await runVigil(["destinations", "resume", "consumers", ...a]);
+      assert.equal(resumed.stdout.trim(), "consumers: delivering, 0 queued");
+      const redriven = await runVigil(["destinations", "redrive", "consumers", "--limit", "10", ...a]);
+      assert.equal(redriven.stdout.trim(), "consumers: 0 dead letters back in the queue");
+      const unknown = await runVigil(["destinations", "pause", "nope", ...a]);
+      assert.equal(unknown.code, 1);
+      assert.match(
+        unknown.stderr,
+        /VIGIL_ERR_ROUTER_UNKNOWN_DESTINATION: no destination named "nope"; configured: consumers/,
+      );
+      const usage = await runVigil(["destinations", "pause", ...a]);
+      assert.equal(usage.code, 2);
+    } finally {
+      p.child.kill("SIGKILL");
+    }
+  });
+
   test("status against nothing fails clearly", async () => {
     const r = await runVigil(["status", "--address", "127.0.0.1:1"]);
     assert.equal(r.code, 1);
