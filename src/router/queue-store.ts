@@ -146,37 +146,54 @@ export class QueueStore {
       this.#db = this.#openChecked();
     }
     this.#stmts = this.prepare(this.#db);
+    this.#startWriter();
+  }
+
+  /**
+   * Starts the writer thread. If it dies (it should not: errors of a commit are
+   * answered, not thrown), the commits it held are failed (their publishes get
+   * UNAVAILABLE and are retried by the caller) and a new writer is started.
+   */
+  #startWriter(): void {
     // The writer runs beside this file under the same loader: .ts through tsx, .js from dist/.
     const ext = extname(fileURLToPath(import.meta.url));
     const entry = new URL(`./queue-writer-worker${ext}`, import.meta.url);
     const workerData = { path: this.path, sync: this.#sync };
     // From sources (tests under tsx) the worker registers the TypeScript loader first:
     // on Node 20 a worker does not inherit the parent's --import hooks.
-    this.#writer =
+    const writer =
       ext === ".ts"
         ? new Worker(
             `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`,
             { eval: true, workerData },
           )
         : new Worker(entry, { workerData });
-    this.#writer.on(
-      "message",
-      (m: { id: number; seqs?: number[]; error?: { message: string; code?: string } }) => {
-        const p = this.#pending.get(m.id);
-        if (!p) return;
-        this.#pending.delete(m.id);
-        if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
-        else p.resolve(m.seqs ?? []);
-      },
-    );
-    this.#writer.on("error", (e) => this.#failAll(e));
-    this.#writer.on("exit", (code) => this.#failAll(new Error(`queue writer exited with code ${code}`)));
+    this.#writer = writer;
+    writer.on("message", (m: { id: number; seqs?: number[]; error?: { message: string; code?: string } }) => {
+      const p = this.#pending.get(m.id);
+      if (!p) return;
+      this.#pending.delete(m.id);
+      if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+      else p.resolve(m.seqs ?? []);
+    });
+    writer.on("error", (e) => this.#logger.error({ err: e }, "queue writer thread failed"));
+    writer.on("exit", (code) => {
+      if (this.#writer !== writer) return; // closed on purpose
+      this.#failAll(new Error(`queue writer exited with code ${code}`));
+      this.#logger.error({ code }, "queue writer thread exited; starting a new one");
+      if (this.#db) this.#startWriter();
+    });
   }
 
   #failAll(e: Error): void {
     for (const p of this.#pending.values()) p.reject(e);
     this.#pending.clear();
     this.#writer = null;
+  }
+
+  /** Stops the writer thread as a crash would (tests of the restart path). */
+  async killWriterForTest(): Promise<void> {
+    await this.#writer?.terminate();
   }
 
   #openChecked(): Db {

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { type NewMessage, QueueStore } from "../../src/router/queue-store.js";
+import { captureLogger } from "../helpers/log-capture.js";
+import { eventually } from "../helpers/sidecar.js";
+
+function message(i: number): NewMessage {
+  return {
+    dest: "d",
+    priority: 2,
+    messageId: `m${i}`,
+    topic: "t",
+    payload: Buffer.from(`p${i}`),
+    contentType: "",
+    attributes: { i: String(i) },
+    idempotencyKey: "",
+    publishedAt: 1,
+    expiresAt: 0,
+    traceparent: "",
+    attempt: 0,
+    bytes: 3,
+  };
+}
+
+const batch = (inserts: NewMessage[]) => ({ inserts, deletes: [], attempts: [], dedup: [] });
+
+test("a queue.db that is not a database is moved aside and a fresh queue starts", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "vigil-queue-"));
+  const { logger, records } = captureLogger();
+  try {
+    await writeFile(join(dir, "queue.db"), "this is not SQLite ".repeat(500));
+    const store = new QueueStore({ path: join(dir, "queue.db"), sync: "normal", logger });
+    store.open();
+    const seqs = await store.commit(batch([message(1)]));
+    assert.equal(seqs.length, 1);
+    assert.equal(store.get(seqs[0] as number)?.messageId, "m1");
+    await store.close();
+    const names = await readdir(dir);
+    assert.ok(
+      names.some((n) => n.startsWith("queue.db.corrupt-")),
+      names.join(", "),
+    );
+    assert.ok(
+      records.some((r) => r.msg === "queue.db is corrupt; moved it aside and started an empty queue"),
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("a writer thread that dies is replaced; what it had committed stays", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "vigil-queue-"));
+  const { logger, records } = captureLogger();
+  const store = new QueueStore({ path: join(dir, "queue.db"), sync: "normal", logger });
+  try {
+    store.open();
+    const [first] = await store.commit(batch([message(1)]));
+    await store.killWriterForTest();
+    await eventually(
+      () => records.find((r) => r.msg === "queue writer thread exited; starting a new one"),
+      5000,
+      "restart",
+    );
+    const [second] = await eventually(
+      () => store.commit(batch([message(2)])).catch(() => null),
+      10_000,
+      "a commit after the restart",
+    );
+    assert.equal(store.get(first as number)?.messageId, "m1");
+    assert.equal(store.get(second as number)?.messageId, "m2");
+    assert.ok((second as number) > (first as number));
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
