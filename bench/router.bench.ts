@@ -91,6 +91,31 @@ function vigilPublish(
   });
 }
 
+/** A long-lived PublishStream: publish(n) writes n messages and resolves when their responses are in. */
+function steadyPublisher(client: VigilClient) {
+  const stream = client.router.PublishStream();
+  const waiting: Array<{ left: number; resolve: () => void }> = [];
+  stream.on("data", () => {
+    const head = waiting[0];
+    if (!head) return;
+    head.left--;
+    if (head.left === 0) {
+      waiting.shift();
+      head.resolve();
+    }
+  });
+  stream.on("error", () => undefined);
+  return {
+    publish(count: number, make: () => PublishRequest): Promise<void> {
+      return new Promise<void>((resolve) => {
+        waiting.push({ left: count, resolve });
+        for (let i = 0; i < count; i++) stream.write(make());
+      });
+    },
+    end: () => stream.end(),
+  };
+}
+
 /**
  * Consumes until `count` deliveries arrived. Acks go in batches — one Ack call
  * per 64 deliveries or per millisecond, at most 4 calls at once — as a consumer
@@ -187,13 +212,17 @@ router:
     t0 = performance.now();
     await Promise.all([vigilConsume(client, N), vigilPublish(client, N)]);
     const e2e = N / ((performance.now() - t0) / 1000);
+    // One PublishStream for the whole phase, as a bot keeps its stream open (JetStream's
+    // client likewise publishes on its one connection).
+    const steady = steadyPublisher(client);
     const lat = await fixedRate(
       (count) =>
         vigilConsume(client, count, (d) =>
           latencies.push(performance.now() - (d.payload as Buffer).readDoubleLE(0)),
         ),
-      (count) => vigilPublish(client, count, () => ({ topic: "bench.orders", payload: stamped() })),
+      (count) => steady.publish(count, () => ({ topic: "bench.orders", payload: stamped() })),
     );
+    steady.end();
     let rssQueuedMiB = 0;
     if (QUEUED > 0) {
       await vigilPublish(client, QUEUED);
