@@ -1,4 +1,5 @@
-import { LRUCache } from "lru-cache";
+import { createRequire } from "node:module";
+import type { LRUCache } from "lru-cache";
 
 interface Bucket {
   tokens: number;
@@ -18,9 +19,12 @@ interface Bucket {
 export class ClientLimiter {
   readonly #perSecond: number;
   readonly #burst: number;
-  readonly #buckets = new LRUCache<string, Bucket>({ max: 10_000 });
+  readonly #buckets: LRUCache<string, Bucket>;
 
   constructor(perSecond: number, burst: number) {
+    // Loaded when a limit is configured, like the dedup cache (router.ts).
+    const { LRUCache: Lru } = createRequire(import.meta.url)("lru-cache") as typeof import("lru-cache");
+    this.#buckets = new Lru<string, Bucket>({ max: 10_000 });
     this.#perSecond = perSecond;
     this.#burst = Math.max(1, burst);
   }

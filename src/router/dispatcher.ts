@@ -1,10 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import {
-  type Context,
   type Counter,
   defaultTextMapGetter,
-  defaultTextMapSetter,
   type Histogram,
   context as otelContext,
   ROOT_CONTEXT,
@@ -42,6 +39,7 @@ import type { Clock } from "../util/clock.js";
 import type { DestinationQueue } from "./destination-queue.js";
 import type { QueuedMessage } from "./queue-store.js";
 import { DeliveryError, type Sender } from "./senders/sender.js";
+import { traceparentOf } from "./trace-context.js";
 
 export type CircuitName = "closed" | "open" | "half_open" | "isolated";
 
@@ -546,18 +544,4 @@ function isBreakerFailure(e: Error): boolean {
   if (e instanceof DeliveryError)
     return e.kind === "transient" || e.kind === "timeout" || e.kind === "throttled";
   return true;
-}
-
-/**
- * The W3C traceparent of a context's span. Without a valid span (tracing not
- * exported and no caller trace) a fresh unsampled one is made up, so every
- * message still carries a trace id its consumers can log and join.
- */
-export function traceparentOf(ctx: Context): string {
-  const carrier: Record<string, string> = {};
-  propagator.inject(ctx, carrier, defaultTextMapSetter);
-  if (carrier.traceparent) return carrier.traceparent;
-  // randomUUID draws from a cached entropy pool (randomBytes would be a system call per message).
-  const a = randomUUID().replaceAll("-", "");
-  return `00-${a}-${randomUUID().replaceAll("-", "").slice(0, 16)}-00`;
 }

@@ -1,8 +1,9 @@
 import { existsSync, renameSync } from "node:fs";
+import { createRequire } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import Database, { type Database as Db, type Statement } from "better-sqlite3";
+import type { Database as Db, Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 
 /** One queued copy of a message for one destination (a row of `queue`). */
@@ -146,7 +147,6 @@ export class QueueStore {
       this.#db = this.#openChecked();
     }
     this.#stmts = this.prepare(this.#db);
-    this.#startWriter();
   }
 
   /**
@@ -180,8 +180,7 @@ export class QueueStore {
     writer.on("exit", (code) => {
       if (this.#writer !== writer) return; // closed on purpose
       this.#failAll(new Error(`queue writer exited with code ${code}`));
-      this.#logger.error({ code }, "queue writer thread exited; starting a new one");
-      if (this.#db) this.#startWriter();
+      this.#logger.error({ code }, "queue writer thread exited; a new one starts with the next commit");
     });
   }
 
@@ -197,6 +196,8 @@ export class QueueStore {
   }
 
   #openChecked(): Db {
+    // Loaded on first open: a sidecar that routes nothing never loads SQLite.
+    const Database = createRequire(import.meta.url)("better-sqlite3") as typeof import("better-sqlite3");
     const db = new Database(this.path);
     try {
       // auto_vacuum must be chosen before the first table exists.
@@ -266,8 +267,10 @@ export class QueueStore {
    * committed (and synced) with the seqs of the inserted rows, in order.
    */
   commit(batch: CommitBatch): Promise<number[]> {
-    const w = this.#writer;
-    if (!w) return Promise.reject(new Error("queue store: not open"));
+    if (!this.#db) return Promise.reject(new Error("queue store: not open"));
+    // Started on the first commit: a sidecar that routes nothing does not pay for the thread (~20 MiB RSS).
+    if (!this.#writer) this.#startWriter();
+    const w = this.#writer as Worker;
     const id = ++this.#nextId;
     return new Promise<number[]>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });

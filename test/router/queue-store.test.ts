@@ -51,7 +51,7 @@ test("a queue.db that is not a database is moved aside and a fresh queue starts"
   }
 });
 
-test("a writer thread that dies is replaced; what it had committed stays", async () => {
+test("a writer thread that dies is replaced at the next commit; what it had committed stays", async () => {
   const dir = await mkdtemp(join(tmpdir(), "vigil-queue-"));
   const { logger, records } = captureLogger();
   const store = new QueueStore({ path: join(dir, "queue.db"), sync: "normal", logger });
@@ -60,7 +60,8 @@ test("a writer thread that dies is replaced; what it had committed stays", async
     const [first] = await store.commit(batch([message(1)]));
     await store.killWriterForTest();
     await eventually(
-      () => records.find((r) => r.msg === "queue writer thread exited; starting a new one"),
+      () =>
+        records.find((r) => r.msg === "queue writer thread exited; a new one starts with the next commit"),
       5000,
       "restart",
     );

@@ -393,3 +393,22 @@ test("GetStatus, the status page and vigil status show each destination; record_
     await s.close();
   }
 });
+
+test("without destinations no queue is opened; a reload that adds the first one opens it and routes", async () => {
+  const s = await startSidecar("");
+  try {
+    const none = await publish(s, { topic: "orders.x", payload: Buffer.from("nowhere") });
+    assert.equal(none.routed, 0);
+    const { existsSync } = await import("node:fs");
+    const db = join(s.sidecar.dataDir, "queue.db");
+    assert.equal(existsSync(db), false, "no queue.db for a sidecar that routes nothing");
+    await writeFile(s.configPath, `${await readFile(s.configPath, "utf8")}${SUBSCRIBER}`);
+    await s.sidecar.reload("api");
+    const routed = await publish(s, { topic: "orders.x", payload: Buffer.from("queued") });
+    assert.equal(routed.routed, 1);
+    assert.ok(existsSync(db));
+    assert.equal((await status_(s, "consumers")).queueDepth, 1);
+  } finally {
+    await s.close();
+  }
+});

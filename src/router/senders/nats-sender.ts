@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { connect, type JetStreamClient, type NatsConnection, headers as natsHeaders } from "nats";
+import type { JetStreamClient, NatsConnection } from "nats";
 import type { DestinationConfig } from "../../config/schema.js";
 import type { QueuedMessage } from "../queue-store.js";
 import { DeliveryError, PRIORITY_NAMES, type SendContext, type Sender } from "./sender.js";
@@ -19,6 +19,8 @@ export class NatsSender implements Sender {
   readonly #config: DestinationConfig;
   #conn: Promise<NatsConnection> | null = null;
   #js: JetStreamClient | null = null;
+  /** The nats module, imported with the first connection: only sidecars with a nats destination load it. */
+  #nats: typeof import("nats") | null = null;
   #closed = false;
 
   constructor(config: DestinationConfig) {
@@ -30,7 +32,8 @@ export class NatsSender implements Sender {
       const c = this.#config;
       const url = new URL(c.url);
       const tls = c.tls;
-      const nc = await connect({
+      this.#nats ??= await import("nats");
+      const nc = await this.#nats.connect({
         servers: `${url.hostname}:${url.port || "4222"}`,
         name: `vigil:${c.name}`,
         token: c.token ?? undefined,
@@ -65,7 +68,7 @@ export class NatsSender implements Sender {
     } catch (e) {
       throw new DeliveryError("transient", `connect: ${(e as Error).message}`, { cause: e });
     }
-    const h = natsHeaders();
+    const h = (this.#nats as typeof import("nats")).headers();
     if (ctx.traceparent) h.set("traceparent", ctx.traceparent);
     h.set("vigil-message-id", m.messageId);
     h.set("vigil-topic", m.topic);
