@@ -339,7 +339,10 @@ export class Dispatcher {
     for (const m of leased) {
       if (m.expiresAt > 0 && m.expiresAt <= now)
         void this.#deadLetter(m, "expired", "TTL passed before delivery");
-      else void this.#deliver(m);
+      else
+        this.#deliver(m).catch((e: unknown) =>
+          this.#logger.error({ err: toError(e), messageId: m.messageId }, "delivery outcome failed"),
+        );
     }
     if (leased.length < slots && this.#queue.nextDue !== Number.POSITIVE_INFINITY)
       this.#wakeAt(this.#queue.nextDue);
@@ -382,6 +385,10 @@ export class Dispatcher {
         .then(
           () => this.#succeeded(m, span, started),
           (e: unknown) => this.#failedDelivery(m, attempt, e, span),
+        )
+        // A background path never rejects: a bug in the outcome handling is logged, not a crash.
+        .catch((e: unknown) =>
+          this.#logger.error({ err: toError(e), messageId: m.messageId }, "delivery outcome failed"),
         )
         .finally(() => this.#settled());
       return;
