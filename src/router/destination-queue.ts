@@ -49,10 +49,6 @@ export class DestinationQueue {
     return this.#leased.size;
   }
 
-  get delayedCount(): number {
-    return this.#delayed.size;
-  }
-
   /** When the next delayed message becomes due (Infinity when none). */
   get nextDue(): number {
     return this.#nextDue;

@@ -126,7 +126,8 @@ export class Dispatcher {
   readonly #inst: RouterInstruments;
   #config: DestinationConfig;
   #sender: Sender;
-  #policy: IPolicy;
+  /** null for subscribers (#build). */
+  #policy: IPolicy | null;
   #breaker: CircuitBreakerPolicy | null;
   #limiter: Bottleneck | null;
   #backoff: ExponentialBackoff<unknown>;
@@ -220,44 +221,44 @@ export class Dispatcher {
     this.#deadLettered++;
   }
 
+  /**
+   * Subscribers get no cockatiel policies (see SubscriberSender: the consumers'
+   * max_in_flight is their bulkhead, the ack timeout their timeout, and a slow
+   * consumer is not a failing destination), only the rate limiter and backoff.
+   */
   #build(c: DestinationConfig) {
-    const cb = c.circuitBreaker;
-    // Subscribers pull at their own pace: a slow consumer is not a failing destination.
-    let breaker: CircuitBreakerPolicy | null = null;
-    if (c.kind !== "subscriber") {
-      const consecutive = new ConsecutiveBreaker(cb.consecutiveFailures);
-      breaker = circuitBreaker(
-        handleWhen((e) => isBreakerFailure(e)),
-        {
-          halfOpenAfter: cb.halfOpenAfterMs,
-          breaker:
-            cb.failureRatio === null
-              ? consecutive
-              : new EitherBreaker(
-                  consecutive,
-                  new SamplingBreaker({ threshold: cb.failureRatio, duration: cb.windowMs, minimumRps: 1 }),
-                ),
-        },
-      );
-      breaker.onBreak(() => {
-        this.#openedAt = this.#clock.now();
-        this.#logger.warn(
-          { halfOpenAfterMs: cb.halfOpenAfterMs, lastError: this.#faults.at(-1)?.error },
-          "circuit opened",
-        );
-      });
-      breaker.onHalfOpen(() => this.#logger.info("circuit half-open: probing"));
-      breaker.onReset(() => this.#logger.info("circuit closed"));
-    }
-    // Subscribers wait for the consumer's ack instead of a request timeout.
-    const timeoutMs = c.kind === "subscriber" ? c.ackTimeoutMs : c.timeoutMs;
-    // Subscribers: the consumers' max_in_flight is the limit (the sender's capacity), not `concurrency`.
-    const parts: IPolicy[] = c.kind === "subscriber" ? [] : [bulkhead(c.concurrency)];
-    if (breaker) parts.push(breaker);
-    parts.push(timeout(timeoutMs, TimeoutStrategy.Aggressive));
-    const policy = wrap(...(parts as [IPolicy])) as IPolicy;
     const limiter = c.rateLimit.perSecond ? new Bottleneck({ minTime: 1000 / c.rateLimit.perSecond }) : null;
     const backoff = new ExponentialBackoff({ initialDelay: c.retry.initialMs, maxDelay: c.retry.maxMs });
+    if (c.kind === "subscriber") return { policy: null, breaker: null, limiter, backoff };
+    const cb = c.circuitBreaker;
+    const consecutive = new ConsecutiveBreaker(cb.consecutiveFailures);
+    const breaker = circuitBreaker(
+      handleWhen((e) => isBreakerFailure(e)),
+      {
+        halfOpenAfter: cb.halfOpenAfterMs,
+        breaker:
+          cb.failureRatio === null
+            ? consecutive
+            : new EitherBreaker(
+                consecutive,
+                new SamplingBreaker({ threshold: cb.failureRatio, duration: cb.windowMs, minimumRps: 1 }),
+              ),
+      },
+    );
+    breaker.onBreak(() => {
+      this.#openedAt = this.#clock.now();
+      this.#logger.warn(
+        { halfOpenAfterMs: cb.halfOpenAfterMs, lastError: this.#faults.at(-1)?.error },
+        "circuit opened",
+      );
+    });
+    breaker.onHalfOpen(() => this.#logger.info("circuit half-open: probing"));
+    breaker.onReset(() => this.#logger.info("circuit closed"));
+    const policy = wrap(
+      bulkhead(c.concurrency),
+      breaker,
+      timeout(c.timeoutMs, TimeoutStrategy.Aggressive),
+    ) as unknown as IPolicy;
     return { policy, breaker, limiter, backoff };
   }
 
@@ -311,10 +312,8 @@ export class Dispatcher {
     this.#scheduled = false;
     if (this.#stopped || this.#paused || !this.#config.enabled) return;
     const now = this.#clock.now();
-    let slots =
-      this.#config.kind === "subscriber"
-        ? Number.POSITIVE_INFINITY
-        : this.#config.concurrency - this.#inFlight;
+    // A sender with a capacity of its own (subscribers: free in-flight slots) sets the limit; others, `concurrency`.
+    let slots = this.#sender.capacity ? this.#sender.capacity() : this.#config.concurrency - this.#inFlight;
     const circuit = this.circuit;
     if (circuit === "open") {
       const at = this.#openedAt + this.#config.circuitBreaker.halfOpenAfterMs;
@@ -325,8 +324,6 @@ export class Dispatcher {
     }
     // One probe while the circuit is not closed.
     if (circuit !== "closed") slots = this.#inFlight === 0 ? 1 : 0;
-    if (this.#sender.capacity) slots = Math.min(slots, this.#sender.capacity());
-    if (!Number.isFinite(slots)) slots = this.#config.concurrency;
     if (slots <= 0) return;
     let leased: QueuedMessage[];
     try {
@@ -378,10 +375,10 @@ export class Dispatcher {
     const started = performance.now();
     const sender = this.#sender;
     const policy = this.#policy;
-    // Subscribers: no policies (see SubscriberSender), the hot path of a local consumer.
-    if (this.#config.kind === "subscriber") {
-      sender
-        .send(m, { signal: NEVER_ABORTED, traceparent, attempt })
+    // Subscribers: no policies (see #build), the hot path of a local consumer.
+    if (!policy) {
+      const send = () => sender.send(m, { signal: NEVER_ABORTED, traceparent, attempt });
+      (this.#limiter ? this.#limiter.schedule(send) : send())
         .then(
           () => this.#succeeded(m, span, started),
           (e: unknown) => this.#failedDelivery(m, attempt, e, span),
@@ -453,11 +450,8 @@ export class Dispatcher {
     let message: string;
     let retryAfterMs = 0;
     if (e instanceof TaskCancelledError) {
-      kind = this.#config.kind === "subscriber" ? "lost" : "timeout";
-      message =
-        this.#config.kind === "subscriber"
-          ? `no ack within ${this.#config.ackTimeoutMs} ms`
-          : `timed out after ${this.#config.timeoutMs} ms`;
+      kind = "timeout";
+      message = `timed out after ${this.#config.timeoutMs} ms`;
     } else if (e instanceof DeliveryError) {
       kind = e.kind;
       message = e.kind === "timeout" ? `timed out after ${this.#config.timeoutMs} ms` : e.message;

@@ -253,7 +253,6 @@ export class QueueStore {
       setPaused: db.prepare(
         "INSERT INTO destination_state (name, paused) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET paused = excluded.paused",
       ),
-      bytesOf: db.prepare("SELECT bytes FROM queue WHERE seq = ?").pluck() as Statement<[number], number>,
     };
   }
 
@@ -298,10 +297,6 @@ export class QueueStore {
   get(seq: number): QueuedMessage | undefined {
     const r = this.#s.get.get(seq);
     return r ? fromRow(r) : undefined;
-  }
-
-  bytesOf(seq: number): number | undefined {
-    return this.#s.bytesOf.get(seq);
   }
 
   /** Seqs whose TTL has passed, soonest first. */

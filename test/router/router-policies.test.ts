@@ -226,3 +226,30 @@ test("client_rate_limit refuses a client over its rate with RESOURCE_EXHAUSTED a
     await s.close();
   }
 });
+
+test("rate_limit.per_second also spaces deliveries to a subscriber destination", async () => {
+  const s = await startSidecar(`
+router:
+  destinations:
+    - { name: q, kind: subscriber, rate_limit: { per_second: 20 } }
+  routes:
+    - { match: { topic: ">" }, to: [q] }
+`);
+  try {
+    for (let i = 0; i < 6; i++) await publish(s, { topic: "a", payload: Buffer.from(String(i)) });
+    const times: number[] = [];
+    const stream = s.client.router.Subscribe({ destination: "q" });
+    stream.on("data", (d: Delivery__Output) => {
+      times.push(Date.now());
+      void call(s.client.router.Ack.bind(s.client.router), { destination: "q", message_ids: [d.message_id] });
+    });
+    stream.on("error", () => undefined);
+    await eventually(() => times.length === 6, 5000, "deliveries");
+    stream.cancel();
+    const gaps = times.slice(1).map((t, i) => t - (times[i] as number));
+    assert.ok(Math.min(...gaps) >= 25, `gaps ${gaps.join(", ")} ms`);
+    assert.ok((times.at(-1) as number) - (times[0] as number) >= 5 * 45, `gaps ${gaps.join(", ")} ms`);
+  } finally {
+    await s.close();
+  }
+});
