@@ -248,11 +248,7 @@ async function configCommand(
         throw new UsageError(`unknown config command ${sub ?? "(none)"}`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`vigil config: ${e.message}\n${USAGE}`);
-      return EXIT.USAGE;
-    }
-    return failed(`vigil config ${sub}`, e);
+    return subcommandFailed("config", sub, e);
   }
 }
 
@@ -293,15 +289,20 @@ async function destinationsCommand(
         throw new UsageError(`unknown destinations command ${sub ?? "(none)"}`);
     }
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`vigil destinations: ${e.message}\n${USAGE}`);
-      return EXIT.USAGE;
-    }
-    return failed(`vigil destinations ${sub}`, e);
+    return subcommandFailed("destinations", sub, e);
   }
 }
 
 class UsageError extends Error {}
+
+/** A failed `vigil GROUP SUB`: a usage error (exit 2, with the usage text) or a failed call (exit 1). */
+function subcommandFailed(group: string, sub: string | undefined, e: unknown): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`vigil ${group}: ${e.message}\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+  return failed(`vigil ${group} ${sub}`, e);
+}
 
 /** One line for a failed call to a running Vigil: the gRPC status details when there are some. */
 function failed(command: string, e: unknown): number {
