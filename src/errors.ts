@@ -11,7 +11,6 @@ export const ERRORS = {
   VIGIL_ERR_AUTH_UNAUTHENTICATED: { status: GrpcStatus.UNAUTHENTICATED, retryable: false },
   VIGIL_ERR_SERVER_SHUTTING_DOWN: { status: GrpcStatus.UNAVAILABLE, retryable: true },
   VIGIL_ERR_SERVER_INTERNAL: { status: GrpcStatus.INTERNAL, retryable: true },
-  VIGIL_ERR_SERVER_UNIMPLEMENTED: { status: GrpcStatus.UNIMPLEMENTED, retryable: false },
   VIGIL_ERR_HEARTBEAT_TOO_MANY_COMPONENTS: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: false },
   VIGIL_ERR_METRICS_INVALID_NAME: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   VIGIL_ERR_METRICS_INVALID_KIND: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },
@@ -30,6 +29,8 @@ export const ERRORS = {
   VIGIL_ERR_ROUTER_UNKNOWN_DESTINATION: { status: GrpcStatus.NOT_FOUND, retryable: false },
   VIGIL_ERR_ROUTER_NOT_SUBSCRIBER: { status: GrpcStatus.FAILED_PRECONDITION, retryable: false },
   VIGIL_ERR_ROUTER_STORAGE: { status: GrpcStatus.UNAVAILABLE, retryable: true },
+  VIGIL_ERR_ALERT_NOT_FOUND: { status: GrpcStatus.NOT_FOUND, retryable: false },
+  VIGIL_ERR_ALERT_SILENCE_NOT_FOUND: { status: GrpcStatus.NOT_FOUND, retryable: false },
 } as const satisfies Record<string, { status: GrpcStatus; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERRORS;

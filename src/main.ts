@@ -1,25 +1,31 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import { parseArgs } from "node:util";
 import { Metadata } from "@grpc/grpc-js";
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import pino from "pino";
+import { formatAlerts, formatSilences, parseMatcher } from "./cli/alerts.js";
 import { formatChanges } from "./cli/changes.js";
 import { formatStatus } from "./cli/status.js";
 import { createVigilClient } from "./client/client.js";
 import { ConfigError, loadConfigFile, resolveConfigPath } from "./config/load.js";
 import { toError } from "./errors.js";
+import type { AcknowledgeResponse__Output } from "./generated/vigil/v1/AcknowledgeResponse.js";
 import type { DiagnoseResponse__Output } from "./generated/vigil/v1/DiagnoseResponse.js";
 import type { DiffConfigResponse__Output } from "./generated/vigil/v1/DiffConfigResponse.js";
 import type { ExportConfigResponse__Output } from "./generated/vigil/v1/ExportConfigResponse.js";
 import type { GetStatusResponse__Output } from "./generated/vigil/v1/GetStatusResponse.js";
 import type { ImportConfigResponse__Output } from "./generated/vigil/v1/ImportConfigResponse.js";
+import type { ListAlertsResponse__Output } from "./generated/vigil/v1/ListAlertsResponse.js";
 import type { ListConfigVersionsResponse__Output } from "./generated/vigil/v1/ListConfigVersionsResponse.js";
+import type { ListSilencesResponse__Output } from "./generated/vigil/v1/ListSilencesResponse.js";
 import type { PauseDestinationResponse__Output } from "./generated/vigil/v1/PauseDestinationResponse.js";
 import type { RedriveDeadLettersResponse__Output } from "./generated/vigil/v1/RedriveDeadLettersResponse.js";
 import type { RollbackConfigResponse__Output } from "./generated/vigil/v1/RollbackConfigResponse.js";
 import type { RunCleanupResponse__Output } from "./generated/vigil/v1/RunCleanupResponse.js";
+import type { SilenceResponse__Output } from "./generated/vigil/v1/SilenceResponse.js";
 import { createLogger, OtelLogStream } from "./logging.js";
 import { RecentErrors } from "./logs/recent-errors.js";
 import { Sidecar } from "./sidecar.js";
@@ -52,6 +58,16 @@ commands:
   destinations resume NAME         deliver to NAME again
   destinations redrive NAME [--limit N]
                                    put NAME's dead letters back into its queue (default all)
+  alerts [list] [--all] [--since DUR] [--json]
+                                   pending and firing alerts (--all: also those resolved within --since, default 24h)
+  alerts ack FINGERPRINT [--by NAME] [--comment TEXT]
+                                   acknowledge an alert (no more repeats; resolve still notified)
+  alerts resolve FINGERPRINT [--by NAME] [--comment TEXT]
+                                   close an alert by hand (it fires again if its condition still holds)
+  alerts silence NAME=VALUE... [--for DUR] [--comment TEXT]
+                                   mute alerts whose labels match (=, !=, =~, !~), default for 1h
+  alerts silences                  list the silences in effect
+  alerts unsilence ID              end a silence
   config versions                  list the applied config versions (* = running)
   config diff A B                  what changed from version A to B (0 = running)
   config rollback V                apply version V again
@@ -91,6 +107,8 @@ async function main(argv: string[]): Promise<number> {
       return cleanup(args.values.address, Boolean(args.values["dry-run"]));
     case "destinations":
       return destinationsCommand(args.positionals, args.values.address, args.values.limit);
+    case "alerts":
+      return alertsCommand(args.positionals, args.values);
     case "config":
       return configCommand(args.positionals, args.values.address, args.values.description ?? "");
     case "check-config":
@@ -121,6 +139,10 @@ function parse(argv: string[]) {
       component: { type: "string" },
       limit: { type: "string" },
       newest: { type: "boolean" },
+      all: { type: "boolean" },
+      by: { type: "string" },
+      comment: { type: "string" },
+      for: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -162,19 +184,23 @@ function target(address: string | undefined): string {
 }
 
 /** Calls one AdminService method of a running Vigil; errors become one readable line. */
-async function admin<Res>(address: string | undefined, method: string, req: object): Promise<Res> {
+function admin<Res>(address: string | undefined, method: string, req: object): Promise<Res> {
+  return rpc<Res>("admin", address, method, req);
+}
+
+async function rpc<Res>(
+  service: "admin" | "alerts",
+  address: string | undefined,
+  method: string,
+  req: object,
+): Promise<Res> {
   const client = createVigilClient(target(address));
   try {
-    const fn = (client.admin as unknown as Record<string, (...a: unknown[]) => unknown>)[method] as (
-      ...a: unknown[]
-    ) => unknown;
+    const stub = client[service] as unknown as Record<string, (...a: unknown[]) => unknown>;
+    const fn = stub[method] as (...a: unknown[]) => unknown;
     return await new Promise<Res>((resolve, reject) =>
-      fn.call(
-        client.admin,
-        req,
-        new Metadata(),
-        { deadline: Date.now() + 10_000 },
-        (e: Error | null, r: Res) => (e ? reject(e) : resolve(r)),
+      fn.call(stub, req, new Metadata(), { deadline: Date.now() + 10_000 }, (e: Error | null, r: Res) =>
+        e ? reject(e) : resolve(r),
       ),
     );
   } finally {
@@ -290,6 +316,104 @@ async function destinationsCommand(
     }
   } catch (e) {
     return subcommandFailed("destinations", sub, e);
+  }
+}
+
+async function alertsCommand(
+  positionals: string[],
+  v: {
+    address?: string;
+    json?: boolean;
+    all?: boolean;
+    since?: string;
+    by?: string;
+    comment?: string;
+    for?: string;
+  },
+): Promise<number> {
+  const [sub = "list", ...rest] = positionals;
+  const by = v.by ?? userName();
+  try {
+    switch (sub) {
+      case "list": {
+        const sinceMs = v.since ? parseDurationMs(v.since) : 24 * 3600_000;
+        if (sinceMs === undefined)
+          throw new UsageError(`--since wants a duration such as 1h, got ${v.since}`);
+        const since = Date.now() - sinceMs;
+        const r = await rpc<ListAlertsResponse__Output>("alerts", v.address, "ListAlerts", {
+          include_resolved: v.all ?? false,
+          since: { seconds: Math.floor(since / 1000), nanos: 0 },
+        });
+        process.stdout.write(v.json ? `${JSON.stringify(r.alerts, null, 2)}\n` : formatAlerts(r.alerts));
+        return EXIT.OK;
+      }
+      case "ack":
+      case "resolve": {
+        const fingerprint = rest[0];
+        if (!fingerprint)
+          throw new UsageError(`give the alert's fingerprint: vigil alerts ${sub} FINGERPRINT`);
+        const r = await rpc<AcknowledgeResponse__Output>(
+          "alerts",
+          v.address,
+          sub === "ack" ? "Acknowledge" : "Resolve",
+          { fingerprint, by, comment: v.comment ?? "" },
+        );
+        process.stdout.write(
+          `${fingerprint} (${r.alert?.rule ?? "?"}): ${sub === "ack" ? `acknowledged by ${by}` : `resolved by ${by}`}\n`,
+        );
+        return EXIT.OK;
+      }
+      case "silence": {
+        if (rest.length === 0)
+          throw new UsageError("give at least one matcher: vigil alerts silence NAME=VALUE... --for 1h");
+        const matchers = rest.map((m) => {
+          const parsed = parseMatcher(m);
+          if (!parsed)
+            throw new UsageError(
+              `a matcher is NAME=VALUE, NAME!=VALUE, NAME=~REGEX or NAME!~REGEX, got ${m}`,
+            );
+          return parsed;
+        });
+        const forMs = parseDurationMs(v.for ?? "1h");
+        if (forMs === undefined || forMs <= 0)
+          throw new UsageError(`--for wants a duration such as 2h, got ${v.for}`);
+        const r = await rpc<SilenceResponse__Output>("alerts", v.address, "Silence", {
+          matchers,
+          duration: { seconds: Math.floor(forMs / 1000), nanos: (forMs % 1000) * 1e6 },
+          comment: v.comment ?? "",
+          created_by: by,
+        });
+        const ends = new Date(Number(r.ends_at?.seconds ?? 0) * 1000).toISOString();
+        process.stdout.write(`silence ${r.id} until ${ends}\n`);
+        return EXIT.OK;
+      }
+      case "silences": {
+        const r = await rpc<ListSilencesResponse__Output>("alerts", v.address, "ListSilences", {});
+        process.stdout.write(
+          v.json ? `${JSON.stringify(r.silences, null, 2)}\n` : formatSilences(r.silences),
+        );
+        return EXIT.OK;
+      }
+      case "unsilence": {
+        const id = rest[0];
+        if (!id) throw new UsageError("give the silence's id: vigil alerts unsilence ID");
+        await rpc("alerts", v.address, "Unsilence", { id });
+        process.stdout.write(`silence ${id} removed\n`);
+        return EXIT.OK;
+      }
+      default:
+        throw new UsageError(`unknown alerts command ${sub}`);
+    }
+  } catch (e) {
+    return subcommandFailed("alerts", sub, e);
+  }
+}
+
+function userName(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return "";
   }
 }
 

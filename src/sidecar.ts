@@ -1,12 +1,14 @@
-import { mkdir, readdir, stat } from "node:fs/promises";
+import { mkdir, readdir, stat, statfs } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import { join, resolve } from "node:path";
-import { type IntervalHistogram, monitorEventLoopDelay } from "node:perf_hooks";
+import { type IntervalHistogram, monitorEventLoopDelay, performance } from "node:perf_hooks";
 import v8 from "node:v8";
 import type { ObservableGauge } from "@opentelemetry/api";
 import type { Logger } from "pino";
+import { AlertManager, type SelfStats } from "./alerts/alert-manager.js";
 import { type AdminBackend, adminHandlers, type StatusSnapshot } from "./api/admin-api.js";
+import { alertHandlers } from "./api/alert-api.js";
 import type { ApiContext } from "./api/handler.js";
 import { heartbeatHandlers } from "./api/heartbeat-api.js";
 import { metricsDecoders, metricsHandlers } from "./api/metrics-api.js";
@@ -62,6 +64,7 @@ export class Sidecar implements AdminBackend {
   readonly heartbeats: HeartbeatMonitor;
   readonly metrics: MetricsIngest;
   readonly router: Router;
+  readonly alerts: AlertManager;
   readonly scheduler: Scheduler;
   readonly cleaner: Cleaner;
   readonly logWriter: LogWriter;
@@ -74,6 +77,7 @@ export class Sidecar implements AdminBackend {
   #stopping: Promise<void> | null = null;
   readonly #loopDelay: IntervalHistogram;
   readonly #dataDirGauge: ObservableGauge;
+  #lastCpu = { usage: process.cpuUsage(), at: performance.now() };
 
   private constructor(opts: SidecarOptions, telemetry: Telemetry) {
     this.#opts = opts;
@@ -123,6 +127,23 @@ export class Sidecar implements AdminBackend {
     this.scheduler.add("heartbeat-evaluation", config.heartbeats.evaluationIntervalMs, () =>
       this.heartbeats.evaluate(),
     );
+    this.alerts = new AlertManager({
+      config: config.alerts,
+      dataDir,
+      logger: this.#logger,
+      clock: this.#clock,
+      meter: telemetry.meter,
+      scheduler: this.scheduler,
+      generatorUrl: generatorUrl(config),
+      seriesLimits: { maxSeries: config.metrics.cardinalityLimit, idleMs: config.metrics.seriesTtlMs },
+      sources: {
+        components: () => this.heartbeats.list(),
+        destinations: () => this.router.status(),
+        self: () => this.#selfStats(),
+      },
+    });
+    this.metrics.setTap(this.alerts.series);
+    this.scheduler.add("alert-evaluation", config.alerts.evaluationIntervalMs, () => this.alerts.evaluate());
     this.cleaner = new Cleaner({
       config: config.logs.cleaner,
       dataDir,
@@ -155,6 +176,7 @@ export class Sidecar implements AdminBackend {
       "vigil.v1.MetricsService": metricsHandlers(ctx, this.metrics),
       "vigil.v1.AdminService": adminHandlers(ctx, this),
       "vigil.v1.RouterService": routerHandlers(ctx, this.router),
+      "vigil.v1.AlertService": alertHandlers(ctx, this.alerts),
     };
     this.grpc = new GrpcServer({
       config: config.server.grpc,
@@ -220,6 +242,7 @@ export class Sidecar implements AdminBackend {
     await this.logWriter.start();
     this.#opts.logStreams?.add({ stream: this.logWriter, level: "trace" });
     await this.router.start();
+    await this.alerts.start();
     await this.configs.start();
     this.#loopDelay.enable();
     this.scheduler.start();
@@ -266,6 +289,7 @@ export class Sidecar implements AdminBackend {
       await step("grpc", () => this.grpc.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.6));
       await step("config", () => this.configs.stop());
       await step("scheduler", () => this.scheduler.stop());
+      await step("alerts", () => this.alerts.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.1));
       await step("router", () => this.router.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.2));
       await step("http", () => this.http.stop());
       this.#loopDelay.disable();
@@ -359,6 +383,31 @@ export class Sidecar implements AdminBackend {
     return this.router.redrive(destination, limit);
   }
 
+  /** What `self` alert rules see: CPU since the last call, memory, event-loop delay, free disk of the data dir. */
+  async #selfStats(): Promise<SelfStats> {
+    const usage = process.cpuUsage();
+    const at = performance.now();
+    const prev = this.#lastCpu;
+    this.#lastCpu = { usage, at };
+    const cpuMs = (usage.user - prev.usage.user + usage.system - prev.usage.system) / 1000;
+    const mem = process.memoryUsage();
+    const p99 = this.#loopDelay.percentile(99) / 1e6;
+    let diskFreeBytes = Number.NaN;
+    try {
+      const fs = await statfs(this.dataDir);
+      diskFreeBytes = fs.bavail * fs.bsize;
+    } catch {
+      // Reported as NaN: a disk_free rule then does not hold (no comparison with NaN does).
+    }
+    return {
+      cpuPercent: at > prev.at ? (cpuMs / (at - prev.at)) * 100 : 0,
+      rssBytes: mem.rss,
+      heapUsedBytes: mem.heapUsed,
+      eventLoopDelayP99Ms: Number.isFinite(p99) ? p99 : 0,
+      diskFreeBytes,
+    };
+  }
+
   #setMessageLog(on: boolean): void {
     this.router.setMessageLog(on ? (line) => this.logWriter.write(line) : null);
   }
@@ -371,6 +420,11 @@ export class Sidecar implements AdminBackend {
     this.heartbeats.applyConfig(c.heartbeats);
     this.metrics.applyConfig(c.metrics);
     this.metrics.setRecordToLog(c.logs.recordMetrics);
+    this.alerts.applyConfig(c.alerts, {
+      maxSeries: c.metrics.cardinalityLimit,
+      idleMs: c.metrics.seriesTtlMs,
+    });
+    this.scheduler.setInterval("alert-evaluation", c.alerts.evaluationIntervalMs);
     this.scheduler.setInterval("heartbeat-evaluation", c.heartbeats.evaluationIntervalMs);
     this.cleaner.applyConfig(c.logs.cleaner);
     this.logWriter.applyConfig(c.logs);
@@ -405,10 +459,18 @@ export class Sidecar implements AdminBackend {
       cleaner: this.cleaner.lastReport,
       logWriter: this.logWriter.stats(),
       destinations: this.router.status(),
+      firingAlerts: this.alerts.firing(),
       botName: this.telemetry.botScope,
       draining: this.#state === "stopping" || this.grpc.state === "draining",
     };
   }
+}
+
+/** The status page's address as notifications link to it: alerts.external_url, else this host and the HTTP port. */
+function generatorUrl(config: Config): string {
+  if (config.alerts.externalUrl) return config.alerts.externalUrl;
+  const port = config.server.http.address.split(":").pop();
+  return `http://${os.hostname()}:${port}/`;
 }
 
 /** Installed versions of Vigil's direct dependencies (for diagnose reports). */

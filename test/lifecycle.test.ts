@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { Client } from "@grpc/grpc-js";
+import { metrics } from "@opentelemetry/api";
+import { AlertManager } from "../src/alerts/alert-manager.js";
 import { parseConfigText } from "../src/config/load.js";
 import type { BeatResponse__Output } from "../src/generated/vigil/v1/BeatResponse.js";
 import { Scheduler } from "../src/scheduler/scheduler.js";
@@ -46,6 +51,26 @@ const components: Record<string, () => Promise<{ start(): unknown; stop(): Promi
       status: () => Promise.reject(new Error("n/a")),
     }),
   Scheduler: async () => new Scheduler({ logger, clock: new ManualClock() }),
+  AlertManager: async () =>
+    new AlertManager({
+      config: parseConfigText(
+        "alerts: { rules: [{ name: Down, kind: heartbeat }], notifiers: [{ kind: log }] }\n",
+        "test",
+        null,
+        {},
+      ).config.alerts,
+      dataDir: mkdtempSync(join(tmpdir(), "vigil-alerts-lifecycle-")),
+      logger,
+      clock: new ManualClock(),
+      meter: metrics.getMeter("test"),
+      generatorUrl: "http://127.0.0.1/",
+      seriesLimits: { maxSeries: 10, idleMs: 1000 },
+      sources: {
+        components: () => [],
+        destinations: () => [],
+        self: () => Promise.reject(new Error("not used")),
+      },
+    }),
   Telemetry: async () => {
     const t = await Telemetry.create({ config, env: {}, version: "test", logger, hostMetrics: false });
     return { start: () => {}, stop: () => t.stop() };
@@ -58,6 +83,7 @@ function emptyHandlers() {
     "vigil.v1.MetricsService": {},
     "vigil.v1.AdminService": {},
     "vigil.v1.RouterService": {},
+    "vigil.v1.AlertService": {},
   };
 }
 

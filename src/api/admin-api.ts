@@ -1,3 +1,4 @@
+import type { AlertRecord } from "../alerts/alert-store.js";
 import type { ConfigChangeOutcome } from "../config/config-manager.js";
 import type { ConfigChange } from "../config/effective.js";
 import type { ConfigVersionInfo, VersionEntry } from "../config/version-store.js";
@@ -39,7 +40,8 @@ import type { LogQuery, QueriedRecord } from "../logs/log-query.js";
 import type { LogWriterStats } from "../logs/log-writer.js";
 import type { DestinationSnapshot } from "../router/router.js";
 import type { TaskStatus } from "../scheduler/scheduler.js";
-import { optionalTimestamp, toDuration, toTimestamp } from "./convert.js";
+import { alertMessage } from "./alert-api.js";
+import { optionalTimestamp, timestampMs, toDuration, toTimestamp } from "./convert.js";
 import { type ApiContext, serverStream, unary } from "./handler.js";
 import { componentMessage } from "./heartbeat-api.js";
 
@@ -67,6 +69,8 @@ export interface StatusSnapshot {
   cleaner: CleanupReport | null;
   logWriter: LogWriterStats;
   destinations: DestinationSnapshot[];
+  /** Firing alerts, newest first, with the silences that mute each. */
+  firingAlerts: Array<AlertRecord & { silencedBy: string[] }>;
 }
 
 /** The small interface AdminService needs from the sidecar (handed in; no import of the wiring). */
@@ -103,16 +107,6 @@ const LEVEL_NAME: Record<number, LogRecord["level"]> = {
   60: "LOG_LEVEL_FATAL",
 };
 const MAX_QUERY_LIMIT = 100_000;
-
-function timestampMs(
-  field: string,
-  t: { seconds?: number | string; nanos?: number } | null | undefined,
-): number | null {
-  if (!t) return null;
-  const ms = Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6;
-  if (!Number.isFinite(ms)) throw invalidField(field, "must be a timestamp");
-  return ms;
-}
 
 function destinationName(name: string | undefined, field = "name"): string {
   if (!name) throw invalidField(field, "required");
@@ -207,7 +201,7 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
         status: `OVERALL_STATUS_${s.overall}`,
         components: s.components.map(componentMessage),
         destinations: s.destinations.map(destinationMessage),
-        firing_alerts: [],
+        firing_alerts: s.firingAlerts.map((a) => alertMessage(a, a.silencedBy)),
         tasks: s.tasks.map((t) => ({
           name: t.name,
           interval: toDuration(t.intervalMs),

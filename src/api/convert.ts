@@ -31,3 +31,14 @@ export function toTimestamp(ms: number): Timestamp {
 export function optionalTimestamp(ms: number | null | undefined): Timestamp | null {
   return ms === null || ms === undefined ? null : toTimestamp(ms);
 }
+
+/** google.protobuf.Timestamp → ms; null when absent. */
+export function timestampMs(
+  field: string,
+  t: { seconds?: number | string; nanos?: number } | null | undefined,
+): number | null {
+  if (!t) return null;
+  const ms = Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6;
+  if (!Number.isFinite(ms)) throw invalidField(field, "must be a timestamp");
+  return ms;
+}

@@ -340,6 +340,323 @@ const routerSchema = z
     routes: r.routes,
   }));
 
+export const ALERT_RULE_NAME = /^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$/;
+const RULE_KINDS = ["heartbeat", "threshold", "router", "self", "check"] as const;
+export const SEVERITIES = ["info", "warning", "critical"] as const;
+export const COMPARISONS = [">", ">=", "<", "<=", "==", "!="] as const;
+export const AGGREGATES = ["last", "avg", "min", "max", "sum", "rate", "count", "p50", "p90", "p99"] as const;
+const WATCHED_STATES = ["DOWN", "LATE", "UNKNOWN", "FAILING", "DEGRADED"] as const;
+const ROUTER_CONDITIONS = ["breaker_open", "queue_depth", "drop_rate", "failure_ratio"] as const;
+const SELF_MEASURES = ["cpu", "memory", "heap", "event_loop_delay", "disk_free"] as const;
+const CHECK_KINDS = ["tcp", "http", "file", "disk"] as const;
+
+/** Keys that apply only to some rule kinds; given on another kind they are errors. */
+const RULE_KIND_KEYS: Record<string, readonly (typeof RULE_KINDS)[number][]> = {
+  selector: ["heartbeat"],
+  states: ["heartbeat"],
+  metric: ["threshold"],
+  match: ["threshold"],
+  aggregate: ["threshold"],
+  window: ["threshold", "router"],
+  destination: ["router"],
+  condition: ["router"],
+  measure: ["self"],
+  check: ["check"],
+  op: ["threshold", "router", "self"],
+  value: ["threshold", "router", "self"],
+};
+
+const thresholdValue = () =>
+  z.union([z.number(), z.string()]).transform((v, ctx) => {
+    if (typeof v === "number") return v;
+    const bytes = parseSizeBytes(v);
+    if (bytes !== undefined) return bytes;
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a number or a size such as "512MiB", got ${JSON.stringify(v)}`,
+    });
+    return z.NEVER;
+  });
+
+const checkSchema = z
+  .strictObject({
+    kind: z.enum(CHECK_KINDS),
+    address: address().optional(),
+    url: z.string().optional(),
+    expect_status: z.array(z.number().int().min(100).max(599)).optional(),
+    path: z.string().min(1).optional(),
+    max_age: positiveDuration().optional(),
+    min_free: size().optional(),
+    interval: positiveDuration().prefault("30s"),
+    timeout: positiveDuration().prefault("5s"),
+  })
+  .superRefine((c, ctx) => {
+    const need = (key: "address" | "url" | "path" | "max_age" | "min_free") => {
+      if (c[key] === undefined)
+        ctx.addIssue({ code: "custom", path: [key], message: `required for a ${c.kind} check` });
+    };
+    const only = (
+      key: "address" | "url" | "expect_status" | "path" | "max_age" | "min_free",
+      kinds: string[],
+    ) => {
+      if (c[key] !== undefined && !kinds.includes(c.kind))
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `applies only to ${kinds.join(" or ")} checks`,
+        });
+    };
+    only("address", ["tcp"]);
+    only("url", ["http"]);
+    only("expect_status", ["http"]);
+    only("path", ["file", "disk"]);
+    only("max_age", ["file"]);
+    only("min_free", ["disk"]);
+    if (c.kind === "tcp") need("address");
+    if (c.kind === "http") {
+      need("url");
+      if (c.url !== undefined && !/^https?:\/\/[^/\s]+/.test(c.url))
+        ctx.addIssue({
+          code: "custom",
+          path: ["url"],
+          message: `expected an http(s) URL, got ${JSON.stringify(c.url)}`,
+        });
+    }
+    if (c.kind === "file") {
+      need("path");
+      need("max_age");
+    }
+    if (c.kind === "disk") {
+      need("path");
+      need("min_free");
+    }
+  })
+  .transform((c) => ({
+    kind: c.kind,
+    address: c.address ?? "",
+    url: c.url ?? "",
+    expectStatus: c.expect_status ?? [],
+    path: c.path ?? "",
+    maxAgeMs: c.max_age ?? 0,
+    minFreeBytes: c.min_free ?? 0,
+    intervalMs: c.interval,
+    timeoutMs: c.timeout,
+  }));
+
+/** An annotation template's expressions (src/alerts/labels.ts renders them). */
+export const TEMPLATE_EXPRESSION = /\{\{\s*(value|rule|severity|labels\.[A-Za-z0-9_.:-]+)\s*\}\}/g;
+
+const ruleSchema = z
+  .strictObject({
+    name: z.string().regex(ALERT_RULE_NAME, "expected [A-Za-z_][A-Za-z0-9_.:-]{0,127}"),
+    kind: z.enum(RULE_KINDS),
+    for: duration().prefault("0s"),
+    keep_firing_for: duration().prefault("0s"),
+    severity: z.enum(SEVERITIES).default("warning"),
+    labels: z.record(z.string(), z.string()).default({}),
+    annotations: z.record(z.string(), z.string()).default({}),
+    repeat_interval: positiveDuration().prefault("4h"),
+    // heartbeat
+    selector: z
+      .strictObject({
+        component: z.string().min(1).default("*"),
+        attributes: z.record(z.string(), z.string()).default({}),
+      })
+      .optional(),
+    states: z.array(z.enum(WATCHED_STATES)).min(1).optional(),
+    // threshold
+    metric: z.string().min(1).optional(),
+    match: z.record(z.string(), z.string()).optional(),
+    aggregate: z.enum(AGGREGATES).optional(),
+    window: positiveDuration().optional(),
+    // router
+    destination: z.string().min(1).optional(),
+    condition: z.enum(ROUTER_CONDITIONS).optional(),
+    // self
+    measure: z.enum(SELF_MEASURES).optional(),
+    // threshold, router, self
+    op: z.enum(COMPARISONS).optional(),
+    value: thresholdValue().optional(),
+    // check
+    check: checkSchema.optional(),
+  })
+  .superRefine((r, ctx) => {
+    for (const [key, kinds] of Object.entries(RULE_KIND_KEYS)) {
+      if ((r as Record<string, unknown>)[key] !== undefined && !kinds.includes(r.kind))
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `applies only to rules of kind ${kinds.join(" or ")}, not ${r.kind}`,
+        });
+    }
+    const need = (key: string) => {
+      if ((r as Record<string, unknown>)[key] === undefined)
+        ctx.addIssue({ code: "custom", path: [key], message: `required for rules of kind ${r.kind}` });
+    };
+    if (r.kind === "threshold") {
+      need("metric");
+      need("op");
+      need("value");
+    }
+    if (r.kind === "router") {
+      need("condition");
+      if (r.condition !== undefined && r.condition !== "breaker_open") {
+        need("op");
+        need("value");
+      }
+    }
+    if (r.kind === "self") {
+      need("measure");
+      need("op");
+      need("value");
+    }
+    if (r.kind === "check") need("check");
+    for (const [key, text] of Object.entries(r.annotations)) {
+      const rest = text.replace(TEMPLATE_EXPRESSION, "");
+      const bad = /\{\{.*?\}\}|\{\{/.exec(rest);
+      if (bad)
+        ctx.addIssue({
+          code: "custom",
+          path: ["annotations", key],
+          message: `unknown template ${bad[0]}: use {{ value }}, {{ rule }}, {{ severity }} or {{ labels.NAME }}`,
+        });
+    }
+    for (const key of Object.keys(r.labels))
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+        ctx.addIssue({
+          code: "custom",
+          path: ["labels", key],
+          message: "label names are [A-Za-z_][A-Za-z0-9_]*",
+        });
+  })
+  .transform((r) => ({
+    name: r.name,
+    kind: r.kind,
+    forMs: r.for,
+    keepFiringForMs: r.keep_firing_for,
+    severity: r.severity,
+    labels: r.labels,
+    annotations: r.annotations,
+    repeatIntervalMs: r.repeat_interval,
+    selector: { component: r.selector?.component ?? "*", attributes: r.selector?.attributes ?? {} },
+    states: r.states ?? ["DOWN"],
+    metric: r.metric ?? "",
+    match: r.match ?? {},
+    aggregate: r.aggregate ?? "last",
+    windowMs: r.window ?? 5 * 60_000,
+    destination: r.destination ?? "*",
+    condition: r.condition ?? "breaker_open",
+    measure: r.measure ?? "cpu",
+    op: r.op ?? ">",
+    value: r.value ?? 0,
+    check: r.check ?? null,
+  }));
+
+const NOTIFIER_KINDS = ["alertmanager", "webhook", "log"] as const;
+
+const notifierSchema = z
+  .strictObject({
+    name: z.string().regex(DESTINATION_NAME, "expected [A-Za-z0-9_.-]{1,64}").optional(),
+    kind: z.enum(NOTIFIER_KINDS),
+    url: z.string().optional(),
+    headers: z.record(z.string(), z.string()).default({}),
+    tls: z
+      .strictObject({
+        ca_file: z.string().nullable().default(null),
+        cert_file: z.string().nullable().default(null),
+        key_file: z.string().nullable().default(null),
+      })
+      .prefault({}),
+    timeout: positiveDuration().prefault("10s"),
+    resend_interval: positiveDuration().optional(),
+    retry: z
+      .strictObject({ initial: positiveDuration().prefault("1s"), max: positiveDuration().prefault("5m") })
+      .prefault({}),
+    circuit_breaker: z
+      .strictObject({
+        consecutive_failures: z.number().int().min(1).default(5),
+        half_open_after: positiveDuration().prefault("30s"),
+      })
+      .prefault({}),
+  })
+  .superRefine((n, ctx) => {
+    if (n.kind === "log") {
+      if (n.url !== undefined)
+        ctx.addIssue({ code: "custom", path: ["url"], message: "a log notifier has no url" });
+    } else if (n.url === undefined) {
+      ctx.addIssue({ code: "custom", path: ["url"], message: `required for a ${n.kind} notifier` });
+    } else if (!/^https?:\/\/[^/\s]+/.test(n.url)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["url"],
+        message: `expected an http(s) URL, got ${JSON.stringify(n.url)}`,
+      });
+    }
+    if (n.resend_interval !== undefined && n.kind !== "alertmanager")
+      ctx.addIssue({
+        code: "custom",
+        path: ["resend_interval"],
+        message:
+          "applies only to alertmanager notifiers (webhook and log repeat at the rule's repeat_interval)",
+      });
+  })
+  .transform((n) => ({
+    name: n.name ?? n.kind,
+    kind: n.kind,
+    url: n.url ?? "",
+    headers: n.headers,
+    tls: { caFile: n.tls.ca_file, certFile: n.tls.cert_file, keyFile: n.tls.key_file },
+    timeoutMs: n.timeout,
+    resendIntervalMs: n.resend_interval ?? 60_000,
+    retry: { initialMs: n.retry.initial, maxMs: n.retry.max },
+    circuitBreaker: {
+      consecutiveFailures: n.circuit_breaker.consecutive_failures,
+      halfOpenAfterMs: n.circuit_breaker.half_open_after,
+    },
+  }));
+
+const alertsSchema = z
+  .strictObject({
+    evaluation_interval: positiveDuration().prefault("5s"),
+    history_retention: positiveDuration().prefault("30d"),
+    external_url: z.string().nullable().default(null),
+    flap: z
+      .strictObject({
+        window: positiveDuration().prefault("10m"),
+        max_changes: z.number().int().min(2).default(4),
+      })
+      .prefault({}),
+    rules: z.array(ruleSchema).default([]),
+    notifiers: z.array(notifierSchema).default([]),
+  })
+  .prefault({})
+  .superRefine((a, ctx) => {
+    const rules = new Set<string>();
+    a.rules.forEach((r, i) => {
+      if (rules.has(r.name))
+        ctx.addIssue({ code: "custom", path: ["rules", i, "name"], message: `duplicate rule ${r.name}` });
+      rules.add(r.name);
+    });
+    const notifiers = new Set<string>();
+    a.notifiers.forEach((n, i) => {
+      if (notifiers.has(n.name))
+        ctx.addIssue({
+          code: "custom",
+          path: ["notifiers", i, "name"],
+          message: `duplicate notifier name ${n.name} (give each notifier of one kind its own name)`,
+        });
+      notifiers.add(n.name);
+    });
+  })
+  .transform((a) => ({
+    evaluationIntervalMs: a.evaluation_interval,
+    historyRetentionMs: a.history_retention,
+    externalUrl: a.external_url,
+    flap: { windowMs: a.flap.window, maxChanges: a.flap.max_changes },
+    rules: a.rules,
+    notifiers: a.notifiers,
+  }));
+
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 
 export const configSchema = z
@@ -410,6 +727,7 @@ export const configSchema = z
         });
       }),
     router: routerSchema,
+    alerts: alertsSchema,
     metrics: z
       .strictObject({
         cardinality_limit: z.number().int().min(1).max(100_000).default(2000),
@@ -496,6 +814,7 @@ export const configSchema = z
       components: c.heartbeats.components,
     },
     router: c.router,
+    alerts: c.alerts,
     metrics: { cardinalityLimit: c.metrics.cardinality_limit, seriesTtlMs: c.metrics.series_ttl },
     logs: {
       level: c.logs.level,
@@ -521,10 +840,14 @@ export type ComponentConfig = Config["heartbeats"]["components"][number];
 export type RouterConfig = Config["router"];
 export type DestinationConfig = RouterConfig["destinations"][number];
 export type RouteConfig = RouterConfig["routes"][number];
+export type AlertsConfig = Config["alerts"];
+export type AlertRuleConfig = AlertsConfig["rules"][number];
+export type NotifierConfig = AlertsConfig["notifiers"][number];
+export type CheckConfig = NonNullable<AlertRuleConfig["check"]>;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /**
  * Keys of DESIGN.md's configuration that this version does not implement yet.
  * They are rejected like any unknown key, with a message that says so.
  */
-export const NOT_YET_IMPLEMENTED = new Set(["server.auth", "alerts"]);
+export const NOT_YET_IMPLEMENTED = new Set(["server.auth"]);

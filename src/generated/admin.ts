@@ -38,6 +38,8 @@ import type { ListComponentsRequest as _vigil_v1_ListComponentsRequest, ListComp
 import type { ListComponentsResponse as _vigil_v1_ListComponentsResponse, ListComponentsResponse__Output as _vigil_v1_ListComponentsResponse__Output } from './vigil/v1/ListComponentsResponse.js';
 import type { ListConfigVersionsRequest as _vigil_v1_ListConfigVersionsRequest, ListConfigVersionsRequest__Output as _vigil_v1_ListConfigVersionsRequest__Output } from './vigil/v1/ListConfigVersionsRequest.js';
 import type { ListConfigVersionsResponse as _vigil_v1_ListConfigVersionsResponse, ListConfigVersionsResponse__Output as _vigil_v1_ListConfigVersionsResponse__Output } from './vigil/v1/ListConfigVersionsResponse.js';
+import type { ListSilencesRequest as _vigil_v1_ListSilencesRequest, ListSilencesRequest__Output as _vigil_v1_ListSilencesRequest__Output } from './vigil/v1/ListSilencesRequest.js';
+import type { ListSilencesResponse as _vigil_v1_ListSilencesResponse, ListSilencesResponse__Output as _vigil_v1_ListSilencesResponse__Output } from './vigil/v1/ListSilencesResponse.js';
 import type { LogRecord as _vigil_v1_LogRecord, LogRecord__Output as _vigil_v1_LogRecord__Output } from './vigil/v1/LogRecord.js';
 import type { LogWriterStatus as _vigil_v1_LogWriterStatus, LogWriterStatus__Output as _vigil_v1_LogWriterStatus__Output } from './vigil/v1/LogWriterStatus.js';
 import type { Matcher as _vigil_v1_Matcher, Matcher__Output as _vigil_v1_Matcher__Output } from './vigil/v1/Matcher.js';
@@ -58,6 +60,7 @@ import type { RollbackConfigRequest as _vigil_v1_RollbackConfigRequest, Rollback
 import type { RollbackConfigResponse as _vigil_v1_RollbackConfigResponse, RollbackConfigResponse__Output as _vigil_v1_RollbackConfigResponse__Output } from './vigil/v1/RollbackConfigResponse.js';
 import type { RunCleanupRequest as _vigil_v1_RunCleanupRequest, RunCleanupRequest__Output as _vigil_v1_RunCleanupRequest__Output } from './vigil/v1/RunCleanupRequest.js';
 import type { RunCleanupResponse as _vigil_v1_RunCleanupResponse, RunCleanupResponse__Output as _vigil_v1_RunCleanupResponse__Output } from './vigil/v1/RunCleanupResponse.js';
+import type { SilenceInfo as _vigil_v1_SilenceInfo, SilenceInfo__Output as _vigil_v1_SilenceInfo__Output } from './vigil/v1/SilenceInfo.js';
 import type { SilenceRequest as _vigil_v1_SilenceRequest, SilenceRequest__Output as _vigil_v1_SilenceRequest__Output } from './vigil/v1/SilenceRequest.js';
 import type { SilenceResponse as _vigil_v1_SilenceResponse, SilenceResponse__Output as _vigil_v1_SilenceResponse__Output } from './vigil/v1/SilenceResponse.js';
 import type { TaskStatus as _vigil_v1_TaskStatus, TaskStatus__Output as _vigil_v1_TaskStatus__Output } from './vigil/v1/TaskStatus.js';
@@ -127,6 +130,8 @@ export interface ProtoGrpcType {
       ListComponentsResponse: MessageTypeDefinition<_vigil_v1_ListComponentsResponse, _vigil_v1_ListComponentsResponse__Output>
       ListConfigVersionsRequest: MessageTypeDefinition<_vigil_v1_ListConfigVersionsRequest, _vigil_v1_ListConfigVersionsRequest__Output>
       ListConfigVersionsResponse: MessageTypeDefinition<_vigil_v1_ListConfigVersionsResponse, _vigil_v1_ListConfigVersionsResponse__Output>
+      ListSilencesRequest: MessageTypeDefinition<_vigil_v1_ListSilencesRequest, _vigil_v1_ListSilencesRequest__Output>
+      ListSilencesResponse: MessageTypeDefinition<_vigil_v1_ListSilencesResponse, _vigil_v1_ListSilencesResponse__Output>
       LogLevel: EnumTypeDefinition
       LogRecord: MessageTypeDefinition<_vigil_v1_LogRecord, _vigil_v1_LogRecord__Output>
       LogWriterStatus: MessageTypeDefinition<_vigil_v1_LogWriterStatus, _vigil_v1_LogWriterStatus__Output>
@@ -152,6 +157,7 @@ export interface ProtoGrpcType {
       RunCleanupResponse: MessageTypeDefinition<_vigil_v1_RunCleanupResponse, _vigil_v1_RunCleanupResponse__Output>
       Severity: EnumTypeDefinition
       Signal: EnumTypeDefinition
+      SilenceInfo: MessageTypeDefinition<_vigil_v1_SilenceInfo, _vigil_v1_SilenceInfo__Output>
       SilenceRequest: MessageTypeDefinition<_vigil_v1_SilenceRequest, _vigil_v1_SilenceRequest__Output>
       SilenceResponse: MessageTypeDefinition<_vigil_v1_SilenceResponse, _vigil_v1_SilenceResponse__Output>
       TaskStatus: MessageTypeDefinition<_vigil_v1_TaskStatus, _vigil_v1_TaskStatus__Output>

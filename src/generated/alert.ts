@@ -10,9 +10,12 @@ import type { Alert as _vigil_v1_Alert, Alert__Output as _vigil_v1_Alert__Output
 import type { AlertServiceClient as _vigil_v1_AlertServiceClient, AlertServiceDefinition as _vigil_v1_AlertServiceDefinition } from './vigil/v1/AlertService.js';
 import type { ListAlertsRequest as _vigil_v1_ListAlertsRequest, ListAlertsRequest__Output as _vigil_v1_ListAlertsRequest__Output } from './vigil/v1/ListAlertsRequest.js';
 import type { ListAlertsResponse as _vigil_v1_ListAlertsResponse, ListAlertsResponse__Output as _vigil_v1_ListAlertsResponse__Output } from './vigil/v1/ListAlertsResponse.js';
+import type { ListSilencesRequest as _vigil_v1_ListSilencesRequest, ListSilencesRequest__Output as _vigil_v1_ListSilencesRequest__Output } from './vigil/v1/ListSilencesRequest.js';
+import type { ListSilencesResponse as _vigil_v1_ListSilencesResponse, ListSilencesResponse__Output as _vigil_v1_ListSilencesResponse__Output } from './vigil/v1/ListSilencesResponse.js';
 import type { Matcher as _vigil_v1_Matcher, Matcher__Output as _vigil_v1_Matcher__Output } from './vigil/v1/Matcher.js';
 import type { ResolveRequest as _vigil_v1_ResolveRequest, ResolveRequest__Output as _vigil_v1_ResolveRequest__Output } from './vigil/v1/ResolveRequest.js';
 import type { ResolveResponse as _vigil_v1_ResolveResponse, ResolveResponse__Output as _vigil_v1_ResolveResponse__Output } from './vigil/v1/ResolveResponse.js';
+import type { SilenceInfo as _vigil_v1_SilenceInfo, SilenceInfo__Output as _vigil_v1_SilenceInfo__Output } from './vigil/v1/SilenceInfo.js';
 import type { SilenceRequest as _vigil_v1_SilenceRequest, SilenceRequest__Output as _vigil_v1_SilenceRequest__Output } from './vigil/v1/SilenceRequest.js';
 import type { SilenceResponse as _vigil_v1_SilenceResponse, SilenceResponse__Output as _vigil_v1_SilenceResponse__Output } from './vigil/v1/SilenceResponse.js';
 import type { UnsilenceRequest as _vigil_v1_UnsilenceRequest, UnsilenceRequest__Output as _vigil_v1_UnsilenceRequest__Output } from './vigil/v1/UnsilenceRequest.js';
@@ -42,11 +45,14 @@ export interface ProtoGrpcType {
       AlertState: EnumTypeDefinition
       ListAlertsRequest: MessageTypeDefinition<_vigil_v1_ListAlertsRequest, _vigil_v1_ListAlertsRequest__Output>
       ListAlertsResponse: MessageTypeDefinition<_vigil_v1_ListAlertsResponse, _vigil_v1_ListAlertsResponse__Output>
+      ListSilencesRequest: MessageTypeDefinition<_vigil_v1_ListSilencesRequest, _vigil_v1_ListSilencesRequest__Output>
+      ListSilencesResponse: MessageTypeDefinition<_vigil_v1_ListSilencesResponse, _vigil_v1_ListSilencesResponse__Output>
       MatchOperator: EnumTypeDefinition
       Matcher: MessageTypeDefinition<_vigil_v1_Matcher, _vigil_v1_Matcher__Output>
       ResolveRequest: MessageTypeDefinition<_vigil_v1_ResolveRequest, _vigil_v1_ResolveRequest__Output>
       ResolveResponse: MessageTypeDefinition<_vigil_v1_ResolveResponse, _vigil_v1_ResolveResponse__Output>
       Severity: EnumTypeDefinition
+      SilenceInfo: MessageTypeDefinition<_vigil_v1_SilenceInfo, _vigil_v1_SilenceInfo__Output>
       SilenceRequest: MessageTypeDefinition<_vigil_v1_SilenceRequest, _vigil_v1_SilenceRequest__Output>
       SilenceResponse: MessageTypeDefinition<_vigil_v1_SilenceResponse, _vigil_v1_SilenceResponse__Output>
       UnsilenceRequest: MessageTypeDefinition<_vigil_v1_UnsilenceRequest, _vigil_v1_UnsilenceRequest__Output>

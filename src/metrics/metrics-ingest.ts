@@ -38,6 +38,19 @@ export interface Rejection {
   code: ErrorCode;
 }
 
+/** Receives accepted points of the metrics it names (src/alerts/series-window.ts). */
+export interface MetricTap {
+  readonly names: ReadonlySet<string>;
+  sample(
+    name: string,
+    kind: MetricKind,
+    value: number,
+    attributes: Record<string, string>,
+    key: string,
+    now: number,
+  ): void;
+}
+
 export interface RecordResult {
   accepted: number;
   rejected: Rejection[];
@@ -120,6 +133,7 @@ export class MetricsIngest {
   readonly producer: MetricProducer;
   readonly #pointLog: ((line: string) => void) | null;
   #recordToLog = false;
+  #tap: MetricTap | null = null;
 
   constructor(opts: MetricsIngestOptions) {
     this.#pointLog = opts.pointLog ?? null;
@@ -143,6 +157,11 @@ export class MetricsIngest {
     this.#recordToLog = on && this.#pointLog !== null;
   }
 
+  /** Hands every accepted point of the metrics `tap.names` lists to the tap (alert rules' windows). */
+  setTap(tap: MetricTap | null): void {
+    this.#tap = tap;
+  }
+
   /**
    * Records a batch. `indexBase` offsets the reported indexes (for streams).
    * A bad point is rejected alone; the rest of the batch is recorded.
@@ -158,6 +177,7 @@ export class MetricsIngest {
         if (problem === null) {
           accepted++;
           if (this.#recordToLog) this.#logPoint(p, now);
+          if (this.#tap?.names.has(p.name as string)) this.#tapPoint(p, now);
         } else {
           if (rejected === null) rejected = [];
           rejected.push({ index: indexBase + i, reason: problem[1], code: problem[0] });
@@ -261,6 +281,19 @@ export class MetricsIngest {
     if (pending === undefined) sums.set(recordKey, { attributes: recordAttrs, sum: value });
     else pending.sum += value;
     return null;
+  }
+
+  #tapPoint(p: PointInput, now: number): void {
+    const attrs = p.attributes ?? {};
+    const kind = kindOf(p.kind as string | number) as MetricKind;
+    (this.#tap as MetricTap).sample(
+      p.name as string,
+      kind,
+      p.value ?? 0,
+      attrs,
+      attributeKey(attrs) ?? "",
+      now,
+    );
   }
 
   #logPoint(p: PointInput, now: number): void {

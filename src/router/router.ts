@@ -68,6 +68,8 @@ export interface DestinationSnapshot {
   delivered: number;
   failed: number;
   deadLettered: number;
+  /** Dropped by the overflow policy since the destination was (re)configured. */
+  dropped: number;
   lastDelivery: number;
   faults: FaultRecord[];
 }
@@ -78,6 +80,8 @@ interface Destination {
   dispatcher: Dispatcher;
   sender: Sender;
   subscribers: SubscriberSender | null;
+  /** Messages the overflow policy dropped (alert rules on the drop rate). */
+  dropped: number;
 }
 
 interface Waiter {
@@ -323,7 +327,7 @@ export class Router {
         },
       },
     });
-    this.#destinations.set(c.name, { config: c, queue, dispatcher, sender, subscribers });
+    this.#destinations.set(c.name, { config: c, queue, dispatcher, sender, subscribers, dropped: 0 });
   }
 
   /**
@@ -688,6 +692,7 @@ export class Router {
       },
     );
     this.#dropped.add(victims.length, { destination: d.config.name, reason });
+    d.dropped += victims.length;
     this.#logger.warn(
       {
         destination: d.config.name,
@@ -910,6 +915,7 @@ export class Router {
       delivered: s.delivered,
       failed: s.failed,
       deadLettered: s.deadLettered,
+      dropped: d.dropped,
       lastDelivery: s.lastDelivery,
       faults: s.faults,
     };

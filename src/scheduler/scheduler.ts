@@ -64,6 +64,19 @@ export class Scheduler {
     }
   }
 
+  /** Removes a task (config reload); a run in progress finishes and is not followed by another. */
+  remove(name: string): void {
+    const task = this.#tasks.get(name);
+    if (!task) return;
+    if (task.timer) clearTimeout(task.timer);
+    task.timer = null;
+    this.#tasks.delete(name);
+  }
+
+  has(name: string): boolean {
+    return this.#tasks.has(name);
+  }
+
   start(): void {
     if (this.#started || this.#stopping) return;
     this.#started = true;
@@ -99,7 +112,7 @@ export class Scheduler {
     task.timer = setTimeout(() => {
       task.timer = null;
       void this.#run(task).finally(() => {
-        if (!this.#stopping) this.#arm(task);
+        if (!this.#stopping && this.#tasks.get(task.name) === task) this.#arm(task);
       });
     }, task.intervalMs);
     task.timer.unref();

@@ -9,16 +9,16 @@ import { ReflectionService } from "@grpc/reflection";
 import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from "grpc-health-check";
 import type { Logger } from "pino";
 import { safeDeserializer } from "../api/decode.js";
-import { unimplemented } from "../api/unimplemented.js";
 import type { Config } from "../config/schema.js";
-import { loadVigilProto, type VigilProto } from "../proto.js";
+import { loadVigilProto } from "../proto.js";
 
-/** Services whose handlers are given; the rest of the contract answers UNIMPLEMENTED. */
+/** The handlers of every service of the contract. */
 export interface ServiceHandlers {
   "vigil.v1.HeartbeatService": UntypedServiceImplementation;
   "vigil.v1.MetricsService": UntypedServiceImplementation;
   "vigil.v1.AdminService": UntypedServiceImplementation;
   "vigil.v1.RouterService": UntypedServiceImplementation;
+  "vigil.v1.AlertService": UntypedServiceImplementation;
 }
 
 type ServerState = "new" | "starting" | "serving" | "draining" | "stopped";
@@ -72,7 +72,7 @@ export class GrpcServer {
       ["vigil.v1.MetricsService", v1.MetricsService, opts.handlers["vigil.v1.MetricsService"]],
       ["vigil.v1.AdminService", v1.AdminService, opts.handlers["vigil.v1.AdminService"]],
       ["vigil.v1.RouterService", v1.RouterService, opts.handlers["vigil.v1.RouterService"]],
-      ["vigil.v1.AlertService", v1.AlertService, unimplementedService(v1, "AlertService")],
+      ["vigil.v1.AlertService", v1.AlertService, opts.handlers["vigil.v1.AlertService"]],
     ];
     const initial: Record<string, ServingStatus> = { "": "NOT_SERVING" };
     this.#serviceNames = [];
@@ -186,14 +186,4 @@ function withSafeDecoders(
       { ...method, requestDeserialize: safeDeserializer(decoders[method.path] ?? method.requestDeserialize) },
     ]),
   );
-}
-
-function unimplementedService(
-  v1: VigilProto["vigil"]["v1"],
-  name: "AlertService",
-): UntypedServiceImplementation {
-  const impl: UntypedServiceImplementation = {};
-  for (const method of Object.keys(v1[name].service))
-    impl[method] = unimplemented(`vigil.v1.${name}/${method}`);
-  return impl;
 }

@@ -164,11 +164,16 @@ describe("gRPC API against a real server", () => {
     assert.match(text, /bot_events_total\{batch="0",otel_scope_name="bot"\} 399/);
   });
 
-  test("methods of features not built yet answer UNIMPLEMENTED with their name", async () => {
+  test("AlertService answers on the defaults: no rules, no alerts; an unknown fingerprint is NOT_FOUND", async () => {
+    const res = await call<unknown, { alerts: unknown[] }>(
+      t.client.alerts.ListAlerts.bind(t.client.alerts),
+      {},
+    );
+    assert.deepEqual(res.alerts, []);
     await rejectsWith(
-      call(t.client.alerts.ListAlerts.bind(t.client.alerts), {}),
-      status.UNIMPLEMENTED,
-      /AlertService\/ListAlerts is not implemented/,
+      call(t.client.alerts.Acknowledge.bind(t.client.alerts), { fingerprint: "0123456789abcdef" }),
+      status.NOT_FOUND,
+      /VIGIL_ERR_ALERT_NOT_FOUND/,
     );
   });
 
@@ -183,6 +188,7 @@ describe("gRPC API against a real server", () => {
     assert.equal(s.config_version?.path, t.configPath);
     assert.ok(s.components.some((c) => c.name === "worker-1"));
     assert.deepEqual(s.tasks.map((x) => x.name).sort(), [
+      "alert-evaluation",
       "cleanup",
       "data-dir-size",
       "heartbeat-evaluation",

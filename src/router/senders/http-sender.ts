@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
-import http from "node:http";
-import https from "node:https";
 import type { DestinationConfig } from "../../config/schema.js";
+import { HttpPoster } from "../../util/http-poster.js";
 import type { QueuedMessage } from "../queue-store.js";
-import { DeliveryError, messageJson, PRIORITY_NAMES, type SendContext, type Sender } from "./sender.js";
+import { messageJson, PRIORITY_NAMES, type SendContext, type Sender } from "./sender.js";
 
 /**
  * `http` destination: POSTs each message to a URL over keep-alive connections.
@@ -14,28 +12,17 @@ import { DeliveryError, messageJson, PRIORITY_NAMES, type SendContext, type Send
  * connection errors and timeouts are retried.
  */
 export class HttpSender implements Sender {
-  readonly #url: URL;
   readonly #format: "raw" | "json";
-  readonly #headers: Record<string, string>;
-  readonly #agent: http.Agent;
-  readonly #request: typeof http.request;
+  readonly #poster: HttpPoster;
 
   constructor(config: DestinationConfig) {
-    this.#url = new URL(config.url);
     this.#format = config.format;
-    this.#headers = config.headers;
-    const secure = this.#url.protocol === "https:";
-    const tls = config.tls;
-    this.#agent = secure
-      ? new https.Agent({
-          keepAlive: true,
-          maxSockets: config.concurrency,
-          ca: tls.caFile ? readFileSync(tls.caFile) : undefined,
-          cert: tls.certFile ? readFileSync(tls.certFile) : undefined,
-          key: tls.keyFile ? readFileSync(tls.keyFile) : undefined,
-        })
-      : new http.Agent({ keepAlive: true, maxSockets: config.concurrency });
-    this.#request = secure ? https.request : http.request;
+    this.#poster = new HttpPoster({
+      url: config.url,
+      headers: config.headers,
+      tls: config.tls,
+      maxSockets: config.concurrency,
+    });
   }
 
   send(m: QueuedMessage, ctx: SendContext): Promise<void> {
@@ -55,52 +42,10 @@ export class HttpSender implements Sender {
       body = m.payload;
       headers["content-type"] = m.contentType || "application/octet-stream";
     }
-    headers["content-length"] = String(body.length);
-    Object.assign(headers, this.#headers);
-    return new Promise<void>((resolve, reject) => {
-      const req = this.#request(
-        this.#url,
-        { method: "POST", agent: this.#agent, headers, signal: ctx.signal },
-        (res) => {
-          res.resume();
-          res.on("error", (e) =>
-            reject(new DeliveryError("transient", `response: ${e.message}`, { cause: e })),
-          );
-          res.on("end", () => {
-            const code = res.statusCode ?? 0;
-            if (code >= 200 && code < 300) resolve();
-            else if (code === 429 || code === 503)
-              reject(
-                new DeliveryError("throttled", `HTTP ${code}`, {
-                  retryAfterMs: retryAfterMs(res.headers["retry-after"]),
-                }),
-              );
-            else if (code === 408 || code >= 500) reject(new DeliveryError("transient", `HTTP ${code}`));
-            else reject(new DeliveryError("permanent", `HTTP ${code}`));
-          });
-        },
-      );
-      req.on("error", (e: NodeJS.ErrnoException) =>
-        reject(
-          ctx.signal.aborted
-            ? new DeliveryError("timeout", "timed out", { cause: e })
-            : new DeliveryError("transient", `${e.code ?? ""} ${e.message}`.trim(), { cause: e }),
-        ),
-      );
-      req.end(body);
-    });
+    return this.#poster.post(body, headers, ctx.signal);
   }
 
   async close(): Promise<void> {
-    this.#agent.destroy();
+    this.#poster.close();
   }
-}
-
-/** Retry-After in seconds or as an HTTP date; 0 when absent or unreadable. */
-export function retryAfterMs(v: string | undefined, now = Date.now()): number {
-  if (!v) return 0;
-  const s = Number(v);
-  if (Number.isFinite(s)) return Math.max(0, s * 1000);
-  const t = Date.parse(v);
-  return Number.isFinite(t) ? Math.max(0, t - now) : 0;
 }

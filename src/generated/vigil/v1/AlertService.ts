@@ -6,6 +6,8 @@ import type { AcknowledgeRequest as _vigil_v1_AcknowledgeRequest, AcknowledgeReq
 import type { AcknowledgeResponse as _vigil_v1_AcknowledgeResponse, AcknowledgeResponse__Output as _vigil_v1_AcknowledgeResponse__Output } from '../../vigil/v1/AcknowledgeResponse.js';
 import type { ListAlertsRequest as _vigil_v1_ListAlertsRequest, ListAlertsRequest__Output as _vigil_v1_ListAlertsRequest__Output } from '../../vigil/v1/ListAlertsRequest.js';
 import type { ListAlertsResponse as _vigil_v1_ListAlertsResponse, ListAlertsResponse__Output as _vigil_v1_ListAlertsResponse__Output } from '../../vigil/v1/ListAlertsResponse.js';
+import type { ListSilencesRequest as _vigil_v1_ListSilencesRequest, ListSilencesRequest__Output as _vigil_v1_ListSilencesRequest__Output } from '../../vigil/v1/ListSilencesRequest.js';
+import type { ListSilencesResponse as _vigil_v1_ListSilencesResponse, ListSilencesResponse__Output as _vigil_v1_ListSilencesResponse__Output } from '../../vigil/v1/ListSilencesResponse.js';
 import type { ResolveRequest as _vigil_v1_ResolveRequest, ResolveRequest__Output as _vigil_v1_ResolveRequest__Output } from '../../vigil/v1/ResolveRequest.js';
 import type { ResolveResponse as _vigil_v1_ResolveResponse, ResolveResponse__Output as _vigil_v1_ResolveResponse__Output } from '../../vigil/v1/ResolveResponse.js';
 import type { SilenceRequest as _vigil_v1_SilenceRequest, SilenceRequest__Output as _vigil_v1_SilenceRequest__Output } from '../../vigil/v1/SilenceRequest.js';
@@ -34,6 +36,21 @@ export interface AlertServiceClient extends grpc.Client {
   listAlerts(argument: _vigil_v1_ListAlertsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_ListAlertsResponse__Output>): grpc.ClientUnaryCall;
   listAlerts(argument: _vigil_v1_ListAlertsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ListAlertsResponse__Output>): grpc.ClientUnaryCall;
   listAlerts(argument: _vigil_v1_ListAlertsRequest, callback: grpc.requestCallback<_vigil_v1_ListAlertsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * ListSilences returns the silences in effect.
+   */
+  ListSilences(argument: _vigil_v1_ListSilencesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ListSilencesResponse__Output>): grpc.ClientUnaryCall;
+  ListSilences(argument: _vigil_v1_ListSilencesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_ListSilencesResponse__Output>): grpc.ClientUnaryCall;
+  ListSilences(argument: _vigil_v1_ListSilencesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ListSilencesResponse__Output>): grpc.ClientUnaryCall;
+  ListSilences(argument: _vigil_v1_ListSilencesRequest, callback: grpc.requestCallback<_vigil_v1_ListSilencesResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ListSilences returns the silences in effect.
+   */
+  listSilences(argument: _vigil_v1_ListSilencesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ListSilencesResponse__Output>): grpc.ClientUnaryCall;
+  listSilences(argument: _vigil_v1_ListSilencesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_ListSilencesResponse__Output>): grpc.ClientUnaryCall;
+  listSilences(argument: _vigil_v1_ListSilencesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_ListSilencesResponse__Output>): grpc.ClientUnaryCall;
+  listSilences(argument: _vigil_v1_ListSilencesRequest, callback: grpc.requestCallback<_vigil_v1_ListSilencesResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * Resolve closes an alert by hand; it fires again if its condition still holds.
@@ -79,6 +96,11 @@ export interface AlertServiceHandlers extends grpc.UntypedServiceImplementation 
   ListAlerts: grpc.handleUnaryCall<_vigil_v1_ListAlertsRequest__Output, _vigil_v1_ListAlertsResponse>;
   
   /**
+   * ListSilences returns the silences in effect.
+   */
+  ListSilences: grpc.handleUnaryCall<_vigil_v1_ListSilencesRequest__Output, _vigil_v1_ListSilencesResponse>;
+  
+  /**
    * Resolve closes an alert by hand; it fires again if its condition still holds.
    */
   Resolve: grpc.handleUnaryCall<_vigil_v1_ResolveRequest__Output, _vigil_v1_ResolveResponse>;
@@ -92,6 +114,7 @@ export interface AlertServiceHandlers extends grpc.UntypedServiceImplementation 
 export interface AlertServiceDefinition extends grpc.ServiceDefinition {
   Acknowledge: MethodDefinition<_vigil_v1_AcknowledgeRequest, _vigil_v1_AcknowledgeResponse, _vigil_v1_AcknowledgeRequest__Output, _vigil_v1_AcknowledgeResponse__Output>
   ListAlerts: MethodDefinition<_vigil_v1_ListAlertsRequest, _vigil_v1_ListAlertsResponse, _vigil_v1_ListAlertsRequest__Output, _vigil_v1_ListAlertsResponse__Output>
+  ListSilences: MethodDefinition<_vigil_v1_ListSilencesRequest, _vigil_v1_ListSilencesResponse, _vigil_v1_ListSilencesRequest__Output, _vigil_v1_ListSilencesResponse__Output>
   Resolve: MethodDefinition<_vigil_v1_ResolveRequest, _vigil_v1_ResolveResponse, _vigil_v1_ResolveRequest__Output, _vigil_v1_ResolveResponse__Output>
   Silence: MethodDefinition<_vigil_v1_SilenceRequest, _vigil_v1_SilenceResponse, _vigil_v1_SilenceRequest__Output, _vigil_v1_SilenceResponse__Output>
   Unsilence: MethodDefinition<_vigil_v1_UnsilenceRequest, _vigil_v1_UnsilenceResponse, _vigil_v1_UnsilenceRequest__Output, _vigil_v1_UnsilenceResponse__Output>

@@ -1,0 +1,176 @@
+import type { Logger } from "pino";
+import type { NotifierConfig } from "../config/schema.js";
+import { HttpPoster } from "../util/http-poster.js";
+import type { AlertRecord } from "./alert-store.js";
+
+export type NotificationEventName = "firing" | "repeat" | "resolved";
+
+export interface Notification {
+  event: NotificationEventName;
+  alert: AlertRecord;
+}
+
+/** One way out for alerts. `send` rejects with a DeliveryError (or anything: transient). */
+export interface Notifier {
+  readonly name: string;
+  readonly kind: NotifierConfig["kind"];
+  /** Sends several notifications in one call (Alertmanager takes a list). */
+  readonly batches: boolean;
+  send(batch: readonly Notification[], signal: AbortSignal): Promise<void>;
+  close(): void;
+}
+
+export function createNotifier(c: NotifierConfig, opts: { logger: Logger; generatorUrl: string }): Notifier {
+  switch (c.kind) {
+    case "alertmanager":
+      return new AlertmanagerNotifier(c, opts.generatorUrl);
+    case "webhook":
+      return new WebhookNotifier(c, opts.generatorUrl);
+    case "log":
+      return new LogNotifier(c.name, opts.logger);
+  }
+}
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+/**
+ * Alertmanager API v2: `POST /api/v2/alerts` with a list of postable alerts.
+ * A firing alert's `endsAt` lies four resend intervals ahead (as Prometheus
+ * does), so Alertmanager resolves it by itself if Vigil disappears; a
+ * resolved alert is sent once with `endsAt` = the time it resolved.
+ */
+export class AlertmanagerNotifier implements Notifier {
+  readonly name: string;
+  readonly kind = "alertmanager" as const;
+  readonly batches = true;
+  readonly #poster: HttpPoster;
+  readonly #resendMs: number;
+  readonly #generatorUrl: string;
+
+  constructor(c: NotifierConfig, generatorUrl: string) {
+    this.name = c.name;
+    this.#resendMs = c.resendIntervalMs;
+    this.#generatorUrl = generatorUrl;
+    this.#poster = new HttpPoster({ url: c.url, headers: c.headers, tls: c.tls, maxSockets: 2 });
+  }
+
+  send(batch: readonly Notification[], signal: AbortSignal): Promise<void> {
+    const now = Date.now();
+    const body = batch.map(({ alert: a }) => ({
+      labels: a.labels,
+      annotations: a.annotations,
+      startsAt: iso(a.firedAt ?? a.activeSince),
+      endsAt: iso(a.state === "resolved" ? (a.resolvedAt ?? now) : now + 4 * this.#resendMs),
+      generatorURL: this.#generatorUrl,
+    }));
+    const path = `${this.#poster.url.pathname.replace(/\/+$/, "")}/api/v2/alerts`;
+    return this.#poster.post(
+      Buffer.from(JSON.stringify(body)),
+      { "content-type": "application/json" },
+      signal,
+      path,
+    );
+  }
+
+  close(): void {
+    this.#poster.close();
+  }
+}
+
+/** The JSON body a webhook receives, one alert per request (README: "Webhook notifications"). */
+export function webhookBody(
+  n: Notification,
+  receiver: string,
+  generatorUrl: string,
+): Record<string, unknown> {
+  const a = n.alert;
+  return {
+    version: "1",
+    event: n.event,
+    receiver,
+    sent_at: new Date().toISOString(),
+    alert: {
+      rule: a.rule,
+      fingerprint: a.fingerprint,
+      state: a.state,
+      severity: a.severity,
+      labels: a.labels,
+      annotations: a.annotations,
+      value: a.value,
+      active_since: iso(a.activeSince),
+      fired_at: iso(a.firedAt),
+      resolved_at: iso(a.resolvedAt),
+      acknowledged: a.acknowledged
+        ? { by: a.acknowledged.by, at: iso(a.acknowledged.at), comment: a.acknowledged.comment }
+        : null,
+      generator_url: generatorUrl,
+    },
+  };
+}
+
+/** Generic webhook: one JSON POST per notification. */
+export class WebhookNotifier implements Notifier {
+  readonly name: string;
+  readonly kind = "webhook" as const;
+  readonly batches = false;
+  readonly #poster: HttpPoster;
+  readonly #generatorUrl: string;
+
+  constructor(c: NotifierConfig, generatorUrl: string) {
+    this.name = c.name;
+    this.#generatorUrl = generatorUrl;
+    this.#poster = new HttpPoster({ url: c.url, headers: c.headers, tls: c.tls, maxSockets: 4 });
+  }
+
+  send(batch: readonly Notification[], signal: AbortSignal): Promise<void> {
+    const n = batch[0] as Notification;
+    const a = n.alert;
+    return this.#poster.post(
+      Buffer.from(JSON.stringify(webhookBody(n, this.name, this.#generatorUrl))),
+      {
+        "content-type": "application/json",
+        // Stable per event: a receiver can drop a notification it already has (a retry after a lost answer).
+        "idempotency-key": `${a.fingerprint}:${a.firedAt ?? a.activeSince}:${n.event}:${n.event === "repeat" ? (a.notified[this.name]?.sentAt ?? 0) : 0}`,
+      },
+      signal,
+    );
+  }
+
+  close(): void {
+    this.#poster.close();
+  }
+}
+
+/** Writes each notification to Vigil's log (and so to OTLP logs when configured). */
+export class LogNotifier implements Notifier {
+  readonly name: string;
+  readonly kind = "log" as const;
+  readonly batches = false;
+  readonly #logger: Logger;
+
+  constructor(name: string, logger: Logger) {
+    this.name = name;
+    this.#logger = logger.child({ component: "alerts", notifier: name });
+  }
+
+  async send(batch: readonly Notification[]): Promise<void> {
+    for (const { event, alert: a } of batch) {
+      const level =
+        event === "resolved" || a.severity === "info" ? "info" : a.severity === "critical" ? "error" : "warn";
+      this.#logger[level](
+        {
+          event: `alert.${event}`,
+          rule: a.rule,
+          fingerprint: a.fingerprint,
+          severity: a.severity,
+          labels: a.labels,
+          annotations: a.annotations,
+          value: a.value,
+        },
+        `alert ${a.rule} ${event}`,
+      );
+    }
+  }
+
+  close(): void {}
+}

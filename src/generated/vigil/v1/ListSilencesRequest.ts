@@ -1,0 +1,8 @@
+// Original file: proto/vigil/v1/alert.proto
+
+
+export interface ListSilencesRequest {
+}
+
+export interface ListSilencesRequest__Output {
+}
