@@ -140,6 +140,7 @@ export class Sidecar implements AdminBackend {
         components: () => this.heartbeats.list(),
         destinations: () => this.router.status(),
         self: () => this.#selfStats(),
+        ownMetrics: () => telemetry.collectOwn(),
       },
     });
     this.metrics.setTap(this.alerts.series);

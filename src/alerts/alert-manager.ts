@@ -19,6 +19,7 @@ import { toError, VigilError } from "../errors.js";
 import type { ComponentView } from "../heartbeat/heartbeat-monitor.js";
 import type { DestinationSnapshot } from "../router/router.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
+import type { OwnMetric } from "../telemetry/telemetry.js";
 import type { Clock } from "../util/clock.js";
 import { DeliveryError } from "../util/delivery-error.js";
 import {
@@ -57,6 +58,8 @@ export interface AlertSources {
   components(): readonly ComponentView[];
   destinations(): readonly DestinationSnapshot[];
   self(): Promise<SelfStats>;
+  /** Vigil's own metrics now (threshold rules on `vigil.*` names); absent: such rules see nothing. */
+  ownMetrics?(): Promise<OwnMetric[]>;
 }
 
 /** One thing a rule looks at (a component, a series, a destination) at one evaluation. */
@@ -159,6 +162,11 @@ export class AlertManager {
   readonly #sending = new Map<string, Set<number>>();
   readonly #checks = new Map<string, CheckResult>();
   readonly #destSamples = new Map<string, DestinationSample[]>();
+  /** Last cumulative value (and count) of each series of Vigil's own counters and histograms. */
+  readonly #ownLast = new Map<string, { value: number; count: number }>();
+  readonly #ownCollected = new Set<string>();
+  /** Watched names that are Vigil's own metrics (the `vigil.` prefix, which bots may not use). */
+  #ownNames: string[] = [];
   #state: ManagerState = "new";
   #stopping: Promise<void> | null = null;
   #evaluating: Promise<void> | null = null;
@@ -254,7 +262,7 @@ export class AlertManager {
 
   #compile(config: AlertsConfig, seriesLimits: { maxSeries: number; idleMs: number }): void {
     const rules = new Map<string, CompiledRule>();
-    const watched = new Map<string, { windowMs: number; keepRaw: boolean }>();
+    const watched = new Map<string, { windowMs: number; quantileWindows: number[] }>();
     for (const r of config.rules) {
       const previous = this.#rules.get(r.name);
       rules.set(r.name, {
@@ -267,16 +275,17 @@ export class AlertManager {
         identities: previous && sameLabels(previous.config, r) ? previous.identities : new Map(),
       });
       if (r.kind === "threshold") {
-        const w = watched.get(r.metric);
-        const keepRaw = r.aggregate === "p50" || r.aggregate === "p90" || r.aggregate === "p99";
-        watched.set(r.metric, {
-          windowMs: Math.max(w?.windowMs ?? 0, r.windowMs),
-          keepRaw: keepRaw || (w?.keepRaw ?? false),
-        });
+        const w = watched.get(r.metric) ?? { windowMs: 0, quantileWindows: [] };
+        w.windowMs = Math.max(w.windowMs, r.windowMs);
+        const pct = r.aggregate === "p50" || r.aggregate === "p90" || r.aggregate === "p99";
+        if (pct && !w.quantileWindows.includes(r.windowMs)) w.quantileWindows.push(r.windowMs);
+        w.quantileWindows.sort((a, b) => a - b);
+        watched.set(r.metric, w);
       }
     }
     this.#rules = rules;
     this.series.watch(watched, seriesLimits);
+    this.#ownNames = [...watched.keys()].filter((n) => n.startsWith("vigil."));
     // Checks run on the scheduler, one task per check rule.
     if (this.#scheduler) {
       for (const t of this.#scheduler.list())
@@ -353,10 +362,23 @@ export class AlertManager {
     );
     const destinations = this.#sources.destinations();
     if (needsSamples) this.#sampleDestinations(destinations, now);
+    if (this.#ownNames.length > 0 && this.#sources.ownMetrics) await this.#sampleOwn(now);
     this.series.prune(now);
+    // Open alerts by rule, once per evaluation (not a scan of every open alert per rule).
+    const byRule = new Map<string, AlertRecord[]>();
+    for (const a of this.#open.values()) {
+      const list = byRule.get(a.rule);
+      if (list) list.push(a);
+      else byRule.set(a.rule, [a]);
+    }
     for (const rule of this.#rules.values()) {
       try {
-        this.#apply(rule, this.#subjects(rule, now, self, destinations), now);
+        this.#apply(
+          rule,
+          this.#subjects(rule, now, self, destinations),
+          byRule.get(rule.config.name) ?? [],
+          now,
+        );
       } catch (e) {
         this.#logger.error({ rule: rule.config.name, err: toError(e) }, "alert rule evaluation failed");
       }
@@ -394,8 +416,9 @@ export class AlertManager {
         break;
       }
       case "threshold":
+        // Only the series that hold: the rest cost no object (this runs for every series of every rule).
         this.series.forEach(r.metric, r.match, r.aggregate, r.windowMs, now, (attributes, value, key) => {
-          out.push({ key, labels: attributes, value, active: rule.compare(value) });
+          if (rule.compare(value)) out.push({ key, labels: attributes, value, active: true });
         });
         break;
       case "router":
@@ -447,6 +470,48 @@ export class AlertManager {
     return out;
   }
 
+  /** Feeds Vigil's own watched metrics into the windows: counters and histograms as their increase since the last evaluation. */
+  async #sampleOwn(now: number): Promise<void> {
+    let collected: OwnMetric[];
+    try {
+      collected = await (this.#sources.ownMetrics as () => Promise<OwnMetric[]>)();
+    } catch (e) {
+      this.#logger.warn({ err: toError(e) }, "cannot collect Vigil's own metrics for alert rules");
+      return;
+    }
+    const wanted = new Set(this.#ownNames);
+    for (const m of collected) {
+      if (!wanted.has(m.name)) continue;
+      // The first collection of a metric is its baseline; a series that appears later started from 0.
+      const baseline = !this.#ownCollected.has(m.name);
+      this.#ownCollected.add(m.name);
+      for (const p of m.points) {
+        const key = attributeKey(p.attributes);
+        if (m.kind === "GAUGE") {
+          this.series.sample(m.name, "GAUGE", p.value, p.attributes, key, now);
+          continue;
+        }
+        const id = `${m.name}\u0000${key}`;
+        const prev = this.#ownLast.get(id);
+        this.#ownLast.set(id, { value: p.value, count: p.count });
+        // A value below the last one is a restart from 0.
+        const inc = (cur: number, old: number | undefined) =>
+          old === undefined ? (baseline ? 0 : cur) : cur >= old ? cur - old : cur;
+        if (m.kind === "COUNTER")
+          this.series.sample(m.name, "COUNTER", inc(p.value, prev?.value), p.attributes, key, now);
+        else
+          this.series.sampleAggregate(
+            m.name,
+            inc(p.count, prev?.count),
+            inc(p.value, prev?.value),
+            p.attributes,
+            key,
+            now,
+          );
+      }
+    }
+  }
+
   #sampleDestinations(destinations: readonly DestinationSnapshot[], now: number): void {
     let maxWindow = 0;
     for (const r of this.#rules.values())
@@ -494,7 +559,7 @@ export class AlertManager {
   }
 
   /** One rule's subjects against its open alerts: the lifecycle transitions. */
-  #apply(rule: CompiledRule, subjects: readonly Subject[], now: number): void {
+  #apply(rule: CompiledRule, subjects: readonly Subject[], open: readonly AlertRecord[], now: number): void {
     const r = rule.config;
     const seen = new Set<string>();
     for (const s of subjects) {
@@ -541,8 +606,8 @@ export class AlertManager {
       } else if (rule.annotations.length > 0 || s.annotations) this.#annotate(rule, a, s);
     }
     if (rule.identities.size > 2 * subjects.length + 64) this.#trimIdentities(rule, subjects);
-    for (const a of this.#open.values()) {
-      if (a.rule !== r.name || seen.has(a.fingerprint)) continue;
+    for (const a of open) {
+      if (seen.has(a.fingerprint) || this.#open.get(a.fingerprint) !== a) continue;
       if (a.state === "pending") {
         this.#open.delete(a.fingerprint);
         this.#store.remove(a);
@@ -951,6 +1016,15 @@ export class AlertManager {
     })();
     return this.#stopping;
   }
+}
+
+/** A stable key of an attribute set (sorted). */
+function attributeKey(attrs: Readonly<Record<string, string>>): string {
+  return JSON.stringify(
+    Object.keys(attrs)
+      .sort()
+      .map((k) => [k, attrs[k]]),
+  );
 }
 
 function notifyState(a: AlertRecord, notifier: string): NotifyState {

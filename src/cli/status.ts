@@ -54,6 +54,23 @@ export function formatStatus(s: GetStatusResponse__Output): string {
     }
     lines.push("", ...table(dests));
   }
+  if (s.firing_alerts.length > 0) {
+    const alerts: string[][] = [["FIRING ALERT", "SEVERITY", "LABELS", "SINCE", "FINGERPRINT"]];
+    for (const a of s.firing_alerts) {
+      const labels = Object.entries(a.labels ?? {})
+        .filter(([k]) => k !== "alertname" && k !== "severity")
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+      alerts.push([
+        a.rule ?? "",
+        strip(a.severity, "SEVERITY_").toLowerCase(),
+        labels.slice(0, 60),
+        a.fired_at ? new Date(ms(a.fired_at)).toISOString() : "",
+        a.fingerprint ?? "",
+      ]);
+    }
+    lines.push("", ...table(alerts));
+  }
   lines.push("");
   const m = s.metrics;
   lines.push(

@@ -18,6 +18,9 @@ const STATE_COLOR: Record<string, string> = {
   half_open: "#9a6700",
   open: "#cf222e",
   isolated: "#cf222e",
+  critical: "#cf222e",
+  warning: "#9a6700",
+  info: "#0969da",
   paused: "#6e7781",
 };
 
@@ -53,6 +56,25 @@ export function renderStatusPage(s: StatusSnapshot): string {
       );
     })
     .join("\n");
+  const alerts = s.firingAlerts
+    .map((a) => {
+      const labels = Object.entries(a.labels)
+        .filter(([k]) => k !== "alertname" && k !== "severity")
+        .map(([k, v]) => `${esc(k)}=${esc(v)}`)
+        .join(", ");
+      const notes = [
+        a.acknowledged ? `acknowledged by ${esc(a.acknowledged.by || "?")}` : "",
+        a.silencedBy.length > 0 ? "silenced" : "",
+      ]
+        .filter(Boolean)
+        .join(", ");
+      return (
+        `<tr><td>${esc(a.rule)}</td><td>${badge(a.severity)}</td><td>${labels}</td>` +
+        `<td>${esc(a.annotations.summary ?? a.annotations.description ?? "")}</td><td>${a.value}</td>` +
+        `<td>${new Date(a.firedAt ?? a.activeSince).toISOString()}</td><td>${notes}</td><td><code>${esc(a.fingerprint)}</code></td></tr>`
+      );
+    })
+    .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
 <title>Vigil · ${esc(s.botName)}</title>
@@ -73,6 +95,11 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{color:#
 <dt>Cleaner</dt><dd>${s.cleaner ? `last run ${new Date(s.cleaner.startedAt).toISOString()}: ${s.cleaner.filesDeleted} files, ${formatBytes(s.cleaner.bytesFreed)}${s.cleaner.dryRun ? " (dry run)" : ""}${s.cleaner.errors.length ? `, ${s.cleaner.errors.length} errors` : ""}` : "not run yet"}</dd>
 <dt>Metrics</dt><dd>${s.metrics.instruments} instruments, ${s.metrics.series} series, ${s.metrics.accepted} points accepted, ${s.metrics.rejected} rejected</dd>
 </dl>
+<h2>Firing alerts</h2>
+<table><thead><tr><th>Rule</th><th>Severity</th><th>Labels</th><th>Summary</th><th>Value</th><th>Since</th><th></th><th>Fingerprint</th></tr></thead>
+<tbody>
+${alerts || '<tr><td colspan="8">No alert is firing.</td></tr>'}
+</tbody></table>
 <h2>Components</h2>
 <table><thead><tr><th>Name</th><th>State</th><th>Health</th><th>Last beat</th><th>Beats</th><th>Expected</th><th>Last error / message</th></tr></thead>
 <tbody>

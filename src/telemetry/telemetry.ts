@@ -5,9 +5,10 @@ import { defaultResource, type Resource, resourceFromAttributes } from "@opentel
 import type { LoggerProvider } from "@opentelemetry/sdk-logs";
 import {
   type CollectionResult,
+  DataPointType,
   MeterProvider,
   type MetricProducer,
-  type MetricReader,
+  MetricReader,
 } from "@opentelemetry/sdk-metrics";
 import type { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import type { Logger } from "pino";
@@ -49,6 +50,7 @@ export class Telemetry {
   readonly botMeter: Meter;
   readonly otlpEndpoint: string | null;
   readonly #producers: MetricProducer[];
+  readonly #own: OwnMetricsReader;
   readonly #logger: Logger;
   readonly #stopHooks: Array<() => void> = [];
   #stopping: Promise<void> | null = null;
@@ -60,6 +62,7 @@ export class Telemetry {
     loggerProvider: LoggerProvider | null;
     prometheus: PrometheusExporter | null;
     producers: MetricProducer[];
+    own: OwnMetricsReader;
     version: string;
     logger: Logger;
     otlpEndpoint: string | null;
@@ -70,6 +73,7 @@ export class Telemetry {
     this.loggerProvider = init.loggerProvider;
     this.prometheus = init.prometheus;
     this.#producers = init.producers;
+    this.#own = init.own;
     this.#logger = init.logger;
     this.otlpEndpoint = init.otlpEndpoint;
     this.meter = init.meterProvider.getMeter(VIGIL_SCOPE, init.version);
@@ -96,7 +100,9 @@ export class Telemetry {
         } satisfies CollectionResult;
       },
     };
-    const readers: MetricReader[] = [];
+    // Alert rules on Vigil's own metrics collect through this reader, only when such a rule exists.
+    const own = new OwnMetricsReader();
+    const readers: MetricReader[] = [own];
     let prometheus: PrometheusExporter | null = null;
     if (config.telemetry.prometheus.enabled) {
       const { PrometheusExporter } = await import("@opentelemetry/exporter-prometheus");
@@ -164,12 +170,51 @@ export class Telemetry {
       loggerProvider,
       prometheus,
       producers,
+      own,
       version: opts.version,
       logger: opts.logger.child({ component: "telemetry" }),
       otlpEndpoint: otlp.enabled ? otlp.describe : null,
     });
     if (opts.hostMetrics ?? config.telemetry.hostMetrics.enabled) await t.#startHostMetrics();
     return t;
+  }
+
+  /**
+   * Vigil's own metrics (scope `vigil`) as they stand now: cumulative sums,
+   * last gauge values, cumulative histogram count and sum (alert rules on
+   * `vigil.*` metrics). Collects every instrument, so it is called only when a
+   * rule needs it.
+   */
+  async collectOwn(): Promise<OwnMetric[]> {
+    const { resourceMetrics } = await this.#own.collect();
+    const out: OwnMetric[] = [];
+    for (const scope of resourceMetrics.scopeMetrics) {
+      if (scope.scope.name !== VIGIL_SCOPE) continue;
+      for (const m of scope.metrics) {
+        const kind =
+          m.dataPointType === DataPointType.HISTOGRAM
+            ? "HISTOGRAM"
+            : m.dataPointType === DataPointType.SUM && m.isMonotonic
+              ? "COUNTER"
+              : m.dataPointType === DataPointType.SUM || m.dataPointType === DataPointType.GAUGE
+                ? "GAUGE"
+                : null;
+        if (kind === null) continue;
+        out.push({
+          name: m.descriptor.name,
+          kind,
+          points: m.dataPoints.map((p) => {
+            const attributes: Record<string, string> = {};
+            for (const [k, v] of Object.entries(p.attributes)) attributes[k] = String(v);
+            const v = p.value as number | { count: number; sum?: number };
+            return typeof v === "number"
+              ? { attributes, value: v, count: 0 }
+              : { attributes, value: v.sum ?? 0, count: v.count };
+          }),
+        });
+      }
+    }
+    return out;
   }
 
   /** Adds a producer whose metrics every reader exports (e.g. bot gauges). */
@@ -258,4 +303,18 @@ export function otlpTarget(endpoint: string | null, env: NodeJS.ProcessEnv): Otl
     env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
   if (fromEnv) return { enabled: true, describe: fromEnv, url: () => undefined };
   return { enabled: false, describe: "", url: () => undefined };
+}
+
+/** One of Vigil's own metrics at one collection (cumulative for counters and histograms). */
+export interface OwnMetric {
+  name: string;
+  kind: "COUNTER" | "GAUGE" | "HISTOGRAM";
+  /** value: the sum (counters, histograms) or the value (gauges); count: histogram observations. */
+  points: Array<{ attributes: Record<string, string>; value: number; count: number }>;
+}
+
+/** A reader nobody schedules: `collectOwn()` pulls through it on demand. */
+class OwnMetricsReader extends MetricReader {
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
 }

@@ -68,6 +68,13 @@ heartbeats:
     assert.deepEqual(st.firing_alerts[0]?.silenced_by, [id]);
     const page = await (await fetch(`${t.httpUrl}/status.json`)).json();
     assert.equal((page as { firingAlerts: unknown[] }).firingAlerts.length, 1);
+    const html = await (await fetch(`${t.httpUrl}/`)).text();
+    assert.match(
+      html,
+      /<h2>Firing alerts<\/h2>[\s\S]*<td>WorkerDown<\/td>[\s\S]*acknowledged by alice, silenced/,
+    );
+    const statusOut = await runVigil(["status", ...address]);
+    assert.match(statusOut.stdout, /FIRING ALERT\s+SEVERITY[\s\S]*WorkerDown\s+critical\s+component=worker/);
 
     assert.equal((await runVigil(["alerts", "unsilence", id, ...address])).code, 0);
     const gone = await runVigil(["alerts", "unsilence", id, ...address]);
@@ -106,6 +113,58 @@ heartbeats:
       (e: { code: number; details: string }) =>
         e.code === status.INVALID_ARGUMENT && /fingerprint/.test(e.details),
     );
+  } finally {
+    await t.close();
+  }
+});
+
+test("threshold rules see the bot's metrics as recorded over gRPC, and Vigil's own metrics (vigil.*)", async () => {
+  const t = await startSidecar(`alerts:
+  evaluation_interval: 100ms
+  rules:
+    - { name: SlowReplies, kind: threshold, metric: bot.reply.duration, aggregate: p90, window: 1m, op: ">", value: 1000 }
+    - { name: ManyRejected, kind: threshold, metric: vigil.metrics.points, match: { result: rejected }, aggregate: sum, window: 1m, op: ">=", value: 3 }
+`);
+  const record = (points: unknown[]) => call(t.client.metrics.Record.bind(t.client.metrics), { points });
+  try {
+    await record(
+      Array.from({ length: 10 }, (_, i) => ({
+        name: "bot.reply.duration",
+        kind: "METRIC_KIND_HISTOGRAM",
+        value: i < 8 ? 100 : 5000,
+        attributes: { channel: "telegram" },
+      })),
+    );
+    await record([
+      {
+        name: "bot.reply.duration",
+        kind: "METRIC_KIND_HISTOGRAM",
+        value: 50,
+        attributes: { channel: "slack" },
+      },
+    ]);
+    const slow = await eventually(() => t.sidecar.alerts.firing().find((a) => a.rule === "SlowReplies"));
+    assert.equal(slow.labels.channel, "telegram");
+    assert.equal(slow.value, 5000, "p90 of 8×100 and 2×5000 (nearest rank)");
+    assert.equal(
+      t.sidecar.alerts.firing().filter((a) => a.rule === "SlowReplies").length,
+      1,
+      "slack is fast",
+    );
+
+    // Let the first collection of Vigil's own metrics set the baseline, then reject three points.
+    await eventually(
+      () => (t.sidecar.scheduler.list().find((x) => x.name === "alert-evaluation")?.runs ?? 0) >= 2,
+    );
+    assert.equal(t.sidecar.alerts.firing().filter((a) => a.rule === "ManyRejected").length, 0);
+    await record([
+      { name: "", kind: "METRIC_KIND_GAUGE", value: 1 },
+      { name: "", kind: "METRIC_KIND_GAUGE", value: 1 },
+      { name: "", kind: "METRIC_KIND_GAUGE", value: 1 },
+    ]);
+    const rejected = await eventually(() => t.sidecar.alerts.firing().find((a) => a.rule === "ManyRejected"));
+    assert.equal(rejected.value, 3);
+    assert.equal(rejected.labels.result, "rejected");
   } finally {
     await t.close();
   }

@@ -276,7 +276,11 @@ test("an expired message goes to the dead-letter file and can be redriven", asyn
     assert.equal(letter.reason, "expired");
     assert.equal(letter.payload, "late");
     // The letter is on disk before its row is deleted: the depth drops right after.
-    await eventually(async () => (await status_(s, "consumers")).queueDepth === 0, 5000, "expired row deleted");
+    await eventually(
+      async () => (await status_(s, "consumers")).queueDepth === 0,
+      5000,
+      "expired row deleted",
+    );
     const redriven = (await call(s.client.admin.RedriveDeadLetters.bind(s.client.admin), {
       destination: "consumers",
     })) as {

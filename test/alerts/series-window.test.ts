@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { SeriesWindows } from "../../src/alerts/series-window.js";
+
+/** A seeded generator, so a failure repeats. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function nearestRank(values: number[], q: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil(q * sorted.length)) - 1] as number;
+}
+
+test("percentiles over sliding windows equal a brute-force nearest rank, through ring growth and expiry", () => {
+  const random = rng(42);
+  const w = new SeriesWindows({ maxSeries: 10, idleMs: 3600_000 });
+  w.watch(new Map([["lat", { windowMs: 60_000, quantileWindows: [10_000, 60_000] }]]), {
+    maxSeries: 10,
+    idleMs: 3600_000,
+  });
+  const points: Array<[number, number]> = [];
+  let now = 1_000_000;
+  for (let step = 0; step < 3000; step++) {
+    // Bursts and gaps: sometimes many points in one second, sometimes none for a while.
+    now += Math.floor(random() * (random() < 0.1 ? 8000 : 400));
+    const n = random() < 0.05 ? 50 : 1;
+    for (let i = 0; i < n; i++) {
+      const v = Math.round(random() * 1000) / 10;
+      points.push([now, v]);
+      w.sample("lat", "HISTOGRAM", v, { a: "1" }, "k", now);
+    }
+    if (step % 7 === 0) {
+      for (const [windowMs, agg, q] of [
+        [10_000, "p50", 0.5],
+        [10_000, "p99", 0.99],
+        [60_000, "p90", 0.9],
+      ] as const) {
+        const expected = nearestRank(
+          points.filter(([t]) => t > now - windowMs).map(([, v]) => v),
+          q,
+        );
+        let got: number | null = null;
+        w.forEach("lat", {}, agg, windowMs, now, (_a, v) => {
+          got = v;
+        });
+        assert.equal(got, expected, `step ${step}, ${agg} over ${windowMs} ms`);
+      }
+    }
+  }
+});
+
+test("sums, rates and gauges over buckets; a series idle past its window and idle time is dropped", () => {
+  const w = new SeriesWindows({ maxSeries: 2, idleMs: 1000 });
+  w.watch(
+    new Map([
+      ["c", { windowMs: 60_000, quantileWindows: [] }],
+      ["g", { windowMs: 60_000, quantileWindows: [] }],
+    ]),
+    { maxSeries: 2, idleMs: 1000 },
+  );
+  const t0 = 10_000_000;
+  for (let i = 0; i < 60; i++) w.sample("c", "COUNTER", 2, {}, "", t0 + i * 1000);
+  for (let i = 0; i < 3; i++) w.sample("g", "GAUGE", 10 + i * 10, { x: String(i) }, `k${i}`, t0);
+  const value = (name: string, agg: Parameters<SeriesWindows["forEach"]>[2], at: number) => {
+    const out: number[] = [];
+    w.forEach(name, {}, agg, 60_000, at, (_a, v) => out.push(v));
+    return out;
+  };
+  const end = t0 + 59_999;
+  assert.deepEqual(value("c", "sum", end), [120]);
+  assert.deepEqual(value("c", "rate", end), [2]);
+  assert.deepEqual(value("c", "count", end), [60]);
+  assert.deepEqual(value("g", "last", end), [10, 20], "the cardinality bound keeps the first two series");
+  assert.deepEqual(value("c", "sum", t0 + 200_000), [0], "a counter has a value in an empty window");
+  assert.deepEqual(value("g", "avg", t0 + 200_000), [], "a gauge has none");
+  w.prune(t0 + 200_000);
+  assert.equal(w.seriesCount, 0);
+});
