@@ -421,7 +421,7 @@ export class Sidecar implements AdminBackend {
     this.heartbeats.applyConfig(c.heartbeats);
     this.metrics.applyConfig(c.metrics);
     this.metrics.setRecordToLog(c.logs.recordMetrics);
-    this.alerts.applyConfig(c.alerts, {
+    await this.alerts.applyConfig(c.alerts, {
       maxSeries: c.metrics.cardinalityLimit,
       idleMs: c.metrics.seriesTtlMs,
     });

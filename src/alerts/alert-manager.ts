@@ -1,20 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { isAbsolute, resolve } from "node:path";
 import type { Counter, Meter, ObservableGauge, ObservableResult } from "@opentelemetry/api";
-import {
-  BrokenCircuitError,
-  ConsecutiveBreaker,
-  circuitBreaker,
-  ExponentialBackoff,
-  handleAll,
-  type IBackoff,
-  type IPolicy,
-  TimeoutStrategy,
-  timeout,
-  wrap,
-} from "cockatiel";
 import type { Logger } from "pino";
-import type { AlertRuleConfig, AlertsConfig, NotifierConfig } from "../config/schema.js";
+import type { AlertRuleConfig, AlertsConfig } from "../config/schema.js";
 import { toError, VigilError } from "../errors.js";
 import type { ComponentView } from "../heartbeat/heartbeat-monitor.js";
 import type { DestinationSnapshot } from "../router/router.js";
@@ -39,7 +27,8 @@ import {
   labelName,
   type TemplateContext,
 } from "./labels.js";
-import { createNotifier, type Notification, type Notifier } from "./notifiers.js";
+import type { Channel } from "./notifier-channel.js";
+import type { Notification } from "./notifiers.js";
 import { SeriesWindows } from "./series-window.js";
 
 /** Vigil's own resource use, as `self` rules see it. */
@@ -83,17 +72,6 @@ interface CompiledRule {
   compare: (v: number) => boolean;
   /** Full labels and fingerprint per subject key. */
   identities: Map<string, { labels: Record<string, string>; fingerprint: string }>;
-}
-
-interface Channel {
-  notifier: Notifier;
-  config: NotifierConfig;
-  policy: IPolicy;
-  backoff: ExponentialBackoff<unknown>;
-  next: IBackoff<unknown> | null;
-  retryAt: number;
-  inFlight: number;
-  maxInFlight: number;
 }
 
 interface DestinationSample {
@@ -165,6 +143,7 @@ export class AlertManager {
   /** Last cumulative value (and count) of each series of Vigil's own counters and histograms. */
   readonly #ownLast = new Map<string, { value: number; count: number }>();
   readonly #ownCollected = new Set<string>();
+  #ownError = "";
   /** Watched names that are Vigil's own metrics (the `vigil.` prefix, which bots may not use). */
   #ownNames: string[] = [];
   #state: ManagerState = "new";
@@ -176,6 +155,9 @@ export class AlertManager {
   readonly #firingGauge: ObservableGauge;
   readonly #observeFiring: (r: ObservableResult) => void;
   #lastPrune = 0;
+  /** Loaded with the first notifier (start or reload); until then no channel exists. */
+  #channelModule: typeof import("./notifier-channel.js") | null = null;
+  #seriesLimits: { maxSeries: number; idleMs: number };
 
   constructor(opts: {
     config: AlertsConfig;
@@ -216,6 +198,7 @@ export class AlertManager {
         });
     };
     this.#firingGauge.addCallback(this.#observeFiring);
+    this.#seriesLimits = opts.seriesLimits;
     this.#compile(opts.config, opts.seriesLimits);
   }
 
@@ -227,6 +210,7 @@ export class AlertManager {
   async start(): Promise<void> {
     if (this.#state !== "new") throw new Error(`alerts: cannot start in state ${this.#state}`);
     if (this.#rules.size > 0 || this.#store.exists) this.#openStore();
+    if (await this.#loadChannels(this.#config)) this.#compile(this.#config, this.#seriesLimits);
     this.#setState("running");
   }
 
@@ -254,8 +238,20 @@ export class AlertManager {
     this.#state = next;
   }
 
-  applyConfig(config: AlertsConfig, seriesLimits: { maxSeries: number; idleMs: number }): void {
+  /** Loads the notifier module when `config` has notifiers and it is not loaded yet; true when it loaded now. */
+  async #loadChannels(config: AlertsConfig): Promise<boolean> {
+    if (this.#channelModule || config.notifiers.length === 0) return false;
+    this.#channelModule = await import("./notifier-channel.js");
+    return true;
+  }
+
+  async applyConfig(
+    config: AlertsConfig,
+    seriesLimits: { maxSeries: number; idleMs: number },
+  ): Promise<void> {
+    await this.#loadChannels(config);
     this.#config = config;
+    this.#seriesLimits = seriesLimits;
     this.#compile(config, seriesLimits);
     if (this.#rules.size > 0 && this.#state === "running") this.#openStore();
   }
@@ -307,30 +303,15 @@ export class AlertManager {
     for (const n of config.notifiers) {
       const old = this.#channels.get(n.name);
       if (old && JSON.stringify(old.config) === JSON.stringify(n)) channels.set(n.name, old);
-      else channels.set(n.name, this.#channel(n));
+      else if (this.#channelModule)
+        channels.set(
+          n.name,
+          this.#channelModule.createChannel(n, { logger: this.#logger, generatorUrl: this.#generatorUrl }),
+        );
     }
     for (const [name, ch] of this.#channels) if (channels.get(name) !== ch) ch.notifier.close();
     this.#channels = channels;
     for (const name of [...this.#sending.keys()]) if (!channels.has(name)) this.#sending.delete(name);
-  }
-
-  #channel(n: NotifierConfig): Channel {
-    const breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: n.circuitBreaker.halfOpenAfterMs,
-      breaker: new ConsecutiveBreaker(n.circuitBreaker.consecutiveFailures),
-    });
-    breaker.onBreak(() => this.#logger.warn({ notifier: n.name }, "notifier circuit opened"));
-    breaker.onReset(() => this.#logger.info({ notifier: n.name }, "notifier circuit closed"));
-    return {
-      notifier: createNotifier(n, { logger: this.#logger, generatorUrl: this.#generatorUrl }),
-      config: n,
-      policy: wrap(breaker, timeout(n.timeoutMs, TimeoutStrategy.Aggressive)) as unknown as IPolicy,
-      backoff: new ExponentialBackoff({ initialDelay: n.retry.initialMs, maxDelay: n.retry.maxMs }),
-      next: null,
-      retryAt: 0,
-      inFlight: 0,
-      maxInFlight: n.kind === "alertmanager" ? 1 : 4,
-    };
   }
 
   /** Runs one check rule's check now and keeps its result for the next evaluation. */
@@ -476,9 +457,17 @@ export class AlertManager {
     try {
       collected = await (this.#sources.ownMetrics as () => Promise<OwnMetric[]>)();
     } catch (e) {
-      this.#logger.warn({ err: toError(e) }, "cannot collect Vigil's own metrics for alert rules");
+      const err = toError(e);
+      // Once per distinct reason, not at every evaluation.
+      if (err.message !== this.#ownError)
+        this.#logger.warn(
+          { err, rules: this.#ownNames },
+          "cannot collect Vigil's own metrics for alert rules",
+        );
+      this.#ownError = err.message;
       return;
     }
+    this.#ownError = "";
     const wanted = new Set(this.#ownNames);
     for (const m of collected) {
       if (!wanted.has(m.name)) continue;
@@ -824,7 +813,7 @@ export class AlertManager {
             ch.retryAt = this.#clock.now() + delay;
             this.#notifications.add(batch.length, { notifier: name, result: "failed" });
           }
-          if (!(err instanceof BrokenCircuitError))
+          if (!this.#channelModule?.isBrokenCircuit(err))
             this.#logger.warn(
               {
                 notifier: name,

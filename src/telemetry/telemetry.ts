@@ -4,8 +4,10 @@ import type { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import { defaultResource, type Resource, resourceFromAttributes } from "@opentelemetry/resources";
 import type { LoggerProvider } from "@opentelemetry/sdk-logs";
 import {
+  AggregationTemporality,
   type CollectionResult,
   DataPointType,
+  InstrumentType,
   MeterProvider,
   type MetricProducer,
   MetricReader,
@@ -50,7 +52,8 @@ export class Telemetry {
   readonly botMeter: Meter;
   readonly otlpEndpoint: string | null;
   readonly #producers: MetricProducer[];
-  readonly #own: OwnMetricsReader;
+  /** The reader alert rules on Vigil's own metrics pull through; null when none can be shared. */
+  readonly #pull: MetricReader | null;
   readonly #logger: Logger;
   readonly #stopHooks: Array<() => void> = [];
   #stopping: Promise<void> | null = null;
@@ -62,7 +65,7 @@ export class Telemetry {
     loggerProvider: LoggerProvider | null;
     prometheus: PrometheusExporter | null;
     producers: MetricProducer[];
-    own: OwnMetricsReader;
+    pull: MetricReader | null;
     version: string;
     logger: Logger;
     otlpEndpoint: string | null;
@@ -73,7 +76,7 @@ export class Telemetry {
     this.loggerProvider = init.loggerProvider;
     this.prometheus = init.prometheus;
     this.#producers = init.producers;
-    this.#own = init.own;
+    this.#pull = init.pull;
     this.#logger = init.logger;
     this.otlpEndpoint = init.otlpEndpoint;
     this.meter = init.meterProvider.getMeter(VIGIL_SCOPE, init.version);
@@ -100,9 +103,7 @@ export class Telemetry {
         } satisfies CollectionResult;
       },
     };
-    // Alert rules on Vigil's own metrics collect through this reader, only when such a rule exists.
-    const own = new OwnMetricsReader();
-    const readers: MetricReader[] = [own];
+    const readers: MetricReader[] = [];
     let prometheus: PrometheusExporter | null = null;
     if (config.telemetry.prometheus.enabled) {
       const { PrometheusExporter } = await import("@opentelemetry/exporter-prometheus");
@@ -153,6 +154,17 @@ export class Telemetry {
         ],
       });
     }
+    // Alert rules on Vigil's own metrics pull through a cumulative reader that already exists: an
+    // extra reader that collects only now and then would make the SDK stash every other reader's
+    // deltas for it (sdk-metrics TemporalMetricProcessor), an unbounded growth. With no reader at
+    // all, a private one is added (nothing else collects, so nothing is stashed).
+    const counterTemporality = (r: MetricReader) => r.selectAggregationTemporality(InstrumentType.COUNTER);
+    let pull: MetricReader | null =
+      readers.find((r) => counterTemporality(r) === AggregationTemporality.CUMULATIVE) ?? null;
+    if (readers.length === 0) {
+      pull = new OwnMetricsReader();
+      readers.push(pull);
+    }
     const meterProvider = new MeterProvider({
       resource,
       readers,
@@ -170,7 +182,7 @@ export class Telemetry {
       loggerProvider,
       prometheus,
       producers,
-      own,
+      pull,
       version: opts.version,
       logger: opts.logger.child({ component: "telemetry" }),
       otlpEndpoint: otlp.enabled ? otlp.describe : null,
@@ -186,7 +198,11 @@ export class Telemetry {
    * rule needs it.
    */
   async collectOwn(): Promise<OwnMetric[]> {
-    const { resourceMetrics } = await this.#own.collect();
+    if (this.#pull === null)
+      throw new Error(
+        "no cumulative metric reader to read Vigil's own metrics from (Prometheus is off and OTLP metrics are delta)",
+      );
+    const { resourceMetrics } = await this.#pull.collect();
     const out: OwnMetric[] = [];
     for (const scope of resourceMetrics.scopeMetrics) {
       if (scope.scope.name !== VIGIL_SCOPE) continue;
@@ -313,7 +329,7 @@ export interface OwnMetric {
   points: Array<{ attributes: Record<string, string>; value: number; count: number }>;
 }
 
-/** A reader nobody schedules: `collectOwn()` pulls through it on demand. */
+/** A reader nobody schedules, for when there is no other: `collectOwn()` pulls through it on demand. */
 class OwnMetricsReader extends MetricReader {
   protected override async onShutdown(): Promise<void> {}
   protected override async onForceFlush(): Promise<void> {}

@@ -165,6 +165,11 @@ test("threshold rules see the bot's metrics as recorded over gRPC, and Vigil's o
     const rejected = await eventually(() => t.sidecar.alerts.firing().find((a) => a.rule === "ManyRejected"));
     assert.equal(rejected.value, 3);
     assert.equal(rejected.labels.result, "rejected");
+    // The rules read through the Prometheus exporter's reader: scrapes still see cumulative totals.
+    for (let i = 0; i < 2; i++) {
+      const text = await (await fetch(`${t.httpUrl}/metrics`)).text();
+      assert.match(text, /vigil_metrics_points_total\{[^}]*result="rejected"[^}]*\} 3\n/);
+    }
   } finally {
     await t.close();
   }

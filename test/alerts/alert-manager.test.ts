@@ -557,7 +557,7 @@ describe("rule kinds", () => {
       null,
       {},
     ).config;
-    r.alerts.applyConfig(next.alerts, { maxSeries: 100, idleMs: 60_000 });
+    await r.alerts.applyConfig(next.alerts, { maxSeries: 100, idleMs: 60_000 });
     await r.tick(1000);
     assert.deepEqual(
       r.alerts.firing().map((a) => a.rule),
