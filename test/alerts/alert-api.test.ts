@@ -13,6 +13,7 @@ test("AlertService and `vigil alerts`: list, acknowledge, silence, unsilence, re
   evaluation_interval: 100ms
   rules:
     - { name: WorkerDown, kind: heartbeat, states: [DOWN], severity: critical }
+  notifiers: [{ kind: log }]
 heartbeats:
   evaluation_interval: 100ms
   components:
@@ -33,6 +34,17 @@ heartbeats:
     assert.equal(listed.severity, "SEVERITY_CRITICAL");
     assert.equal(listed.labels.component, "worker");
     const fp = listed.fingerprint as string;
+
+    const metrics = await eventually(async () => {
+      const text = await (await fetch(`${t.httpUrl}/metrics`)).text();
+      const sent = /vigil_alerts_notifications_total\{[^}]*notifier="log"[^}]*result="sent"[^}]*\} 1\n/;
+      return sent.test(text) ? text : null;
+    });
+    assert.match(metrics, /vigil_alerts_firing\{[^}]*rule="WorkerDown"[^}]*severity="critical"[^}]*\} 1\n/);
+    assert.ok(
+      t.logs.some((r) => r.msg === "alert WorkerDown firing" && r.notifier === "log"),
+      "the log notifier wrote the notification",
+    );
 
     const shown = await runVigil(["alerts", ...address]);
     assert.equal(shown.code, 0, shown.stderr);

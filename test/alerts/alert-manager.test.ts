@@ -85,12 +85,12 @@ function destination(name: string, extra: Partial<DestinationSnapshot> = {}): De
 /** An AlertManager over sources the test controls, notifying a real webhook receiver. */
 async function rig(
   alertsYaml: string,
-  opts: { dataDir?: string; hook?: DestinationServer; clock?: ManualClock } = {},
+  opts: { dataDir?: string; hook?: DestinationServer; clock?: ManualClock; hookOptions?: string } = {},
 ): Promise<Rig> {
   const hook = opts.hook ?? (await new DestinationServer().start());
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "vigil-alerts-"));
   const clock = opts.clock ?? new ManualClock();
-  const yaml = `alerts:\n  notifiers:\n    - { kind: webhook, url: "${hook.url}", retry: { initial: "10ms", max: "50ms" } }\n${alertsYaml}`;
+  const yaml = `alerts:\n  notifiers:\n    - { kind: webhook, url: "${hook.url}", ${opts.hookOptions ?? ""}retry: { initial: "10ms", max: "50ms" } }\n${alertsYaml}`;
   const config = parseConfigText(yaml, "test", null, {}).config;
   const r: Rig = {
     clock,
@@ -406,6 +406,33 @@ describe("notifiers", () => {
     assert.equal(new Set(keys).size, 2);
   });
 
+  test("a notifier that hangs times out behind its breaker; another notifier and the evaluation go on", async () => {
+    const other = await new DestinationServer().start();
+    const r = await rig(
+      `    - { name: second, kind: webhook, url: "${other.url}" }\n  rules:\n    - { name: Down, kind: heartbeat }\n`,
+      { hookOptions: "timeout: 200ms, circuit_breaker: { consecutive_failures: 2, half_open_after: 1h }, " },
+    );
+    r.hook.behave = () => "hang";
+    r.components = [component("a", "DOWN")];
+    const t0 = Date.now();
+    await r.tick(0);
+    assert.ok(Date.now() - t0 < 5000);
+    await eventually(() => other.received.length === 1);
+    r.components.push(component("b", "DOWN"));
+    await r.tick(1000);
+    await eventually(() => other.received.length === 2, 5000, "the healthy notifier gets the second alert");
+    assert.equal(r.alerts.firing().length, 2, "evaluation is not held up");
+    // Two timeouts open the hung notifier's breaker: later sends fail fast instead of hanging again.
+    await eventually(async () => {
+      await r.tick(100);
+      return r.hook.requests.length >= 2;
+    });
+    const requests = r.hook.requests.length;
+    for (let i = 0; i < 5; i++) await r.tick(100);
+    assert.equal(r.hook.requests.length, requests, "no request while the breaker is open");
+    await other.stop();
+  });
+
   test("a webhook that refuses an alert (4xx) is not retried forever; other notifiers are unaffected", async () => {
     const other = await new DestinationServer().start();
     const r = await rig(
@@ -517,7 +544,13 @@ describe("rule kinds", () => {
     await new Promise((res) => closed.once("listening", res));
     const dead = (closed.address() as { port: number }).port;
     await new Promise((res) => closed.close(res));
+    const healthy = await new DestinationServer().start();
+    const sick = await new DestinationServer().start();
+    sick.behave = () => ({ status: 503 });
     const r = await rig(`  rules:
+    - { name: ApiUp, kind: check, check: { kind: http, url: "${healthy.url}" } }
+    - { name: ApiDown, kind: check, check: { kind: http, url: "${sick.url}" } }
+    - { name: ApiExpected, kind: check, check: { kind: http, url: "${sick.url}", expect_status: [503] } }
     - { name: DbUp, kind: check, check: { kind: tcp, address: "127.0.0.1:${live}" } }
     - { name: DbDown, kind: check, check: { kind: tcp, address: "127.0.0.1:${dead}", timeout: 2s } }
     - { name: FeedStale, kind: check, check: { kind: file, path: feed.json, max_age: 10m } }
@@ -527,11 +560,14 @@ describe("rule kinds", () => {
     writeFileSync(feed, "{}");
     const old = (r.clock.now() - 3600_000) / 1000;
     utimesSync(feed, old, old);
-    for (const rule of ["DbUp", "DbDown", "FeedStale", "DiskLow"])
+    for (const rule of ["ApiUp", "ApiDown", "ApiExpected", "DbUp", "DbDown", "FeedStale", "DiskLow"])
       await r.alerts.runCheck(rule).catch(() => {});
     await r.tick(0);
     const firing = r.alerts.firing();
-    assert.deepEqual(firing.map((a) => a.rule).sort(), ["DbDown", "DiskLow", "FeedStale"]);
+    assert.deepEqual(firing.map((a) => a.rule).sort(), ["ApiDown", "DbDown", "DiskLow", "FeedStale"]);
+    assert.equal(firing.find((a) => a.rule === "ApiDown")?.annotations.check_error, "HTTP 503");
+    await healthy.stop();
+    await sick.stop();
     assert.match(firing.find((a) => a.rule === "DbDown")?.annotations.check_error ?? "", /ECONNREFUSED/);
     assert.deepEqual(firing.find((a) => a.rule === "DbDown")?.labels, {
       alertname: "DbDown",
