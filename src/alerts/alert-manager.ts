@@ -28,7 +28,7 @@ import {
   type TemplateContext,
 } from "./labels.js";
 import type { Channel } from "./notifier-channel.js";
-import type { Notification } from "./notifiers.js";
+import { logAlert, type Notification } from "./notifiers.js";
 import { SeriesWindows } from "./series-window.js";
 
 /** Vigil's own resource use, as `self` rules see it. */
@@ -217,7 +217,7 @@ export class AlertManager {
   #openStore(): void {
     if (this.#store.isOpen) return;
     const now = this.#clock.now();
-    this.#store.open(now);
+    this.#store.open();
     for (const a of this.#store.loadOpen()) {
       if (a.state === "resolved") this.#closing.set(a.id, a);
       else this.#open.set(a.fingerprint, a);
@@ -600,10 +600,7 @@ export class AlertManager {
       if (a.state === "pending") {
         this.#open.delete(a.fingerprint);
         this.#store.remove(a);
-        this.#logger.info(
-          { event: "alert.inactive", rule: a.rule, fingerprint: a.fingerprint, labels: a.labels },
-          `alert ${a.rule} inactive`,
-        );
+        logAlert(this.#logger, a, "inactive");
         continue;
       }
       const holdMs = this.#flapping(a.fingerprint, now)
@@ -681,28 +678,10 @@ export class AlertManager {
     if (to === "firing" || (to === "resolved" && from === "firing")) this.#recordChange(a.fingerprint, now);
     if (!this.#store.isOpen) this.#openStore();
     this.#store.save(a, false);
-    const level =
-      to === "firing"
-        ? a.severity === "critical"
-          ? "error"
-          : a.severity === "warning"
-            ? "warn"
-            : "info"
-        : "info";
-    this.#logger[level](
-      {
-        event: `alert.${to}`,
-        rule: a.rule,
-        fingerprint: a.fingerprint,
-        severity: a.severity,
-        labels: a.labels,
-        annotations: a.annotations,
-        value: a.value,
-        from,
-        resolvedBy: to === "resolved" ? (a.resolvedBy ?? undefined) : undefined,
-      },
-      `alert ${a.rule} ${to}`,
-    );
+    logAlert(this.#logger, a, to, {
+      from,
+      resolvedBy: to === "resolved" ? (a.resolvedBy ?? undefined) : undefined,
+    });
   }
 
   #expireSilences(now: number): void {

@@ -1,9 +1,8 @@
-import { existsSync, renameSync } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Database as Db, Statement } from "better-sqlite3";
 import type { Logger } from "pino";
-import { toError } from "../errors.js";
+import { openSqlite } from "../util/sqlite.js";
 
 export type AlertStateName = "pending" | "firing" | "resolved";
 export type Severity = "info" | "warning" | "critical";
@@ -140,24 +139,15 @@ export class AlertStore {
   }
 
   /** Opens (creating or migrating) the file; a corrupt file is moved aside and a new one started. */
-  open(now: number): void {
+  open(): void {
     if (this.#db) return;
-    let db: Db;
-    try {
-      db = this.#openChecked();
-    } catch (e) {
-      const err = toError(e) as Error & { code?: string };
-      if (!String(err.code ?? "").startsWith("SQLITE_CORRUPT") && err.code !== "SQLITE_NOTADB") throw err;
-      const aside = `${this.path}.corrupt-${new Date(now).toISOString().replace(/[:.]/g, "-")}`;
-      renameSync(this.path, aside);
-      for (const suffix of ["-wal", "-shm"])
-        if (existsSync(this.path + suffix)) renameSync(this.path + suffix, aside + suffix);
-      this.#logger.error(
-        { err, movedTo: aside },
-        "alerts.db is corrupt: moved aside, starting with no alert history",
-      );
-      db = this.#openChecked();
-    }
+    const db = openSqlite({
+      path: this.path,
+      migrations: MIGRATIONS,
+      pragmas: ["journal_mode = WAL", "synchronous = NORMAL", "busy_timeout = 5000"],
+      logger: this.#logger,
+      corruptMessage: "alerts.db is corrupt; moved it aside and started with no alert history",
+    });
     this.#db = db;
     this.#s = this.prepare(db);
   }
@@ -166,38 +156,6 @@ export class AlertStore {
     this.#db?.close();
     this.#db = null;
     this.#s = null;
-  }
-
-  #openChecked(): Db {
-    // Loaded on first open: a sidecar without alert rules never loads SQLite for them.
-    const Database = createRequire(import.meta.url)("better-sqlite3") as typeof import("better-sqlite3");
-    const db = new Database(this.path);
-    try {
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
-      db.pragma("busy_timeout = 5000");
-      const check = db.pragma("quick_check", { simple: true });
-      if (check !== "ok") {
-        const err = new Error(`integrity check failed: ${String(check)}`) as Error & { code: string };
-        err.code = "SQLITE_CORRUPT";
-        throw err;
-      }
-      const version = db.pragma("user_version", { simple: true }) as number;
-      if (version > MIGRATIONS.length)
-        throw new Error(
-          `alerts.db has schema version ${version}, newer than this Vigil knows (${MIGRATIONS.length}); use a newer Vigil or another data_dir`,
-        );
-      for (let v = version; v < MIGRATIONS.length; v++) {
-        db.transaction(() => {
-          db.exec(MIGRATIONS[v] as string);
-          db.pragma(`user_version = ${v + 1}`);
-        })();
-      }
-      return db;
-    } catch (e) {
-      db.close();
-      throw e;
-    }
   }
 
   private prepare(db: Db) {

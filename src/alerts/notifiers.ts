@@ -154,23 +154,36 @@ export class LogNotifier implements Notifier {
   }
 
   async send(batch: readonly Notification[]): Promise<void> {
-    for (const { event, alert: a } of batch) {
-      const level =
-        event === "resolved" || a.severity === "info" ? "info" : a.severity === "critical" ? "error" : "warn";
-      this.#logger[level](
-        {
-          event: `alert.${event}`,
-          rule: a.rule,
-          fingerprint: a.fingerprint,
-          severity: a.severity,
-          labels: a.labels,
-          annotations: a.annotations,
-          value: a.value,
-        },
-        `alert ${a.rule} ${event}`,
-      );
-    }
+    for (const { event, alert } of batch) logAlert(this.#logger, alert, event);
   }
 
   close(): void {}
+}
+
+/**
+ * One log record about an alert: its transitions and the log notifier's
+ * notifications share this shape. Firing and repeats log at a level by
+ * severity (critical: error, warning: warn), everything else at info.
+ */
+export function logAlert(
+  logger: Logger,
+  a: AlertRecord,
+  event: string,
+  extra: Record<string, unknown> = {},
+): void {
+  const loud = event === "firing" || event === "repeat";
+  const level = !loud || a.severity === "info" ? "info" : a.severity === "critical" ? "error" : "warn";
+  logger[level](
+    {
+      event: `alert.${event}`,
+      rule: a.rule,
+      fingerprint: a.fingerprint,
+      severity: a.severity,
+      labels: a.labels,
+      annotations: a.annotations,
+      value: a.value,
+      ...extra,
+    },
+    `alert ${a.rule} ${event}`,
+  );
 }

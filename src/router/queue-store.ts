@@ -1,10 +1,9 @@
-import { existsSync, renameSync } from "node:fs";
-import { createRequire } from "node:module";
 import { extname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { Database as Db, Statement } from "better-sqlite3";
 import type { Logger } from "pino";
+import { openSqlite } from "../util/sqlite.js";
 
 /** One queued copy of a message for one destination (a row of `queue`). */
 export interface QueuedMessage {
@@ -131,21 +130,19 @@ export class QueueStore {
 
   open(): void {
     if (this.#db) return;
-    try {
-      this.#db = this.#openChecked();
-    } catch (e) {
-      const err = e as Error & { code?: string };
-      if (!existsSync(this.path) || !isCorruption(err)) throw e;
-      const aside = `${this.path}.corrupt-${new Date().toISOString().replace(/[-:.]/g, "")}`;
-      for (const suffix of ["", "-wal", "-shm"]) {
-        if (existsSync(this.path + suffix)) renameSync(this.path + suffix, aside + suffix);
-      }
-      this.#logger.error(
-        { err: { code: err.code, message: err.message }, movedTo: aside },
-        "queue.db is corrupt; moved it aside and started an empty queue",
-      );
-      this.#db = this.#openChecked();
-    }
+    this.#db = openSqlite({
+      path: this.path,
+      migrations: MIGRATIONS,
+      // auto_vacuum must be chosen before the first table exists.
+      pragmas: [
+        "auto_vacuum = INCREMENTAL",
+        "journal_mode = WAL",
+        `synchronous = ${this.#sync === "full" ? "FULL" : "NORMAL"}`,
+        "busy_timeout = 5000",
+      ],
+      logger: this.#logger,
+      corruptMessage: "queue.db is corrupt; moved it aside and started an empty queue",
+    });
     this.#stmts = this.prepare(this.#db);
   }
 
@@ -193,40 +190,6 @@ export class QueueStore {
   /** Stops the writer thread as a crash would (tests of the restart path). */
   async killWriterForTest(): Promise<void> {
     await this.#writer?.terminate();
-  }
-
-  #openChecked(): Db {
-    // Loaded on first open: a sidecar that routes nothing never loads SQLite.
-    const Database = createRequire(import.meta.url)("better-sqlite3") as typeof import("better-sqlite3");
-    const db = new Database(this.path);
-    try {
-      // auto_vacuum must be chosen before the first table exists.
-      db.pragma("auto_vacuum = INCREMENTAL");
-      db.pragma("journal_mode = WAL");
-      db.pragma(`synchronous = ${this.#sync === "full" ? "FULL" : "NORMAL"}`);
-      db.pragma("busy_timeout = 5000");
-      const check = db.pragma("quick_check", { simple: true });
-      if (check !== "ok") {
-        const err = new Error(`integrity check failed: ${String(check)}`) as Error & { code: string };
-        err.code = "SQLITE_CORRUPT";
-        throw err;
-      }
-      const version = db.pragma("user_version", { simple: true }) as number;
-      if (version > MIGRATIONS.length)
-        throw new Error(
-          `queue.db has schema version ${version}, newer than this Vigil knows (${MIGRATIONS.length}); use a newer Vigil or another data_dir`,
-        );
-      for (let v = version; v < MIGRATIONS.length; v++) {
-        db.transaction(() => {
-          db.exec(MIGRATIONS[v] as string);
-          db.pragma(`user_version = ${v + 1}`);
-        })();
-      }
-      return db;
-    } catch (e) {
-      db.close();
-      throw e;
-    }
   }
 
   private prepare(db: Db) {
@@ -365,10 +328,6 @@ function fromRow(r: Row): QueuedMessage {
     attempt: r.attempt,
     bytes: r.bytes,
   };
-}
-
-function isCorruption(err: Error & { code?: string }): boolean {
-  return err.code === "SQLITE_CORRUPT" || err.code === "SQLITE_NOTADB";
 }
 
 /** What a queued message counts against its destination's `max_bytes`: payload, topic and attributes. */

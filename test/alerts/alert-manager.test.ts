@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -368,6 +368,19 @@ describe("alert lifecycle", () => {
       ["firing", "resolved"],
     );
     await hook.stop();
+  });
+
+  test("a corrupt alerts.db is moved aside and alerts start afresh, never a crash", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "vigil-alerts-corrupt-"));
+    writeFileSync(
+      join(dataDir, "alerts.db"),
+      "this is not a database, and it is long enough to look like one".repeat(100),
+    );
+    const r = await rig("  rules:\n    - { name: Down, kind: heartbeat }\n", { dataDir });
+    r.components = [component("w", "DOWN")];
+    await r.tick(0);
+    assert.equal(r.alerts.firing().length, 1);
+    assert.ok(readdirSync(dataDir).some((f) => f.startsWith("alerts.db.corrupt-")));
   });
 
   test("a pending alert survives a restart with its start time", async () => {

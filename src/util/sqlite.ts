@@ -1,0 +1,67 @@
+import { existsSync, renameSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename } from "node:path";
+import type { Database as Db } from "better-sqlite3";
+import type { Logger } from "pino";
+
+export interface SqliteOptions {
+  path: string;
+  /** Schema migrations, in order; `PRAGMA user_version` counts those applied. */
+  migrations: readonly string[];
+  /** Applied at every open, before the check (auto_vacuum must come before the first table). */
+  pragmas: readonly string[];
+  logger: Logger;
+  /** The log line when a corrupt file was moved aside (what the user lost). */
+  corruptMessage: string;
+}
+
+/**
+ * Opens (creating or migrating) one of Vigil's SQLite files. A corrupt file
+ * (failed quick_check, or not a database) is moved aside with its WAL to
+ * `<file>.corrupt-<time>` and a fresh one started: a clear error in the log,
+ * never a crash loop. A schema newer than this Vigil knows is an error.
+ * better-sqlite3 is loaded on first use: a sidecar that needs no file never loads it.
+ */
+export function openSqlite(opts: SqliteOptions): Db {
+  try {
+    return openChecked(opts);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    if (!existsSync(opts.path) || (err.code !== "SQLITE_CORRUPT" && err.code !== "SQLITE_NOTADB")) throw e;
+    const aside = `${opts.path}.corrupt-${new Date().toISOString().replace(/[-:.]/g, "")}`;
+    for (const suffix of ["", "-wal", "-shm"])
+      if (existsSync(opts.path + suffix)) renameSync(opts.path + suffix, aside + suffix);
+    opts.logger.error({ err: { code: err.code, message: err.message }, movedTo: aside }, opts.corruptMessage);
+    return openChecked(opts);
+  }
+}
+
+function openChecked(opts: SqliteOptions): Db {
+  const Database = createRequire(import.meta.url)("better-sqlite3") as typeof import("better-sqlite3");
+  const db = new Database(opts.path);
+  try {
+    for (const p of opts.pragmas) db.pragma(p);
+    const check = db.pragma("quick_check", { simple: true });
+    if (check !== "ok") {
+      const err = new Error(`integrity check failed: ${String(check)}`) as Error & { code: string };
+      err.code = "SQLITE_CORRUPT";
+      throw err;
+    }
+    const version = db.pragma("user_version", { simple: true }) as number;
+    const known = opts.migrations.length;
+    if (version > known)
+      throw new Error(
+        `${basename(opts.path)} has schema version ${version}, newer than this Vigil knows (${known}); use a newer Vigil or another data_dir`,
+      );
+    for (let v = version; v < known; v++) {
+      db.transaction(() => {
+        db.exec(opts.migrations[v] as string);
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
