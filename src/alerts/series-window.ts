@@ -64,42 +64,40 @@ class Series {
     }
   }
 
-  add(value: number, now: number, windowMs: number): void {
+  /** The offset of `now`'s bucket in `buckets`, emptied first when the slot still holds an older one. */
+  #slot(now: number): number {
     const b = Math.floor(now / this.bucketMs);
     const i = (b % this.slots) * STRIDE;
     const buf = this.buckets;
-    const start = b * this.bucketMs;
-    if (buf[i + T] !== start) {
-      buf[i + T] = start;
-      buf[i + N] = 1;
-      buf[i + SUM] = value;
-      buf[i + MIN] = value;
-      buf[i + MAX] = value;
-    } else {
-      buf[i + N] = (buf[i + N] as number) + 1;
-      buf[i + SUM] = (buf[i + SUM] as number) + value;
-      if (value < (buf[i + MIN] as number)) buf[i + MIN] = value;
-      if (value > (buf[i + MAX] as number)) buf[i + MAX] = value;
+    if (buf[i + T] !== b * this.bucketMs) {
+      buf[i + T] = b * this.bucketMs;
+      buf[i + N] = 0;
+      buf[i + SUM] = 0;
+      buf[i + MIN] = Number.POSITIVE_INFINITY;
+      buf[i + MAX] = Number.NEGATIVE_INFINITY;
     }
+    return i;
+  }
+
+  add(value: number, now: number, windowMs: number): void {
+    const i = this.#slot(now);
+    const buf = this.buckets;
+    buf[i + N] = (buf[i + N] as number) + 1;
+    buf[i + SUM] = (buf[i + SUM] as number) + value;
+    if (value < (buf[i + MIN] as number)) buf[i + MIN] = value;
+    if (value > (buf[i + MAX] as number)) buf[i + MAX] = value;
     buf[i + LAST] = value;
     this.total += value;
     this.updatedAt = now;
     if (this.raw !== null) this.#addRaw(value, now, windowMs);
   }
 
+  /** `count` observations summing to `sum`, without the values: min, max and last are unknown (NaN holds no comparison). */
   addAggregate(count: number, sum: number, now: number): void {
-    const b = Math.floor(now / this.bucketMs);
-    const i = (b % this.slots) * STRIDE;
+    const i = this.#slot(now);
     const buf = this.buckets;
-    const start = b * this.bucketMs;
-    if (buf[i + T] !== start) {
-      buf[i + T] = start;
-      buf[i + N] = count;
-      buf[i + SUM] = sum;
-    } else {
-      buf[i + N] = (buf[i + N] as number) + count;
-      buf[i + SUM] = (buf[i + SUM] as number) + sum;
-    }
+    buf[i + N] = (buf[i + N] as number) + count;
+    buf[i + SUM] = (buf[i + SUM] as number) + sum;
     buf[i + MIN] = Number.NaN;
     buf[i + MAX] = Number.NaN;
     buf[i + LAST] = Number.NaN;
@@ -389,7 +387,7 @@ function aggregateOf(
   const n = w.n;
   switch (agg) {
     case "last":
-      return n === 0 ? null : w.last;
+      return n === 0 || Number.isNaN(w.last) ? null : w.last;
     case "count":
       return n;
     case "sum":
@@ -402,10 +400,11 @@ function aggregateOf(
       return ((kind === "HISTOGRAM" ? n : w.sum) * 1000) / windowMs;
     case "avg":
       return n === 0 ? null : w.sum / n;
+    // Buckets from counts alone (Vigil's own histograms) have no min, max or last: no value.
     case "min":
-      return n === 0 ? null : w.min;
+      return n === 0 || !Number.isFinite(w.min) ? null : w.min;
     default:
-      return n === 0 ? null : w.max;
+      return n === 0 || !Number.isFinite(w.max) ? null : w.max;
   }
 }
 

@@ -82,3 +82,23 @@ test("sums, rates and gauges over buckets; a series idle past its window and idl
   w.prune(t0 + 200_000);
   assert.equal(w.seriesCount, 0);
 });
+
+test("histogram counts without values (Vigil's own): count, sum, avg and rate have values; min, max, last and percentiles none", () => {
+  const w = new SeriesWindows({ maxSeries: 2, idleMs: 1000 });
+  w.watch(new Map([["vigil.h", { windowMs: 60_000, quantileWindows: [60_000] }]]), {
+    maxSeries: 2,
+    idleMs: 1000,
+  });
+  const t0 = 50_000_000;
+  w.sampleAggregate("vigil.h", 4, 2, {}, "", t0);
+  w.sampleAggregate("vigil.h", 6, 3, {}, "", t0 + 2000);
+  const value = (agg: Parameters<SeriesWindows["forEach"]>[2]) => {
+    const out: number[] = [];
+    w.forEach("vigil.h", {}, agg, 60_000, t0 + 5000, (_a, v) => out.push(v));
+    return out[0] ?? null;
+  };
+  assert.equal(value("count"), 10);
+  assert.equal(value("sum"), 5);
+  assert.equal(value("avg"), 0.5);
+  for (const agg of ["min", "max", "last", "p99"] as const) assert.equal(value(agg), null, agg);
+});
