@@ -77,6 +77,7 @@ commands:
   version                          print the version
 
 environment: VIGIL_CONFIG, VIGIL_DATA_DIR, VIGIL_GRPC_ADDRESS, VIGIL_HTTP_ADDRESS, VIGIL_LOG_LEVEL,
+             VIGIL_TOKEN or VIGIL_TOKEN_FILE (bearer token the commands send to a Vigil with server.auth),
              OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_ENDPOINT
 `;
 
@@ -183,6 +184,13 @@ function target(address: string | undefined): string {
   return address ?? process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070";
 }
 
+/** A client of a running Vigil; VIGIL_TOKEN (or the file VIGIL_TOKEN_FILE) is its bearer token. */
+function connect(address: string | undefined) {
+  const file = process.env.VIGIL_TOKEN_FILE;
+  const token = process.env.VIGIL_TOKEN ?? (file ? readFileSync(file, "utf8").trim() : undefined);
+  return createVigilClient(target(address), {}, { token });
+}
+
 /** Calls one AdminService method of a running Vigil; errors become one readable line. */
 function admin<Res>(address: string | undefined, method: string, req: object): Promise<Res> {
   return rpc<Res>("admin", address, method, req);
@@ -194,7 +202,7 @@ async function rpc<Res>(
   method: string,
   req: object,
 ): Promise<Res> {
-  const client = createVigilClient(target(address));
+  const client = connect(address);
   try {
     const stub = client[service] as unknown as Record<string, (...a: unknown[]) => unknown>;
     const fn = stub[method] as (...a: unknown[]) => unknown;
@@ -450,7 +458,7 @@ async function logs(v: {
     return EXIT.USAGE;
   }
   const level = v.level ? `LOG_LEVEL_${v.level.toUpperCase()}` : "LOG_LEVEL_UNSPECIFIED";
-  const client = createVigilClient(target(v.address));
+  const client = connect(v.address);
   try {
     const stream = client.admin.QueryLogs({
       from: sinceMs === undefined ? null : { seconds: Math.floor((Date.now() - sinceMs) / 1000) },

@@ -29,6 +29,7 @@ import { MetricsIngest } from "./metrics/metrics-ingest.js";
 import { protoDir } from "./proto.js";
 import { type DestinationSnapshot, Router } from "./router/router.js";
 import { Scheduler } from "./scheduler/scheduler.js";
+import { Authenticator } from "./server/auth.js";
 import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
 import { HttpServer } from "./server/http-server.js";
 import { Telemetry } from "./telemetry/telemetry.js";
@@ -71,6 +72,7 @@ export class Sidecar implements AdminBackend {
   readonly grpc: GrpcServer;
   readonly http: HttpServer;
   readonly configs: ConfigManager;
+  readonly auth: Authenticator;
   #state: SidecarState = "new";
   #startedAt = 0;
   #dataDirBytes = 0;
@@ -179,11 +181,22 @@ export class Sidecar implements AdminBackend {
       "vigil.v1.RouterService": routerHandlers(ctx, this.router),
       "vigil.v1.AlertService": alertHandlers(ctx, this.alerts),
     };
+    this.auth = new Authenticator({
+      config: config.server.auth,
+      env: opts.env,
+      logger: this.#logger,
+      meter: telemetry.meter,
+    });
+    this.scheduler.add("auth-tokens", 5000, () => {
+      this.auth.refresh();
+      if (this.auth.lastError) throw new Error(this.auth.lastError);
+    });
     this.grpc = new GrpcServer({
       config: config.server.grpc,
       logger: this.#logger,
       handlers,
       decoders: metricsDecoders(protoDir()),
+      interceptors: [this.auth.interceptor()],
     });
     this.http = new HttpServer({
       address: config.server.http.address,
@@ -418,6 +431,7 @@ export class Sidecar implements AdminBackend {
     const c = next.config;
     await this.router.applyConfig(c.router);
     this.#setMessageLog(c.logs.recordMessages);
+    this.auth.applyConfig(c.server.auth);
     this.heartbeats.applyConfig(c.heartbeats);
     this.metrics.applyConfig(c.metrics);
     this.metrics.setRecordToLog(c.logs.recordMetrics);

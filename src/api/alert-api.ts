@@ -17,7 +17,7 @@ import type { SilenceResponse } from "../generated/vigil/v1/SilenceResponse.js";
 import type { UnsilenceRequest__Output } from "../generated/vigil/v1/UnsilenceRequest.js";
 import type { UnsilenceResponse } from "../generated/vigil/v1/UnsilenceResponse.js";
 import { durationMs, optionalTimestamp, timestampMs, toTimestamp } from "./convert.js";
-import { type ApiContext, unary } from "./handler.js";
+import { type ApiContext, principalOf, unary } from "./handler.js";
 
 const STATE_IN: Record<string, AlertStateName | null> = {
   ALERT_STATE_UNSPECIFIED: null,
@@ -58,23 +58,27 @@ export function alertHandlers(ctx: ApiContext, alerts: AlertManager): AlertServi
           .map((a) => alertMessage(a, a.silencedBy)),
       };
     }),
-    Acknowledge: unary<AcknowledgeRequest__Output, AcknowledgeResponse>(ctx, `${rpc}/Acknowledge`, (req) => {
-      const a = alerts.acknowledge(
-        fingerprint(req.fingerprint),
-        text("by", req.by),
-        text("comment", req.comment),
-      );
-      return { alert: alertMessage(a, []) };
-    }),
-    Resolve: unary<ResolveRequest__Output, ResolveResponse>(ctx, `${rpc}/Resolve`, (req) => {
+    Acknowledge: unary<AcknowledgeRequest__Output, AcknowledgeResponse>(
+      ctx,
+      `${rpc}/Acknowledge`,
+      (req, call) => {
+        const a = alerts.acknowledge(
+          fingerprint(req.fingerprint),
+          text("by", req.by) || principalOf(call.metadata),
+          text("comment", req.comment),
+        );
+        return { alert: alertMessage(a, []) };
+      },
+    ),
+    Resolve: unary<ResolveRequest__Output, ResolveResponse>(ctx, `${rpc}/Resolve`, (req, call) => {
       const a = alerts.resolveByHand(
         fingerprint(req.fingerprint),
-        text("by", req.by),
+        text("by", req.by) || principalOf(call.metadata),
         text("comment", req.comment),
       );
       return { alert: alertMessage(a, []) };
     }),
-    Silence: unary<SilenceRequest__Output, SilenceResponse>(ctx, `${rpc}/Silence`, (req) => {
+    Silence: unary<SilenceRequest__Output, SilenceResponse>(ctx, `${rpc}/Silence`, (req, call) => {
       const matchers = validMatchers(req.matchers ?? []);
       const ms = durationMs("duration", req.duration);
       if (ms === undefined || ms <= 0) throw invalidField("duration", "required, and positive");
@@ -82,7 +86,7 @@ export function alertHandlers(ctx: ApiContext, alerts: AlertManager): AlertServi
         matchers,
         ms,
         text("comment", req.comment),
-        text("created_by", req.created_by),
+        text("created_by", req.created_by) || principalOf(call.metadata),
       );
       return { id: s.id, ends_at: toTimestamp(s.endsAt) };
     }),

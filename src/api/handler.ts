@@ -34,6 +34,15 @@ export interface ApiContext {
   errors: Counter;
 }
 
+/** Metadata key the auth interceptor sets to the caller's token name (a client's own value is removed). */
+export const PRINCIPAL_KEY = "vigil-principal";
+
+/** The caller's token name when bearer tokens are on; "" otherwise. */
+export function principalOf(metadata: Metadata): string {
+  const v = metadata.get(PRINCIPAL_KEY)[0];
+  return v === undefined ? "" : String(v);
+}
+
 /** Throws INVALID_ARGUMENT when the request bytes could not be decoded. */
 function decoded<Req>(req: Req | DecodeFailure): Req {
   if (req instanceof DecodeFailure)

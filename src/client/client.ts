@@ -1,4 +1,4 @@
-import { credentials, type Metadata } from "@grpc/grpc-js";
+import { credentials, InterceptingCall, type Interceptor, type Metadata } from "@grpc/grpc-js";
 import type { AdminServiceClient } from "../generated/vigil/v1/AdminService.js";
 import type { AlertServiceClient } from "../generated/vigil/v1/AlertService.js";
 import type { HeartbeatServiceClient } from "../generated/vigil/v1/HeartbeatService.js";
@@ -15,16 +15,34 @@ export interface VigilClient {
   close(): void;
 }
 
-/** Typed clients for every Vigil service over one channel (default 127.0.0.1:7070). */
+/**
+ * Typed clients for every Vigil service over one channel (default
+ * 127.0.0.1:7070). `auth.token` is sent as `authorization: Bearer <token>` on
+ * every call (a Vigil with `server.auth` requires it).
+ */
 export function createVigilClient(
   address = "127.0.0.1:7070",
   options: Record<string, unknown> = {},
+  auth: { token?: string } = {},
 ): VigilClient {
   const v1 = loadVigilProto().proto.vigil.v1;
   const creds = credentials.createInsecure();
-  const heartbeat = new v1.HeartbeatService(address, creds, options);
+  const token = auth.token;
+  const interceptors: Interceptor[] = token
+    ? [
+        (opts, nextCall) =>
+          new InterceptingCall(nextCall(opts), {
+            start: (metadata, listener, next) => {
+              metadata.set("authorization", `Bearer ${token}`);
+              next(metadata, listener);
+            },
+          }),
+      ]
+    : [];
+  const own = { ...options, interceptors };
+  const heartbeat = new v1.HeartbeatService(address, creds, own);
   const channelOverride = heartbeat.getChannel();
-  const shared = { ...options, channelOverride };
+  const shared = { ...own, channelOverride };
   return {
     heartbeat,
     metrics: new v1.MetricsService(address, creds, shared),

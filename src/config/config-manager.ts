@@ -29,7 +29,8 @@ export interface ConfigChangeOutcome {
 
 /** Keys whose change takes effect only after a restart. */
 const RESTART_KEYS: Array<[string, (c: Config) => unknown]> = [
-  ["server", (c) => c.server],
+  ["server.grpc", (c) => c.server.grpc],
+  ["server.http", (c) => c.server.http],
   ["data_dir", (c) => c.dataDir],
   ["telemetry", (c) => c.telemetry],
   ["bot", (c) => c.bot],

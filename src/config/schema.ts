@@ -679,6 +679,16 @@ export const configSchema = z
           })
           .prefault({}),
         http: z.strictObject({ address: address().default("0.0.0.0:9464") }).prefault({}),
+        auth: z
+          .strictObject({
+            tokens_file: z.string().min(1).nullable().default(null),
+            tokens_env: z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name")
+              .nullable()
+              .default(null),
+          })
+          .prefault({}),
       })
       .prefault({}),
     data_dir: z.string().min(1).default("./data"),
@@ -794,6 +804,7 @@ export const configSchema = z
         },
       },
       http: { address: c.server.http.address },
+      auth: { tokensFile: c.server.auth.tokens_file, tokensEnv: c.server.auth.tokens_env },
     },
     dataDir: c.data_dir,
     telemetry: {
@@ -850,4 +861,4 @@ export type LogLevelName = (typeof LOG_LEVELS)[number];
  * Keys of DESIGN.md's configuration that this version does not implement yet.
  * They are rejected like any unknown key, with a message that says so.
  */
-export const NOT_YET_IMPLEMENTED = new Set(["server.auth"]);
+export const NOT_YET_IMPLEMENTED = new Set<string>();

@@ -2,6 +2,7 @@ import {
   type ChannelOptions,
   Server,
   ServerCredentials,
+  type ServerInterceptor,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
@@ -48,6 +49,8 @@ export class GrpcServer {
     handlers: ServiceHandlers;
     /** Request decoders replacing proto-loader's, by method path ("/vigil.v1.MetricsService/Record"). */
     decoders?: Record<string, (buf: Buffer) => unknown>;
+    /** Run before every call's handler (bearer-token auth). */
+    interceptors?: ServerInterceptor[];
   }) {
     this.#config = opts.config;
     this.#logger = opts.logger.child({ component: "grpc" });
@@ -62,7 +65,7 @@ export class GrpcServer {
       "grpc.http2.min_ping_interval_without_data_ms": ka.minPingIntervalMs,
     };
     if (ka.maxConnectionIdleMs > 0) options["grpc.max_connection_idle_ms"] = ka.maxConnectionIdleMs;
-    this.#server = new Server(options);
+    this.#server = new Server({ ...options, interceptors: opts.interceptors ?? [] });
     const { definition, proto } = loadVigilProto();
     const v1 = proto.vigil.v1;
     const services: Array<

@@ -189,6 +189,7 @@ describe("gRPC API against a real server", () => {
     assert.ok(s.components.some((c) => c.name === "worker-1"));
     assert.deepEqual(s.tasks.map((x) => x.name).sort(), [
       "alert-evaluation",
+      "auth-tokens",
       "cleanup",
       "data-dir-size",
       "heartbeat-evaluation",
