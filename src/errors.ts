@@ -10,6 +10,7 @@ export const ERRORS = {
   VIGIL_ERR_REQUEST_TOO_LARGE: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: false },
   VIGIL_ERR_AUTH_UNAUTHENTICATED: { status: GrpcStatus.UNAUTHENTICATED, retryable: false },
   VIGIL_ERR_SERVER_SHUTTING_DOWN: { status: GrpcStatus.UNAVAILABLE, retryable: true },
+  VIGIL_ERR_SERVER_OVERLOADED: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
   VIGIL_ERR_SERVER_INTERNAL: { status: GrpcStatus.INTERNAL, retryable: true },
   VIGIL_ERR_HEARTBEAT_TOO_MANY_COMPONENTS: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: false },
   VIGIL_ERR_METRICS_INVALID_NAME: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },

@@ -34,6 +34,7 @@ import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
 import { HttpServer } from "./server/http-server.js";
 import { Telemetry } from "./telemetry/telemetry.js";
 import { type Clock, systemClock } from "./util/clock.js";
+import { MemoryGuard } from "./util/memory-guard.js";
 
 export interface SidecarOptions {
   loaded: LoadedConfig;
@@ -73,6 +74,7 @@ export class Sidecar implements AdminBackend {
   readonly http: HttpServer;
   readonly configs: ConfigManager;
   readonly auth: Authenticator;
+  readonly memoryGuard: MemoryGuard;
   #state: SidecarState = "new";
   #startedAt = 0;
   #dataDirBytes = 0;
@@ -167,6 +169,12 @@ export class Sidecar implements AdminBackend {
       unit: "By",
     });
     this.#dataDirGauge.addCallback((r) => r.observe(this.#dataDirBytes));
+    this.memoryGuard = new MemoryGuard({
+      config: config.server.memoryLimiter,
+      logger: this.#logger,
+      meter: telemetry.meter,
+    });
+    this.scheduler.add("memory-guard", 1000, () => this.memoryGuard.check());
     const ctx: ApiContext = {
       tracer: telemetry.tracer,
       logger: this.#logger.child({ component: "api" }),
@@ -176,9 +184,9 @@ export class Sidecar implements AdminBackend {
     };
     const handlers: ServiceHandlers = {
       "vigil.v1.HeartbeatService": heartbeatHandlers(ctx, this.heartbeats),
-      "vigil.v1.MetricsService": metricsHandlers(ctx, this.metrics),
+      "vigil.v1.MetricsService": metricsHandlers(ctx, this.metrics, this.memoryGuard),
       "vigil.v1.AdminService": adminHandlers(ctx, this),
-      "vigil.v1.RouterService": routerHandlers(ctx, this.router),
+      "vigil.v1.RouterService": routerHandlers(ctx, this.router, this.memoryGuard),
       "vigil.v1.AlertService": alertHandlers(ctx, this.alerts),
     };
     this.auth = new Authenticator({
@@ -432,6 +440,7 @@ export class Sidecar implements AdminBackend {
     await this.router.applyConfig(c.router);
     this.#setMessageLog(c.logs.recordMessages);
     this.auth.applyConfig(c.server.auth);
+    this.memoryGuard.applyConfig(c.server.memoryLimiter);
     this.heartbeats.applyConfig(c.heartbeats);
     this.metrics.applyConfig(c.metrics);
     this.metrics.setRecordToLog(c.logs.recordMetrics);
@@ -469,6 +478,8 @@ export class Sidecar implements AdminBackend {
         heapUsedBytes: mem.heapUsed,
         eventLoopDelayP99Ms: Number.isFinite(p99) ? p99 : 0,
         cpuUtilization: (cpu.user + cpu.system) / 1000 / Math.max(process.uptime() * 1000, 1),
+        memoryLimitBytes: this.memoryGuard.limitBytes,
+        shedding: this.memoryGuard.shedding,
       },
       metrics: this.metrics.stats(),
       cleaner: this.cleaner.lastReport,

@@ -62,6 +62,10 @@ export interface StatusSnapshot {
     heapUsedBytes: number;
     eventLoopDelayP99Ms: number;
     cpuUtilization: number;
+    /** The memory guard's limit (server.memory_limiter.limit or the container's); null: none. */
+    memoryLimitBytes: number | null;
+    /** True while new publishes and metric points are refused for memory. */
+    shedding: boolean;
   };
   metrics: { instruments: number; series: number; accepted: number; rejected: number; overflowed: number };
   botName: string;

@@ -34,6 +34,11 @@ export interface ApiContext {
   errors: Counter;
 }
 
+/** Admission of new data (the memory guard): throws RESOURCE_EXHAUSTED while load is shed. */
+export interface LoadGate {
+  admit(rpc: string, items?: number): void;
+}
+
 /** Metadata key the auth interceptor sets to the caller's token name (a client's own value is removed). */
 export const PRINCIPAL_KEY = "vigil-principal";
 

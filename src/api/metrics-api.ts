@@ -1,7 +1,7 @@
 import type { UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { RecordResponse } from "../generated/vigil/v1/RecordResponse.js";
 import type { MetricsIngest, Rejection } from "../metrics/metrics-ingest.js";
-import { type ApiContext, clientStream, unary } from "./handler.js";
+import { type ApiContext, clientStream, type LoadGate, unary } from "./handler.js";
 import { type DecodedRecordRequest, recordRequestDecoder } from "./metrics-codec.js";
 
 /** Rejections listed in one response; the rest are counted in `accepted`'s complement. */
@@ -13,10 +13,15 @@ export function metricsDecoders(protoDir: string): Record<string, (buf: Buffer) 
   return { "/vigil.v1.MetricsService/Record": decode, "/vigil.v1.MetricsService/RecordStream": decode };
 }
 
-export function metricsHandlers(ctx: ApiContext, ingest: MetricsIngest): UntypedServiceImplementation {
+export function metricsHandlers(
+  ctx: ApiContext,
+  ingest: MetricsIngest,
+  gate: LoadGate,
+): UntypedServiceImplementation {
   const rpc = "vigil.v1.MetricsService";
   return {
     Record: unary<DecodedRecordRequest, RecordResponse>(ctx, `${rpc}/Record`, (req) => {
+      gate.admit(`${rpc}/Record`, req.points.length);
       const r = ingest.record(req.points);
       return { accepted: r.accepted, rejected: r.rejected.slice(0, MAX_REJECTIONS_LISTED) };
     }),
@@ -26,6 +31,7 @@ export function metricsHandlers(ctx: ApiContext, ingest: MetricsIngest): Untyped
       const rejected: Rejection[] = [];
       return {
         onMessage(req) {
+          gate.admit(`${rpc}/RecordStream`, req.points.length);
           const r = ingest.record(req.points, index);
           index += req.points.length;
           accepted += r.accepted;

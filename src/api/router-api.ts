@@ -12,7 +12,7 @@ import type { PublishInput, Router } from "../router/router.js";
 import { PRIORITY_NAMES } from "../router/senders/sender.js";
 import { durationMs, toTimestamp } from "./convert.js";
 import { DecodeFailure } from "./decode.js";
-import { type ApiContext, parentContext, serverStream, unary } from "./handler.js";
+import { type ApiContext, type LoadGate, parentContext, serverStream, unary } from "./handler.js";
 
 const MAX_TOPIC = 256;
 const MAX_ATTRIBUTES = 64;
@@ -76,13 +76,14 @@ function clientKey(call: { metadata: Metadata; getPeer(): string }): string {
   return id ? String(id).slice(0, 128) : call.getPeer();
 }
 
-export function routerHandlers(ctx: ApiContext, router: Router): RouterServiceHandlers {
+export function routerHandlers(ctx: ApiContext, router: Router, gate: LoadGate): RouterServiceHandlers {
   const rpc = "vigil.v1.RouterService";
   return {
     Publish: unary<PublishRequest__Output, PublishResponse>(
       ctx,
       `${rpc}/Publish`,
       async (req, call, span) => {
+        gate.admit(`${rpc}/Publish`);
         const r = await router.publish(
           publishInput(req, router.maxPayloadBytes),
           trace.setSpan(ROOT_CONTEXT, span),
@@ -91,7 +92,7 @@ export function routerHandlers(ctx: ApiContext, router: Router): RouterServiceHa
         return { message_id: r.messageId, duplicate: r.duplicate, routed: r.routed };
       },
     ),
-    PublishStream: (call) => publishStream(ctx, `${rpc}/PublishStream`, router, call),
+    PublishStream: (call) => publishStream(ctx, `${rpc}/PublishStream`, router, gate, call),
     Subscribe: serverStream<SubscribeRequest__Output, Delivery>(ctx, `${rpc}/Subscribe`, (req, call) => {
       const destination = req.destination ?? "";
       if (destination === "") throw invalidField("destination", "required");
@@ -150,6 +151,7 @@ function publishStream(
   ctx: ApiContext,
   rpc: string,
   router: Router,
+  gate: LoadGate,
   call: ServerDuplexStream<PublishRequest__Output, PublishResponse>,
 ): void {
   const span = ctx.tracer.startSpan(
@@ -194,6 +196,7 @@ function publishStream(
     try {
       if (req instanceof DecodeFailure)
         throw invalidField("request", `cannot decode the message: ${req.message}`);
+      gate.admit(rpc);
       const input = publishInput(req, router.maxPayloadBytes);
       result = router.publish(input, spanCtx, client);
     } catch (e) {

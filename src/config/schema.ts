@@ -679,6 +679,12 @@ export const configSchema = z
           })
           .prefault({}),
         http: z.strictObject({ address: address().default("0.0.0.0:9464") }).prefault({}),
+        memory_limiter: z
+          .strictObject({
+            limit: size().nullable().default(null),
+            shed_at: z.number().gt(0).max(1).default(0.85),
+          })
+          .prefault({}),
         auth: z
           .strictObject({
             tokens_file: z.string().min(1).nullable().default(null),
@@ -805,6 +811,7 @@ export const configSchema = z
       },
       http: { address: c.server.http.address },
       auth: { tokensFile: c.server.auth.tokens_file, tokensEnv: c.server.auth.tokens_env },
+      memoryLimiter: { limitBytes: c.server.memory_limiter.limit, shedAt: c.server.memory_limiter.shed_at },
     },
     dataDir: c.data_dir,
     telemetry: {

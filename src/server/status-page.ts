@@ -90,7 +90,7 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{color:#
 <dt>Uptime</dt><dd>${formatDurationMs(Math.round(s.uptimeMs))}</dd>
 <dt>Config</dt><dd>v${s.configVersion.version}: ${esc(s.configVersion.description)}${s.configVersion.path ? ` (${esc(s.configVersion.path)})` : ""}, applied ${new Date(s.configVersion.appliedAt).toISOString()} (${esc(s.configVersion.source)})</dd>
 <dt>Data dir</dt><dd>${esc(s.dataDir)} (${formatBytes(s.dataDirBytes)})</dd>
-<dt>Memory</dt><dd>${formatBytes(s.process.rssBytes)} RSS</dd>
+<dt>Memory</dt><dd>${formatBytes(s.process.rssBytes)} RSS${s.process.memoryLimitBytes === null ? "" : ` of a ${formatBytes(s.process.memoryLimitBytes)} limit`}${s.process.shedding ? " — <strong>shedding load</strong> (new publishes and metric points refused)" : ""}</dd>
 <dt>Log file</dt><dd>${esc(s.logWriter.file)}: ${s.logWriter.records} records, ${s.logWriter.dropped} dropped${s.logWriter.lastError ? `, last error ${esc(s.logWriter.lastError)}` : ""}</dd>
 <dt>Cleaner</dt><dd>${s.cleaner ? `last run ${new Date(s.cleaner.startedAt).toISOString()}: ${s.cleaner.filesDeleted} files, ${formatBytes(s.cleaner.bytesFreed)}${s.cleaner.dryRun ? " (dry run)" : ""}${s.cleaner.errors.length ? `, ${s.cleaner.errors.length} errors` : ""}` : "not run yet"}</dd>
 <dt>Metrics</dt><dd>${s.metrics.instruments} instruments, ${s.metrics.series} series, ${s.metrics.accepted} points accepted, ${s.metrics.rejected} rejected</dd>

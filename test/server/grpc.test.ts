@@ -193,6 +193,7 @@ describe("gRPC API against a real server", () => {
       "cleanup",
       "data-dir-size",
       "heartbeat-evaluation",
+      "memory-guard",
       "router-expiry",
       "router-maintenance",
     ]);
