@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
+import { toError } from "../errors.js";
 import { type Config, configSchema, NOT_YET_IMPLEMENTED } from "./schema.js";
 
 /** One problem in a config, located as precisely as we can. */
@@ -85,6 +86,19 @@ export function loadConfigFile(path: string | null, env: NodeJS.ProcessEnv): Loa
 }
 
 /** Validates config text; `source` names it in errors. */
+/** The path of the first value that contains itself (a YAML alias to an ancestor); null when none does. */
+function cyclePath(v: unknown, ancestors: unknown[] = [], path: PropertyKey[] = []): PropertyKey[] | null {
+  if (v === null || typeof v !== "object") return null;
+  if (ancestors.includes(v)) return path;
+  ancestors.push(v);
+  for (const [k, child] of Object.entries(v)) {
+    const found = cyclePath(child, ancestors, [...path, Array.isArray(v) ? Number(k) : k]);
+    if (found) return found;
+  }
+  ancestors.pop();
+  return null;
+}
+
 export function parseConfigText(
   text: string,
   source: string,
@@ -107,7 +121,27 @@ export function parseConfigText(
       }),
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    // toJS refuses alias bombs (maxAliasCount); its error becomes a config error, not a crash.
+    raw = doc.toJS() ?? {};
+  } catch (e) {
+    throw new ConfigError([{ source, line: 1, column: 1, path: "", message: toError(e).message }]);
+  }
+  const cycle = cyclePath(raw);
+  if (cycle !== null) {
+    const node = findNode(doc.contents, cycle, false);
+    const pos = node?.range?.[0] === undefined ? undefined : lineCounter.linePos(node.range[0]);
+    throw new ConfigError([
+      {
+        source,
+        line: pos?.line,
+        column: pos?.col,
+        path: formatPath(cycle),
+        message: "an alias refers to a node that contains it (a cycle); a config cannot be infinite",
+      },
+    ]);
+  }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new ConfigError([
       { source, line: 1, column: 1, path: "", message: "the config must be a mapping of keys" },
