@@ -27,6 +27,11 @@ export class DestinationQueue {
   /** Rows dropped by the overflow policy whose delete is not committed yet. */
   readonly #gone = new Set<number>();
   /**
+   * Rows finished (delivered, dead-lettered) whose delete waits for the next group
+   * commit: a cursor rewound by a retry must not read them again.
+   */
+  readonly #finishing = new Set<number>();
+  /**
    * Messages just committed, kept as published so that a destination keeping
    * up reads only the index, not the rows it has in memory already. Bounded
    * (HOT_MAX); past it rows are read back from the store as usual.
@@ -59,7 +64,7 @@ export class DestinationQueue {
   }
 
   isHeld(seq: number): boolean {
-    return this.#leased.has(seq) || this.#delayed.has(seq) || this.#gone.has(seq);
+    return this.#leased.has(seq) || this.#delayed.has(seq) || this.#gone.has(seq) || this.#finishing.has(seq);
   }
 
   /** Takes a row out now (counts and deliveries) while its delete is being committed. */
@@ -129,7 +134,7 @@ export class DestinationQueue {
     if (seqs.length > 0 && !this.#hot.has(seqs[0] as number)) return this.#scanRows(p, want, out);
     for (const seq of seqs) {
       this.#cursor[p] = seq;
-      if (this.#leased.has(seq) || this.#delayed.has(seq) || this.#gone.has(seq)) continue;
+      if (this.isHeld(seq)) continue;
       const m = this.#hot.get(seq) ?? this.#store.get(seq);
       this.#hot.delete(seq);
       if (!m) continue;
@@ -146,7 +151,7 @@ export class DestinationQueue {
     const rows = this.#store.rowsAfter(this.name, p, this.#cursor[p] as number, want);
     for (const m of rows) {
       this.#cursor[p] = m.seq;
-      if (this.#leased.has(m.seq) || this.#delayed.has(m.seq) || this.#gone.has(m.seq)) continue;
+      if (this.isHeld(m.seq)) continue;
       this.#take(m, out);
     }
     return rows.length;
@@ -173,9 +178,16 @@ export class DestinationQueue {
     this.#leased.delete(seq);
     this.#attempts.delete(seq);
     this.#hot.delete(seq);
+    this.#finishing.add(seq);
     this.depth--;
     this.bytes -= m.bytes;
     return m;
+  }
+
+  /** Deletes committed: finished rows are gone from the store and need no guard any more. */
+  deleted(seqs: readonly number[]): void {
+    if (this.#finishing.size === 0) return;
+    for (const seq of seqs) this.#finishing.delete(seq);
   }
 
   /** Gives a leased message back, eligible again at `due` (now for an immediate redelivery). */

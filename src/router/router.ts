@@ -617,6 +617,7 @@ export class Router {
       m.seq = seq;
       this.#queue(m.dest).offer(m);
     }
+    if (batch.deletes.length > 0) for (const q of this.#queues.values()) q.deleted(batch.deletes);
     for (const [key, entry] of batch.dedup) this.#cache?.set(key, entry);
     for (const w of waiters) {
       if (w.key) this.#pendingKeys.delete(w.key);

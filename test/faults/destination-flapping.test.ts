@@ -40,7 +40,13 @@ test(`a destination flapping every second for ${SECONDS} s: the breaker opens an
       () => [...accepted].every((id) => delivered().has(id)),
       30_000,
       "every accepted message delivered",
-    );
+    ).catch(async (e: unknown) => {
+      const missing = [...accepted].filter((id) => !delivered().has(id)).length;
+      const d = (await t.sidecar.status()).destinations[0];
+      throw new Error(
+        `${(e as Error).message}: ${missing} missing; destination ${JSON.stringify({ ...d, faults: d?.faults.slice(-3) })}`,
+      );
+    });
     const opened = t.logs.filter((r) => r.msg === "circuit opened").length;
     const closed = t.logs.filter((r) => r.msg === "circuit closed").length;
     assert.ok(opened >= 1, "the breaker opened");

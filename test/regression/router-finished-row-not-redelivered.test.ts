@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { DestinationQueue } from "../../src/router/destination-queue.js";
+import { type NewMessage, QueueStore } from "../../src/router/queue-store.js";
+import { captureLogger } from "../helpers/log-capture.js";
+
+function message(i: number): NewMessage {
+  return {
+    dest: "d",
+    priority: 2,
+    messageId: `m${i}`,
+    topic: "t",
+    payload: Buffer.from(`p${i}`),
+    contentType: "",
+    attributes: {},
+    idempotencyKey: "",
+    publishedAt: 1,
+    expiresAt: 0,
+    traceparent: "",
+    attempt: 0,
+    bytes: 2,
+  };
+}
+
+// Found by the flapping fault test under CPU load: a delivered row whose delete was not committed yet
+// was read again behind a cursor rewound by a retry, delivered twice, and counted out twice; the
+// negative depth then stalled the queue with messages still in it.
+test("a finished row whose delete is not committed yet is not leased again when a retry rewinds the cursor", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "vigil-queue-"));
+  const store = new QueueStore({
+    path: join(dir, "queue.db"),
+    sync: "normal",
+    logger: captureLogger().logger,
+  });
+  try {
+    store.open();
+    const seqs = await store.commit({
+      inserts: [message(1), message(2), message(3)],
+      deletes: [],
+      attempts: [],
+      dedup: [],
+    });
+    const q = new DestinationQueue("d", store, { depth: 3, bytes: 6 });
+    const first = q.lease(2, 0).map((m) => m.seq);
+    assert.deepEqual(first, seqs.slice(0, 2));
+    q.finish(seqs[1] as number); // delivered; its delete waits for the next group commit
+    q.release(seqs[0] as number); // failed: back at once, the cursor rewinds before it
+    const again = q.lease(10, 0).map((m) => m.seq);
+    assert.deepEqual(again, [seqs[0], seqs[2]], "the finished row is skipped");
+    assert.equal(q.depth, 2);
+    await store.commit({ inserts: [], deletes: [seqs[1] as number], attempts: [], dedup: [] });
+    q.deleted([seqs[1] as number]);
+    await store.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
