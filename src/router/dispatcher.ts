@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import {
   type Counter,
@@ -127,7 +128,7 @@ export class Dispatcher {
   #config: DestinationConfig;
   #sender: Sender;
   /** null for subscribers (#build). */
-  #policy: IPolicy | null;
+  #policy: { execute<T>(fn: (ctx: { signal: AbortSignal }) => Promise<T>): Promise<T> } | null;
   #breaker: CircuitBreakerPolicy | null;
   #limiter: Bottleneck | null;
   #backoff: ExponentialBackoff<unknown>;
@@ -254,11 +255,19 @@ export class Dispatcher {
     });
     breaker.onHalfOpen(() => this.#logger.info("circuit half-open: probing"));
     breaker.onReset(() => this.#logger.info("circuit closed"));
-    const policy = wrap(
+    const inner = wrap(
       bulkhead(c.concurrency),
       breaker,
       timeout(c.timeoutMs, TimeoutStrategy.Aggressive),
     ) as unknown as IPolicy;
+    // The timeout links each call's signal to its parent's for as long as the call runs. Without a
+    // parent of our own they all hang on cockatiel's one shared signal, and Node warns of a leak past
+    // 10 listeners; here the bulkhead bounds them at the destination's concurrency.
+    const parent = new AbortController().signal;
+    setMaxListeners(c.concurrency + 1, parent);
+    const policy = {
+      execute: <T>(fn: (ctx: { signal: AbortSignal }) => Promise<T>) => inner.execute(fn, parent),
+    };
     return { policy, breaker, limiter, backoff };
   }
 
@@ -390,10 +399,7 @@ export class Dispatcher {
         .finally(() => this.#settled());
       return;
     }
-    const run = () =>
-      policy.execute(({ signal }: { signal: AbortSignal }) =>
-        sender.send(m, { signal, traceparent, attempt }),
-      );
+    const run = () => policy.execute(({ signal }) => sender.send(m, { signal, traceparent, attempt }));
     try {
       await otelContext.with(trace.setSpan(parent, span), () =>
         this.#limiter ? this.#limiter.schedule(run) : run(),
