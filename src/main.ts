@@ -78,6 +78,7 @@ commands:
 
 environment: VIGIL_CONFIG, VIGIL_DATA_DIR, VIGIL_GRPC_ADDRESS, VIGIL_HTTP_ADDRESS, VIGIL_LOG_LEVEL,
              VIGIL_TOKEN or VIGIL_TOKEN_FILE (bearer token the commands send to a Vigil with server.auth),
+             VIGIL_TLS_CA_FILE, VIGIL_TLS_CERT_FILE, VIGIL_TLS_KEY_FILE (TLS/mTLS to a Vigil with server.grpc.tls),
              OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_EXPORTER_OTLP_ENDPOINT
 `;
 
@@ -184,11 +185,23 @@ function target(address: string | undefined): string {
   return address ?? process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070";
 }
 
-/** A client of a running Vigil; VIGIL_TOKEN (or the file VIGIL_TOKEN_FILE) is its bearer token. */
+/**
+ * A client of a running Vigil; VIGIL_TOKEN (or the file VIGIL_TOKEN_FILE) is its bearer token;
+ * VIGIL_TLS_CA_FILE (with VIGIL_TLS_CERT_FILE and VIGIL_TLS_KEY_FILE for mTLS) connects over TLS.
+ */
 function connect(address: string | undefined) {
-  const file = process.env.VIGIL_TOKEN_FILE;
-  const token = process.env.VIGIL_TOKEN ?? (file ? readFileSync(file, "utf8").trim() : undefined);
-  return createVigilClient(target(address), {}, { token });
+  const env = process.env;
+  const file = env.VIGIL_TOKEN_FILE;
+  const token = env.VIGIL_TOKEN ?? (file ? readFileSync(file, "utf8").trim() : undefined);
+  const pem = (name: string) => {
+    const path = env[name];
+    return path ? readFileSync(path) : undefined;
+  };
+  const tls =
+    env.VIGIL_TLS_CA_FILE || env.VIGIL_TLS_CERT_FILE
+      ? { ca: pem("VIGIL_TLS_CA_FILE"), cert: pem("VIGIL_TLS_CERT_FILE"), key: pem("VIGIL_TLS_KEY_FILE") }
+      : undefined;
+  return createVigilClient(target(address), {}, { token, tls });
 }
 
 /** Calls one AdminService method of a running Vigil; errors become one readable line. */

@@ -32,6 +32,7 @@ import { Scheduler } from "./scheduler/scheduler.js";
 import { Authenticator } from "./server/auth.js";
 import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
 import { HttpServer } from "./server/http-server.js";
+import { TlsFiles } from "./server/tls-files.js";
 import { Telemetry } from "./telemetry/telemetry.js";
 import { type Clock, systemClock } from "./util/clock.js";
 import { MemoryGuard } from "./util/memory-guard.js";
@@ -199,12 +200,20 @@ export class Sidecar implements AdminBackend {
       this.auth.refresh();
       if (this.auth.lastError) throw new Error(this.auth.lastError);
     });
+    const tlsConfig = config.server.grpc.tls;
+    const tls = tlsConfig ? new TlsFiles(tlsConfig, this.#logger) : null;
+    if (tls && tlsConfig)
+      this.scheduler.add("grpc-tls", tlsConfig.reloadIntervalMs, () => {
+        tls.refresh();
+        if (tls.lastError) throw new Error(tls.lastError);
+      });
     this.grpc = new GrpcServer({
       config: config.server.grpc,
       logger: this.#logger,
       handlers,
       decoders: metricsDecoders(protoDir()),
       interceptors: [this.auth.interceptor()],
+      credentials: tls?.credentials(),
     });
     this.http = new HttpServer({
       address: config.server.http.address,

@@ -15,18 +15,29 @@ export interface VigilClient {
   close(): void;
 }
 
+/** How a client proves itself and checks the server: a bearer token, TLS, mTLS. */
+export interface ClientSecurity {
+  token?: string;
+  /** TLS to a Vigil with `server.grpc.tls`: the CA that signed its certificate, and for mTLS this client's pair. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+}
+
 /**
  * Typed clients for every Vigil service over one channel (default
  * 127.0.0.1:7070). `auth.token` is sent as `authorization: Bearer <token>` on
- * every call (a Vigil with `server.auth` requires it).
+ * every call (a Vigil with `server.auth` requires it); `auth.tls` connects over
+ * TLS (a Vigil with `server.grpc.tls`).
  */
 export function createVigilClient(
   address = "127.0.0.1:7070",
   options: Record<string, unknown> = {},
-  auth: { token?: string } = {},
+  auth: ClientSecurity = {},
 ): VigilClient {
   const v1 = loadVigilProto().proto.vigil.v1;
-  const creds = credentials.createInsecure();
+  const tls = auth.tls;
+  const creds = tls
+    ? credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null)
+    : credentials.createInsecure();
   const token = auth.token;
   const interceptors: Interceptor[] = token
     ? [

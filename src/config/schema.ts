@@ -29,6 +29,23 @@ const duration = (what = "a duration") =>
 const positiveDuration = (what = "a positive duration") =>
   duration(what).refine((ms) => ms > 0, { message: `expected ${what}, got 0` });
 
+/** Outbound TLS from files: a CA to trust besides the system's, a client certificate and key for mTLS. */
+const clientTls = () =>
+  z
+    .strictObject({
+      ca_file: z.string().nullable().default(null),
+      cert_file: z.string().nullable().default(null),
+      key_file: z.string().nullable().default(null),
+    })
+    .superRefine((t, ctx) => {
+      if ((t.cert_file === null) !== (t.key_file === null))
+        ctx.addIssue({
+          code: "custom",
+          path: [t.cert_file === null ? "cert_file" : "key_file"],
+          message: "cert_file and key_file go together (a client certificate needs its key)",
+        });
+    });
+
 const size = () =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
     const bytes = typeof v === "number" ? v : parseSizeBytes(v);
@@ -177,13 +194,7 @@ const destinationSchema = z
     // http, nats
     url: z.string().optional(),
     headers: z.record(z.string(), z.string()).optional(),
-    tls: z
-      .strictObject({
-        ca_file: z.string().nullable().default(null),
-        cert_file: z.string().nullable().default(null),
-        key_file: z.string().nullable().default(null),
-      })
-      .optional(),
+    tls: clientTls().optional(),
     format: z.enum(["raw", "json"]).optional(),
     // log
     path: z
@@ -560,13 +571,7 @@ const notifierSchema = z
     kind: z.enum(NOTIFIER_KINDS),
     url: z.string().optional(),
     headers: z.record(z.string(), z.string()).default({}),
-    tls: z
-      .strictObject({
-        ca_file: z.string().nullable().default(null),
-        cert_file: z.string().nullable().default(null),
-        key_file: z.string().nullable().default(null),
-      })
-      .prefault({}),
+    tls: clientTls().prefault({}),
     timeout: positiveDuration().prefault("10s"),
     resend_interval: positiveDuration().optional(),
     retry: z
@@ -668,6 +673,28 @@ export const configSchema = z
             address: address().default("127.0.0.1:7070"),
             max_message_bytes: size().prefault("4MiB"),
             max_concurrent_streams: z.number().int().positive().default(1000),
+            tls: z
+              .strictObject({
+                cert_file: z.string().min(1).nullable().default(null),
+                key_file: z.string().min(1).nullable().default(null),
+                client_ca_file: z.string().min(1).nullable().default(null),
+                reload_interval: positiveDuration().prefault("1m"),
+              })
+              .prefault({})
+              .superRefine((t, ctx) => {
+                if ((t.cert_file === null) !== (t.key_file === null))
+                  ctx.addIssue({
+                    code: "custom",
+                    path: [t.cert_file === null ? "cert_file" : "key_file"],
+                    message: "cert_file and key_file go together (TLS needs both)",
+                  });
+                if (t.client_ca_file !== null && t.cert_file === null)
+                  ctx.addIssue({
+                    code: "custom",
+                    path: ["client_ca_file"],
+                    message: "mTLS needs the server's own cert_file and key_file too",
+                  });
+              }),
             keepalive: z
               .strictObject({
                 time: positiveDuration().prefault("2h"),
@@ -707,6 +734,7 @@ export const configSchema = z
               .nullable()
               .default(null),
             headers: z.record(z.string(), z.string()).default({}),
+            tls: clientTls().prefault({}),
             export_interval: positiveDuration().prefault("10s"),
           })
           .prefault({}),
@@ -802,6 +830,15 @@ export const configSchema = z
         address: c.server.grpc.address,
         maxMessageBytes: c.server.grpc.max_message_bytes,
         maxConcurrentStreams: c.server.grpc.max_concurrent_streams,
+        tls:
+          c.server.grpc.tls.cert_file === null || c.server.grpc.tls.key_file === null
+            ? null
+            : {
+                certFile: c.server.grpc.tls.cert_file,
+                keyFile: c.server.grpc.tls.key_file,
+                clientCaFile: c.server.grpc.tls.client_ca_file,
+                reloadIntervalMs: c.server.grpc.tls.reload_interval,
+              },
         keepalive: {
           timeMs: c.server.grpc.keepalive.time,
           timeoutMs: c.server.grpc.keepalive.timeout,
@@ -818,6 +855,11 @@ export const configSchema = z
       otlp: {
         endpoint: c.telemetry.otlp.endpoint,
         headers: c.telemetry.otlp.headers,
+        tls: {
+          caFile: c.telemetry.otlp.tls.ca_file,
+          certFile: c.telemetry.otlp.tls.cert_file,
+          keyFile: c.telemetry.otlp.tls.key_file,
+        },
         exportIntervalMs: c.telemetry.otlp.export_interval,
       },
       prometheus: { enabled: c.telemetry.prometheus.enabled },

@@ -39,6 +39,7 @@ export class GrpcServer {
   readonly #server: Server;
   readonly #health: HealthImplementation;
   readonly #serviceNames: string[];
+  readonly #credentials: ServerCredentials;
   #state: ServerState = "new";
   #port = 0;
   #stopping: Promise<void> | null = null;
@@ -51,9 +52,12 @@ export class GrpcServer {
     decoders?: Record<string, (buf: Buffer) => unknown>;
     /** Run before every call's handler (bearer-token auth). */
     interceptors?: ServerInterceptor[];
+    /** TLS or mTLS (server.grpc.tls); plaintext without. */
+    credentials?: ServerCredentials;
   }) {
     this.#config = opts.config;
     this.#logger = opts.logger.child({ component: "grpc" });
+    this.#credentials = opts.credentials ?? ServerCredentials.createInsecure();
     const ka = opts.config.keepalive;
     const options: ChannelOptions = {
       "grpc.max_receive_message_length": opts.config.maxMessageBytes,
@@ -106,13 +110,19 @@ export class GrpcServer {
     this.#setState("starting");
     const address = this.#config.address;
     this.#port = await new Promise<number>((resolve, reject) => {
-      this.#server.bindAsync(address, ServerCredentials.createInsecure(), (err, port) =>
+      this.#server.bindAsync(address, this.#credentials, (err, port) =>
         err ? reject(new Error(`grpc server: cannot listen on ${address}: ${err.message}`)) : resolve(port),
       );
     });
     this.#setState("serving");
     this.#setHealth("SERVING");
-    this.#logger.info({ address, port: this.#port }, "gRPC server listening");
+    const tls = this.#credentials._isSecure();
+    this.#logger.info({ address, port: this.#port, tls }, "gRPC server listening");
+    if (!tls && !isLoopback(address))
+      this.#logger.warn(
+        { address },
+        "gRPC listens beyond loopback in plaintext: set server.grpc.tls (and server.auth) unless the network is trusted",
+      );
   }
 
   /** Reports NOT_SERVING on grpc.health.v1 while calls are still served. */
@@ -189,4 +199,10 @@ function withSafeDecoders(
       { ...method, requestDeserialize: safeDeserializer(decoders[method.path] ?? method.requestDeserialize) },
     ]),
   );
+}
+
+/** True for 127.0.0.0/8, ::1 and localhost (the sidecar default: only the pod reaches it). */
+function isLoopback(address: string): boolean {
+  const host = address.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
 }

@@ -16,6 +16,7 @@ import type { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import { toError } from "../errors.js";
+import { clientTlsOptions, hasClientTls } from "../util/client-tls.js";
 
 /** Instrumentation scope of Vigil's own signals (DESIGN §3). */
 export const VIGIL_SCOPE = "vigil";
@@ -112,6 +113,11 @@ export class Telemetry {
     }
     const otlp = otlpTarget(config.telemetry.otlp.endpoint, env);
     const headers = config.telemetry.otlp.headers;
+    // Only for https endpoints: the exporters build an https agent from these (CA, client pair for mTLS).
+    const tls = config.telemetry.otlp.tls;
+    const exporterOptions = hasClientTls(tls)
+      ? { headers, httpAgentOptions: { keepAlive: true, ...clientTlsOptions(tls) } }
+      : { headers };
     let tracerProvider: BasicTracerProvider | null = null;
     let loggerProvider: LoggerProvider | null = null;
     if (otlp.enabled) {
@@ -132,7 +138,7 @@ export class Telemetry {
       ]);
       readers.push(
         new sdkMetrics.PeriodicExportingMetricReader({
-          exporter: new OTLPMetricExporter({ url: otlp.url("metrics"), headers }),
+          exporter: new OTLPMetricExporter({ url: otlp.url("metrics"), ...exporterOptions }),
           exportIntervalMillis: config.telemetry.otlp.exportIntervalMs,
           exportTimeoutMillis: Math.min(config.telemetry.otlp.exportIntervalMs, 30_000),
           metricProducers: [producerSet],
@@ -142,14 +148,16 @@ export class Telemetry {
       tracerProvider = new sdkTrace.BasicTracerProvider({
         resource,
         spanProcessors: [
-          new sdkTrace.BatchSpanProcessor(new OTLPTraceExporter({ url: otlp.url("traces"), headers })),
+          new sdkTrace.BatchSpanProcessor(
+            new OTLPTraceExporter({ url: otlp.url("traces"), ...exporterOptions }),
+          ),
         ],
       });
       loggerProvider = new sdkLogs.LoggerProvider({
         resource,
         processors: [
           new sdkLogs.BatchLogRecordProcessor({
-            exporter: new OTLPLogExporter({ url: otlp.url("logs"), headers }),
+            exporter: new OTLPLogExporter({ url: otlp.url("logs"), ...exporterOptions }),
           }),
         ],
       });

@@ -1,13 +1,13 @@
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import { type ClientTlsFiles, clientTlsOptions } from "./client-tls.js";
 import { DeliveryError } from "./delivery-error.js";
 
 export interface HttpPosterOptions {
   url: string;
   /** Sent with every request, over the request's own headers (configured auth, tenant ids). */
   headers: Record<string, string>;
-  tls: { caFile: string | null; certFile: string | null; keyFile: string | null };
+  tls: ClientTlsFiles;
   maxSockets: number;
 }
 
@@ -28,15 +28,8 @@ export class HttpPoster {
     this.#url = new URL(opts.url);
     this.#headers = opts.headers;
     const secure = this.#url.protocol === "https:";
-    const tls = opts.tls;
     this.#agent = secure
-      ? new https.Agent({
-          keepAlive: true,
-          maxSockets: opts.maxSockets,
-          ca: tls.caFile ? readFileSync(tls.caFile) : undefined,
-          cert: tls.certFile ? readFileSync(tls.certFile) : undefined,
-          key: tls.keyFile ? readFileSync(tls.keyFile) : undefined,
-        })
+      ? new https.Agent({ keepAlive: true, maxSockets: opts.maxSockets, ...clientTlsOptions(opts.tls) })
       : new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets });
     this.#request = secure ? https.request : http.request;
   }

@@ -1,4 +1,5 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type ServerOptions } from "node:https";
 import type { AddressInfo } from "node:net";
 
 export interface Span {
@@ -9,12 +10,18 @@ export interface Span {
   attributes: unknown[];
 }
 
-/** A small OTLP/HTTP JSON receiver: keeps every request body by path (/v1/traces, /v1/metrics, /v1/logs). */
+/**
+ * A small OTLP/HTTP JSON receiver: keeps every request body by path (/v1/traces, /v1/metrics, /v1/logs).
+ * With `tls` it serves https (and counts refused handshakes).
+ */
 export class OtlpReceiver {
   readonly bodies = new Map<string, unknown[]>();
+  /** TLS handshakes the server refused (no or untrusted client certificate). */
+  tlsErrors = 0;
+  readonly #scheme: string;
   #server: Server;
-  constructor() {
-    this.#server = createServer((req, res) => {
+  constructor(tls?: ServerOptions) {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
@@ -29,13 +36,17 @@ export class OtlpReceiver {
         res.writeHead(200, { "content-type": "application/json" });
         res.end("{}");
       });
-    });
+    };
+    this.#scheme = tls ? "https" : "http";
+    this.#server = tls ? createHttpsServer(tls, handle) : createServer(handle);
+    this.#server.on("tlsClientError", () => this.tlsErrors++);
   }
   async start(): Promise<string> {
     await new Promise<void>((r) => this.#server.listen(0, "127.0.0.1", r));
-    return `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return `${this.#scheme}://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
   }
   async stop(): Promise<void> {
+    this.#server.closeAllConnections();
     await new Promise<void>((r) => this.#server.close(() => r()));
   }
   /** All spans received, flattened. */

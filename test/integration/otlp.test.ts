@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Metadata } from "@grpc/grpc-js";
 import { call, createVigilClient } from "../../src/client/client.js";
+import { certificates } from "../helpers/certificates.js";
 import { OtlpReceiver } from "../helpers/otlp-receiver.js";
 import { spawnVigil, waitStarted } from "../helpers/process.js";
-import { eventually } from "../helpers/sidecar.js";
+import { eventually, startSidecar } from "../helpers/sidecar.js";
 
 const TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
 
@@ -57,4 +58,53 @@ test("with OTEL_EXPORTER_OTLP_ENDPOINT set, Vigil's logs (trace-linked) and metr
     await receiver.stop();
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test("telemetry.otlp.tls: Vigil exports to an https collector that requires a client certificate; without one the handshake is refused", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "vigil-otlp-tls-"));
+  await certificates(dir);
+  const pem = (f: string) => readFile(join(dir, f));
+  const receiver = new OtlpReceiver({
+    key: await pem("server.key"),
+    cert: await pem("server.crt"),
+    ca: await pem("ca.crt"),
+    requestCert: true,
+    rejectUnauthorized: true,
+  });
+  const endpoint = await receiver.start();
+  const otlp = (tls: string) =>
+    `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 200ms, tls: ${tls} }\n`;
+  const withCert = await startSidecar(
+    otlp(
+      `{ ca_file: "${join(dir, "ca.crt")}", cert_file: "${join(dir, "client.crt")}", key_file: "${join(dir, "client.key")}" }`,
+    ),
+  );
+  try {
+    await eventually(
+      () => (receiver.bodies.get("/v1/metrics") ?? []).length > 0,
+      10_000,
+      "metrics over mTLS",
+    );
+    assert.match(JSON.stringify(receiver.bodies.get("/v1/metrics")), /vigil\.data_dir\.bytes/);
+  } finally {
+    await withCert.close();
+  }
+  const received = (receiver.bodies.get("/v1/metrics") ?? []).length;
+  const anonymous = await startSidecar(otlp(`{ ca_file: "${join(dir, "ca.crt")}" }`));
+  try {
+    await eventually(
+      () => receiver.tlsErrors > 0,
+      10_000,
+      "a handshake without a client certificate refused",
+    );
+  } finally {
+    await anonymous.close();
+    await receiver.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  assert.equal(
+    (receiver.bodies.get("/v1/metrics") ?? []).length,
+    received,
+    "nothing arrived without a certificate",
+  );
 });

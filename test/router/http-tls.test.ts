@@ -1,66 +1,12 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { promisify } from "node:util";
+import { certificates } from "../helpers/certificates.js";
 import { call, eventually, startSidecar } from "../helpers/sidecar.js";
-
-const run = promisify(execFile);
-
-/** A CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl. */
-async function certificates(dir: string): Promise<void> {
-  const ossl = (...args: string[]) => run("openssl", args, { cwd: dir });
-  await ossl(
-    "req",
-    "-x509",
-    "-newkey",
-    "rsa:2048",
-    "-nodes",
-    "-keyout",
-    "ca.key",
-    "-out",
-    "ca.crt",
-    "-days",
-    "1",
-    "-subj",
-    "/CN=test-ca",
-  );
-  await writeFile(join(dir, "san.ext"), "subjectAltName=IP:127.0.0.1\n");
-  for (const name of ["server", "client"]) {
-    await ossl(
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name}`,
-    );
-    await ossl(
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      "ca.crt",
-      "-CAkey",
-      "ca.key",
-      "-CAcreateserial",
-      "-out",
-      `${name}.crt`,
-      "-days",
-      "1",
-      ...(name === "server" ? ["-extfile", "san.ext"] : []),
-    );
-  }
-}
 
 test("http over mTLS: the destination's CA, client certificate and key are used; without them the handshake fails", async () => {
   const dir = await mkdtemp(join(tmpdir(), "vigil-tls-"));
