@@ -30,6 +30,7 @@ export const ERRORS = {
   VIGIL_ERR_ROUTER_UNKNOWN_DESTINATION: { status: GrpcStatus.NOT_FOUND, retryable: false },
   VIGIL_ERR_ROUTER_NOT_SUBSCRIBER: { status: GrpcStatus.FAILED_PRECONDITION, retryable: false },
   VIGIL_ERR_ROUTER_STORAGE: { status: GrpcStatus.UNAVAILABLE, retryable: true },
+  VIGIL_ERR_ROUTER_DISK_FULL: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
   VIGIL_ERR_ALERT_NOT_FOUND: { status: GrpcStatus.NOT_FOUND, retryable: false },
   VIGIL_ERR_ALERT_SILENCE_NOT_FOUND: { status: GrpcStatus.NOT_FOUND, retryable: false },
 } as const satisfies Record<string, { status: GrpcStatus; retryable: boolean }>;

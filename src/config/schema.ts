@@ -302,6 +302,7 @@ const routerSchema = z
     dedup_cache_size: z.number().int().min(0).default(100_000),
     max_payload_bytes: size().prefault("1MiB"),
     sync: z.enum(["full", "normal"]).default("full"),
+    disk_reserve: size().prefault("8MiB"),
     client_rate_limit: z
       .strictObject({
         per_second: z.number().positive().nullable().default(null),
@@ -342,6 +343,7 @@ const routerSchema = z
     dedupCacheSize: r.dedup_cache_size,
     maxPayloadBytes: r.max_payload_bytes,
     sync: r.sync,
+    diskReserveBytes: r.disk_reserve,
     clientRateLimit: {
       perSecond: r.client_rate_limit.per_second,
       burst: r.client_rate_limit.burst ?? Math.max(1, Math.ceil(r.client_rate_limit.per_second ?? 1)),

@@ -292,6 +292,11 @@ export class QueueStore {
     this.#db?.pragma(`incremental_vacuum(${pages})`);
   }
 
+  /** Checkpoints the WAL into the main file and truncates it (gives its space back). */
+  checkpoint(): void {
+    this.#db?.pragma("wal_checkpoint(TRUNCATE)");
+  }
+
   /** Waits for commits in flight, stops the writer, closes the read connection. */
   async close(): Promise<void> {
     const w = this.#writer;

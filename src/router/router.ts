@@ -19,6 +19,7 @@ import type { Clock } from "../util/clock.js";
 import { ClientLimiter } from "./client-limiter.js";
 import { DeadLetters } from "./dead-letters.js";
 import { DestinationQueue } from "./destination-queue.js";
+import { DiskReserve } from "./disk-reserve.js";
 import type { CircuitName, Dispatcher, FaultRecord, RouterInstruments } from "./dispatcher.js";
 import {
   type CommitBatch,
@@ -136,6 +137,11 @@ export class Router {
   #routes: RouteTable;
   #cache: LRUCache<string, DedupEntry> | null;
   #limiter: ClientLimiter | null;
+  readonly #rejected: Counter;
+  readonly #reserve: DiskReserve;
+  /** Set by a commit that failed for want of space; publishes are refused until space is back. */
+  #diskFull = false;
+  #diskTimer: NodeJS.Timeout | null = null;
   readonly #rateLimited: Counter;
   #batch: CommitBatch = emptyBatch();
   #waiters: Waiter[] = [];
@@ -169,6 +175,7 @@ export class Router {
       sync: opts.config.sync,
       logger: this.#logger,
     });
+    this.#reserve = new DiskReserve(join(opts.dataDir, "queue.db.reserve"), opts.config.diskReserveBytes);
     this.#deadLetters = new DeadLetters({
       dataDir: opts.dataDir,
       config: opts.config.deadLetter,
@@ -185,6 +192,9 @@ export class Router {
     this.#dropped = m.createCounter("vigil.router.dropped", {
       description:
         "Messages dropped without delivery, by destination and reason (overflow, no route, dead-letter bound)",
+    });
+    this.#rejected = m.createCounter("vigil.router.rejected", {
+      description: "Publishes refused and not accepted, by reason (queue_full, disk_full, storage)",
     });
     this.#rateLimited = m.createCounter("vigil.router.rate_limited", {
       description: "Publishes refused because their client was over router.client_rate_limit",
@@ -272,6 +282,11 @@ export class Router {
       throw new Error(`router: cannot open ${this.#store.path}: ${toError(e).message}`);
     }
     this.#storeOpen = true;
+    if (!this.#reserve.take() && this.#reserve.bytes > 0)
+      this.#logger.warn(
+        { dataDir: this.#dataDir, reserveBytes: this.#reserve.bytes },
+        "not enough free disk for the queue's disk reserve; a full disk could stall deliveries",
+      );
     this.#DispatcherClass = (await import("./dispatcher.js")).Dispatcher;
     for (const [dest, counts] of this.#store.counts()) {
       this.#queues.set(dest, new DestinationQueue(dest, this.#store, counts));
@@ -429,6 +444,10 @@ export class Router {
       this.#dropped.add(1, { destination: "", reason: "no_route" });
       return Promise.resolve({ messageId: randomUUID(), duplicate: false, routed: 0 });
     }
+    if (this.#diskFull) {
+      this.#rejected.add(1, { reason: "disk_full" });
+      return Promise.reject(diskFullError());
+    }
     const key = input.idempotencyKey;
     if (key) {
       const pending = this.#pendingKeys.get(key);
@@ -450,13 +469,15 @@ export class Router {
       if (!d || d.config.buffer.overflow !== "reject") continue;
       const q = d.queue;
       const b = d.config.buffer;
-      if (q.depth + 1 > b.maxMessages || q.bytes + bytes > b.maxBytes)
+      if (q.depth + 1 > b.maxMessages || q.bytes + bytes > b.maxBytes) {
+        this.#rejected.add(1, { reason: "queue_full", destination: name });
         return Promise.reject(
           new VigilError(
             "VIGIL_ERR_ROUTER_QUEUE_FULL",
             `destination ${name} is full (${q.depth} messages, ${q.bytes} bytes; bounds ${b.maxMessages} messages, ${b.maxBytes} bytes); retry later`,
           ),
         );
+      }
     }
     const messageId = randomUUID();
     const span = this.#tracer.startSpan(
@@ -591,20 +612,68 @@ export class Router {
 
   #commitFailed(batch: CommitBatch, waiters: Waiter[], e: unknown): void {
     const err = toError(e);
+    const code = (err as { code?: string }).code;
+    // A full disk is a full buffer to the publisher (back off, RESOURCE_EXHAUSTED); anything else
+    // is storage trouble (UNAVAILABLE). Either way the batch is not durable, so it is not accepted.
+    const full = code === "SQLITE_FULL" || code === "ENOSPC";
+    const reply = full
+      ? diskFullError()
+      : new VigilError("VIGIL_ERR_ROUTER_STORAGE", `the message could not be stored: ${err.message}`);
     this.#logger.error(
-      { err, messages: waiters.length },
-      "queue commit failed; publishes answered UNAVAILABLE",
+      { err, messages: waiters.length, dataDir: this.#dataDir },
+      `queue commit failed; publishes answered ${full ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE"}`,
     );
+    if (waiters.length > 0) this.#rejected.add(waiters.length, { reason: full ? "disk_full" : "storage" });
     for (const m of batch.inserts) this.#queue(m.dest).removed(m.bytes);
     for (const w of waiters) {
       if (w.key) this.#pendingKeys.delete(w.key);
-      w.reject(new VigilError("VIGIL_ERR_ROUTER_STORAGE", `the message could not be stored: ${err.message}`));
+      w.reject(reply);
     }
+    if (full) this.#enterDiskFull();
     // Deletes and attempt counts are retried with a later commit.
     this.#batch.deletes.push(...batch.deletes);
     this.#batch.attempts.push(...batch.attempts);
     if (batch.deletes.length + batch.attempts.length > 0)
       setTimeout(() => this.#scheduleFlush(), 1000).unref();
+  }
+
+  /** No space: refuse publishes, release the reserve so deletes can commit, and watch for space. */
+  #enterDiskFull(): void {
+    if (this.#diskFull) return;
+    this.#diskFull = true;
+    const released = this.#reserve.release();
+    this.#logger.error(
+      { dataDir: this.#dataDir, releasedReserveBytes: released },
+      "disk full: publishes refused until space is back; queued messages are kept and delivered",
+    );
+    this.#diskTimer = setInterval(() => this.#checkDisk(), 1000);
+    this.#diskTimer.unref();
+  }
+
+  /** While the disk is full: give freed pages back to the file system; leave once the reserve fits again. */
+  #checkDisk(): void {
+    try {
+      this.#store.vacuumStep(4096);
+      this.#store.checkpoint();
+    } catch {
+      // Still no room even for that: the next deletes (with the reserve released) make some.
+    }
+    let free = 0;
+    try {
+      free = this.#reserve.freeBytes();
+    } catch {
+      return;
+    }
+    const needed = 2 * Math.max(this.#reserve.bytes, 1024 * 1024);
+    if (free < needed) return;
+    this.#reserve.take();
+    this.#diskFull = false;
+    if (this.#diskTimer) clearInterval(this.#diskTimer);
+    this.#diskTimer = null;
+    this.#logger.info(
+      { dataDir: this.#dataDir, freeBytes: free },
+      "disk space back: publishes accepted again",
+    );
   }
 
   #committed(batch: CommitBatch, waiters: Waiter[], touched: Set<string>, seqs: number[]): void {
@@ -943,10 +1012,19 @@ export class Router {
       await this.#deadLetters.close();
       await this.#drainCommits();
       await this.#store.close();
+      if (this.#diskTimer) clearInterval(this.#diskTimer);
+      this.#reserve.release();
       this.#state = "stopped";
     })();
     return this.#stopping;
   }
+}
+
+function diskFullError(): VigilError {
+  return new VigilError(
+    "VIGIL_ERR_ROUTER_DISK_FULL",
+    "the data dir's disk is full: the message could not be stored; retry later",
+  );
 }
 
 function emptyBatch(): CommitBatch {

@@ -14,9 +14,14 @@ export interface VigilProcess {
   records(): Array<Record<string, unknown>>;
 }
 
-/** Runs the vigil CLI (src/main.ts through tsx) as its own process. */
-export function spawnVigil(args: string[], env: NodeJS.ProcessEnv = {}): VigilProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
+/**
+ * Runs the vigil CLI (src/main.ts through tsx) as its own process; `wrap` is a command line it runs
+ * under (`["unshare", "-rm", …]`), which must end by exec'ing its arguments.
+ */
+export function spawnVigil(args: string[], env: NodeJS.ProcessEnv = {}, wrap: string[] = []): VigilProcess {
+  const argv = [process.execPath, "--import", "tsx", MAIN, ...args];
+  const [cmd, ...rest] = [...wrap, ...argv] as [string, ...string[]];
+  const child = spawn(cmd, rest, {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ["ignore", "pipe", "pipe"],
