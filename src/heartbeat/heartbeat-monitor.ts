@@ -160,7 +160,7 @@ export class HeartbeatMonitor {
     this.#observeAge = (r) => {
       const now = this.#clock.now();
       for (const rec of this.#components.values()) {
-        if (rec.lastBeat !== null) r.observe((now - rec.lastBeat) / 1000, rec.metricAttributes);
+        if (rec.lastBeat !== null) r.observe(Math.max(0, now - rec.lastBeat) / 1000, rec.metricAttributes);
       }
     };
     this.#up.addCallback(this.#observe);
@@ -375,7 +375,8 @@ export class HeartbeatMonitor {
       health: rec.health,
       message: rec.message,
       lastBeat: rec.lastBeat,
-      ageMs: rec.lastBeat === null ? null : now - rec.lastBeat,
+      // Never negative: a wall clock stepped back makes a beat look recent, not from the future.
+      ageMs: rec.lastBeat === null ? null : Math.max(0, now - rec.lastBeat),
       beatCount: rec.beatCount,
       errors: rec.errors.slice(),
       intervalMs: this.#intervalOf(rec),

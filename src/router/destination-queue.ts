@@ -54,7 +54,7 @@ export class DestinationQueue {
     return this.#leased.size;
   }
 
-  /** When the next delayed message becomes due (Infinity when none). */
+  /** When the next delayed message becomes due, on the monotonic clock (Infinity when none). */
   get nextDue(): number {
     return this.#nextDue;
   }
@@ -190,7 +190,7 @@ export class DestinationQueue {
     for (const seq of seqs) this.#finishing.delete(seq);
   }
 
-  /** Gives a leased message back, eligible again at `due` (now for an immediate redelivery). */
+  /** Gives a leased message back, eligible again at `due` (monotonic ms; 0 for an immediate redelivery). */
   release(seq: number, due = 0): void {
     const m = this.#leased.get(seq);
     if (!m) return;

@@ -247,7 +247,7 @@ export class Dispatcher {
       },
     );
     breaker.onBreak(() => {
-      this.#openedAt = this.#clock.now();
+      this.#openedAt = this.#clock.monotonic();
       this.#logger.warn(
         { halfOpenAfterMs: cb.halfOpenAfterMs, lastError: this.#faults.at(-1)?.error },
         "circuit opened",
@@ -312,7 +312,7 @@ export class Dispatcher {
         this.#timer = null;
         this.kick();
       },
-      Math.max(1, at - this.#clock.now()),
+      Math.max(1, at - this.#clock.monotonic()),
     );
     this.#timer.unref();
   }
@@ -321,12 +321,14 @@ export class Dispatcher {
     this.#scheduled = false;
     if (this.#stopped || this.#paused || !this.#config.enabled) return;
     const now = this.#clock.now();
+    // Due times and the breaker's wait are monotonic (a stepped wall clock holds nothing); TTLs are wall-clock.
+    const mono = this.#clock.monotonic();
     // A sender with a capacity of its own (subscribers: free in-flight slots) sets the limit; others, `concurrency`.
     let slots = this.#sender.capacity ? this.#sender.capacity() : this.#config.concurrency - this.#inFlight;
     const circuit = this.circuit;
     if (circuit === "open") {
       const at = this.#openedAt + this.#config.circuitBreaker.halfOpenAfterMs;
-      if (now < at) {
+      if (mono < at) {
         this.#wakeAt(at);
         return;
       }
@@ -336,10 +338,10 @@ export class Dispatcher {
     if (slots <= 0) return;
     let leased: QueuedMessage[];
     try {
-      leased = this.#queue.lease(slots, now);
+      leased = this.#queue.lease(slots, mono);
     } catch (e) {
       this.#logger.error({ err: toError(e) }, "cannot read the queue; retrying in 1s");
-      this.#wakeAt(now + 1000);
+      this.#wakeAt(mono + 1000);
       return;
     }
     for (const m of leased) {
@@ -449,6 +451,9 @@ export class Dispatcher {
     ) {
       span.setAttribute("vigil.delivery.skipped", e.name);
       span.end();
+      // cockatiel times its half-open wait on the wall clock: after a step back it still says open
+      // when ours says probe. Wait one more half-open period rather than spin on its refusals.
+      if (!(e instanceof BulkheadRejectedError)) this.#openedAt = this.#clock.monotonic();
       this.#queue.release(m.seq);
       return;
     }
@@ -494,7 +499,7 @@ export class Dispatcher {
     m.attempt = attempt;
     const delay =
       retryAfterMs > 0 ? Math.min(retryAfterMs, this.#config.retry.maxMs) : this.#backoffMs(attempt);
-    this.#queue.release(m.seq, now + delay);
+    this.#queue.release(m.seq, this.#clock.monotonic() + delay);
     this.#logger.debug(
       { messageId: m.messageId, attempt, kind, error: message, delayMs: delay },
       "delivery failed",
@@ -519,7 +524,7 @@ export class Dispatcher {
         { err: toError(e), messageId: m.messageId },
         "cannot write dead letter; kept in queue",
       );
-      this.#queue.release(m.seq, this.#clock.now() + 1000);
+      this.#queue.release(m.seq, this.#clock.monotonic() + 1000);
     } finally {
       this.#inFlight--;
       this.kick();

@@ -942,7 +942,7 @@ export class Router {
         this.#deadLetter(m, "expired", "TTL passed before delivery").then(
           () => this.#destinations.get(m.dest)?.dispatcher.countDeadLettered(),
           (e: unknown) => {
-            q.release(seq, now + 1000);
+            q.release(seq, this.#clock.monotonic() + 1000);
             this.#logger.error(
               { err: toError(e), messageId: m.messageId },
               "cannot dead-letter an expired message",
