@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import {
@@ -142,6 +142,10 @@ export class Router {
   /** Set by a commit that failed for want of space; publishes are refused until space is back. */
   #diskFull = false;
   #diskTimer: NodeJS.Timeout | null = null;
+  /** queue.db's inode when opened; another (or none) at the path means the file was deleted or replaced. */
+  #storeIno = 0;
+  /** Set when queue.db is no longer at its path: what is acknowledged now would not survive a restart. */
+  #storeLost = false;
   readonly #rateLimited: Counter;
   #batch: CommitBatch = emptyBatch();
   #waiters: Waiter[] = [];
@@ -282,6 +286,7 @@ export class Router {
       throw new Error(`router: cannot open ${this.#store.path}: ${toError(e).message}`);
     }
     this.#storeOpen = true;
+    this.#storeIno = statSync(this.#store.path).ino;
     if (!this.#reserve.take() && this.#reserve.bytes > 0)
       this.#logger.warn(
         { dataDir: this.#dataDir, reserveBytes: this.#reserve.bytes },
@@ -447,6 +452,15 @@ export class Router {
     if (this.#diskFull) {
       this.#rejected.add(1, { reason: "disk_full" });
       return Promise.reject(diskFullError());
+    }
+    if (this.#storeLost) {
+      this.#rejected.add(1, { reason: "storage" });
+      return Promise.reject(
+        new VigilError(
+          "VIGIL_ERR_ROUTER_STORAGE",
+          `${this.#store.path} was deleted or replaced while Vigil runs: a message accepted now would not survive a restart; restart Vigil to start a fresh queue`,
+        ),
+      );
     }
     const key = input.idempotencyKey;
     if (key) {
@@ -635,6 +649,22 @@ export class Router {
     this.#batch.attempts.push(...batch.attempts);
     if (batch.deletes.length + batch.attempts.length > 0)
       setTimeout(() => this.#scheduleFlush(), 1000).unref();
+  }
+
+  /**
+   * queue.db deleted or swapped under the running process (an operator's rm, a volume remounted): the
+   * open file still works, so what is queued keeps being delivered, but nothing new is acknowledged,
+   * since it would live only in a file no restart can find.
+   */
+  #checkStoreFile(): void {
+    if (this.#storeLost) return;
+    const st = statSync(this.#store.path, { throwIfNoEntry: false });
+    if (st && st.ino === this.#storeIno) return;
+    this.#storeLost = true;
+    this.#logger.error(
+      { path: this.#store.path, queued: [...this.#queues.values()].reduce((n, q) => n + q.depth, 0) },
+      "queue.db was deleted or replaced while Vigil runs; publishes refused, queued messages still delivered from the open file; restart Vigil to start a fresh queue",
+    );
   }
 
   /** No space: refuse publishes, release the reserve so deletes can commit, and watch for space. */
@@ -926,6 +956,7 @@ export class Router {
   /** Dead-letters messages whose TTL has passed and that are not in delivery (the scheduler runs it). */
   async expire(): Promise<number> {
     if (this.#state !== "running" || !this.#storeOpen) return 0;
+    this.#checkStoreFile();
     const now = this.#clock.now();
     let n = 0;
     const work: Promise<void>[] = [];
