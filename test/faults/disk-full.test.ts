@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { call, createVigilClient } from "../../src/client/client.js";
 import { DestinationServer } from "../helpers/destination-server.js";
-import { spawnVigil, waitStarted } from "../helpers/process.js";
+import { spawnVigil, waitStarted, writeTestConfig } from "../helpers/process.js";
 import { eventually } from "../helpers/sidecar.js";
 
 // A real ENOSPC: the data dir is an 8 MiB tmpfs mounted in a mount namespace of Vigil's own
@@ -21,19 +21,15 @@ test("disk full in the data dir: publishes are refused with a clear error, accep
   const hook = await new DestinationServer().start();
   const port = hook.port;
   await hook.stop(); // down: the queue fills the disk
-  const config = join(dir, "vigil.yaml");
-  await writeFile(
-    config,
-    `server:
-  grpc: { address: "127.0.0.1:0" }
-  http: { address: "127.0.0.1:0" }
-data_dir: ${JSON.stringify(data)}
-router:
+  const config = await writeTestConfig(
+    dir,
+    `router:
   disk_reserve: 1MiB
   destinations:
     - { name: crm, kind: http, url: "http://127.0.0.1:${port}/hook", retry: { initial: 100ms, max: 500ms } }
   routes: [{ match: { topic: ">" }, to: [crm] }]
 `,
+    data,
   );
   const wrap = [
     "unshare",

@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { call, createVigilClient } from "../../src/client/client.js";
 import { DestinationServer } from "../helpers/destination-server.js";
-import { spawnVigil, waitStarted } from "../helpers/process.js";
+import { spawnVigil, waitStarted, writeTestConfig } from "../helpers/process.js";
 import { eventually, startSidecar, startSidecarFrom } from "../helpers/sidecar.js";
 
 test("a corrupt queue.db: Vigil starts with a fresh queue, the bad file moved aside, and starts again cleanly (no crash loop)", async () => {
@@ -14,10 +14,9 @@ test("a corrupt queue.db: Vigil starts with a fresh queue, the bad file moved as
   const data = join(dir, "data");
   await mkdir(data);
   await writeFile(join(data, "queue.db"), Buffer.alloc(64 * 1024, 0x5a)); // not SQLite at all
-  const config = join(dir, "vigil.yaml");
-  await writeFile(
-    config,
-    `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(data)}\nrouter:\n  destinations: [{ name: consumers, kind: subscriber }]\n  routes: [{ match: { topic: ">" }, to: [consumers] }]\n`,
+  const config = await writeTestConfig(
+    dir,
+    `router:\n  destinations: [{ name: consumers, kind: subscriber }]\n  routes: [{ match: { topic: ">" }, to: [consumers] }]\n`,
   );
   try {
     for (const round of [1, 2]) {

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { call, createVigilClient } from "../../src/client/client.js";
 import { DestinationServer } from "../helpers/destination-server.js";
-import { spawnVigil, waitStarted } from "../helpers/process.js";
+import { spawnVigil, waitStarted, writeTestConfig } from "../helpers/process.js";
 import { eventually } from "../helpers/sidecar.js";
 
 const MESSAGES = Number(process.env.FAULTS_MESSAGES ?? 2000);
@@ -15,14 +15,9 @@ test(`SIGTERM with ${MESSAGES} messages queued for a destination that is down: a
   const hook = await new DestinationServer().start();
   const port = hook.port;
   await hook.stop(); // down: everything stays queued
-  const config = join(dir, "vigil.yaml");
-  await writeFile(
-    config,
-    `server:
-  grpc: { address: "127.0.0.1:0" }
-  http: { address: "127.0.0.1:0" }
-data_dir: ${JSON.stringify(join(dir, "data"))}
-shutdown: { timeout: 5s }
+  const config = await writeTestConfig(
+    dir,
+    `shutdown: { timeout: 5s }
 router:
   destinations:
     - { name: crm, kind: http, url: "http://127.0.0.1:${port}/hook", retry: { initial: 100ms, max: 1s } }

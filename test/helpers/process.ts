@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -77,4 +79,21 @@ export async function waitStarted(
     await new Promise((res) => setTimeout(res, 50));
   }
   throw new Error("vigil did not start within 20 s");
+}
+
+/**
+ * Writes `dir/vigil.yaml` for a spawned Vigil: gRPC and HTTP on loopback port 0, `data_dir` (default
+ * `dir/data`), then `yaml` (top-level keys other than server and data_dir). Returns the file's path.
+ */
+export async function writeTestConfig(
+  dir: string,
+  yaml: string,
+  dataDir = join(dir, "data"),
+): Promise<string> {
+  const file = join(dir, "vigil.yaml");
+  await writeFile(
+    file,
+    `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(dataDir)}\n${yaml}`,
+  );
+  return file;
 }

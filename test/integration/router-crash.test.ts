@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { call, createVigilClient, type VigilClient } from "../../src/client/client.js";
 import type { Delivery__Output } from "../../src/generated/vigil/v1/Delivery.js";
 import type { PublishResponse__Output } from "../../src/generated/vigil/v1/PublishResponse.js";
-import { spawnVigil, waitStarted } from "../helpers/process.js";
+import { spawnVigil, waitStarted, writeTestConfig } from "../helpers/process.js";
 
 /** A consumer that acks each delivery `ackDelayMs` after receiving it (a slow one keeps deliveries in flight). */
 function consume(client: VigilClient, received: Map<string, number>, ackDelayMs = 0) {
@@ -27,14 +27,9 @@ function consume(client: VigilClient, received: Map<string, number>, ackDelayMs 
 
 test("SIGKILL while publishing and delivering loses no acknowledged message; idempotency keys survive", async (t) => {
   const dir = await mkdtemp(join(tmpdir(), "vigil-crash-"));
-  const config = join(dir, "vigil.yaml");
-  await writeFile(
-    config,
-    `server:
-  grpc: { address: "127.0.0.1:0" }
-  http: { address: "127.0.0.1:0" }
-data_dir: ${JSON.stringify(join(dir, "data"))}
-router:
+  const config = await writeTestConfig(
+    dir,
+    `router:
   destinations:
     - { name: consumers, kind: subscriber, ack_timeout: "2s" }
   routes:

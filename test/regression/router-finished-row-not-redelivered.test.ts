@@ -4,26 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { DestinationQueue } from "../../src/router/destination-queue.js";
-import { type NewMessage, QueueStore } from "../../src/router/queue-store.js";
+import { QueueStore } from "../../src/router/queue-store.js";
 import { captureLogger } from "../helpers/log-capture.js";
-
-function message(i: number): NewMessage {
-  return {
-    dest: "d",
-    priority: 2,
-    messageId: `m${i}`,
-    topic: "t",
-    payload: Buffer.from(`p${i}`),
-    contentType: "",
-    attributes: {},
-    idempotencyKey: "",
-    publishedAt: 1,
-    expiresAt: 0,
-    traceparent: "",
-    attempt: 0,
-    bytes: 2,
-  };
-}
+import { queueMessage } from "../helpers/queue-message.js";
 
 // Found by the flapping fault test under CPU load: a delivered row whose delete was not committed yet
 // was read again behind a cursor rewound by a retry, delivered twice, and counted out twice; the
@@ -38,12 +21,12 @@ test("a finished row whose delete is not committed yet is not leased again when 
   try {
     store.open();
     const seqs = await store.commit({
-      inserts: [message(1), message(2), message(3)],
+      inserts: [queueMessage(1), queueMessage(2), queueMessage(3)],
       deletes: [],
       attempts: [],
       dedup: [],
     });
-    const q = new DestinationQueue("d", store, { depth: 3, bytes: 6 });
+    const q = new DestinationQueue("d", store, { depth: 3, bytes: 9 });
     const first = q.lease(2, 0).map((m) => m.seq);
     assert.deepEqual(first, seqs.slice(0, 2));
     q.finish(seqs[1] as number); // delivered; its delete waits for the next group commit

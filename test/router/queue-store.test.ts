@@ -5,25 +5,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { type NewMessage, QueueStore } from "../../src/router/queue-store.js";
 import { captureLogger } from "../helpers/log-capture.js";
+import { queueMessage } from "../helpers/queue-message.js";
 import { eventually } from "../helpers/sidecar.js";
-
-function message(i: number): NewMessage {
-  return {
-    dest: "d",
-    priority: 2,
-    messageId: `m${i}`,
-    topic: "t",
-    payload: Buffer.from(`p${i}`),
-    contentType: "",
-    attributes: { i: String(i) },
-    idempotencyKey: "",
-    publishedAt: 1,
-    expiresAt: 0,
-    traceparent: "",
-    attempt: 0,
-    bytes: 3,
-  };
-}
 
 const batch = (inserts: NewMessage[]) => ({ inserts, deletes: [], attempts: [], dedup: [] });
 
@@ -34,7 +17,7 @@ test("a queue.db that is not a database is moved aside and a fresh queue starts"
     await writeFile(join(dir, "queue.db"), "this is not SQLite ".repeat(500));
     const store = new QueueStore({ path: join(dir, "queue.db"), sync: "normal", logger });
     store.open();
-    const seqs = await store.commit(batch([message(1)]));
+    const seqs = await store.commit(batch([queueMessage(1)]));
     assert.equal(seqs.length, 1);
     assert.equal(store.get(seqs[0] as number)?.messageId, "m1");
     await store.close();
@@ -57,7 +40,7 @@ test("a writer thread that dies is replaced at the next commit; what it had comm
   const store = new QueueStore({ path: join(dir, "queue.db"), sync: "normal", logger });
   try {
     store.open();
-    const [first] = await store.commit(batch([message(1)]));
+    const [first] = await store.commit(batch([queueMessage(1)]));
     await store.killWriterForTest();
     await eventually(
       () =>
@@ -66,7 +49,7 @@ test("a writer thread that dies is replaced at the next commit; what it had comm
       "restart",
     );
     const [second] = await eventually(
-      () => store.commit(batch([message(2)])).catch(() => null),
+      () => store.commit(batch([queueMessage(2)])).catch(() => null),
       10_000,
       "a commit after the restart",
     );
