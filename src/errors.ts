@@ -12,6 +12,8 @@ export const ERRORS = {
   VIGIL_ERR_SERVER_SHUTTING_DOWN: { status: GrpcStatus.UNAVAILABLE, retryable: true },
   VIGIL_ERR_SERVER_OVERLOADED: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
   VIGIL_ERR_SERVER_INTERNAL: { status: GrpcStatus.INTERNAL, retryable: true },
+  VIGIL_ERR_LIMIT_CLIENT_RATE: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
+  VIGIL_ERR_LIMIT_STREAMS: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: true },
   VIGIL_ERR_HEARTBEAT_TOO_MANY_COMPONENTS: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: false },
   VIGIL_ERR_METRICS_INVALID_NAME: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   VIGIL_ERR_METRICS_INVALID_KIND: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },

@@ -30,6 +30,7 @@ import { protoDir } from "./proto.js";
 import { type DestinationSnapshot, Router } from "./router/router.js";
 import { Scheduler } from "./scheduler/scheduler.js";
 import { Authenticator } from "./server/auth.js";
+import { CallLimits } from "./server/call-limits.js";
 import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
 import { HttpServer } from "./server/http-server.js";
 import { TlsFiles } from "./server/tls-files.js";
@@ -75,6 +76,7 @@ export class Sidecar implements AdminBackend {
   readonly http: HttpServer;
   readonly configs: ConfigManager;
   readonly auth: Authenticator;
+  readonly limits: CallLimits;
   readonly memoryGuard: MemoryGuard;
   #state: SidecarState = "new";
   #startedAt = 0;
@@ -200,6 +202,12 @@ export class Sidecar implements AdminBackend {
       this.auth.refresh();
       if (this.auth.lastError) throw new Error(this.auth.lastError);
     });
+    this.limits = new CallLimits({
+      config: config.server.limits,
+      logger: this.#logger,
+      meter: telemetry.meter,
+      clock: this.#clock,
+    });
     const tlsConfig = config.server.grpc.tls;
     const tls = tlsConfig ? new TlsFiles(tlsConfig, this.#logger) : null;
     if (tls && tlsConfig)
@@ -212,7 +220,7 @@ export class Sidecar implements AdminBackend {
       logger: this.#logger,
       handlers,
       decoders: metricsDecoders(protoDir()),
-      interceptors: [this.auth.interceptor()],
+      interceptors: [this.auth.interceptor(), this.limits.interceptor()],
       credentials: tls?.credentials(),
     });
     this.http = new HttpServer({
@@ -449,6 +457,7 @@ export class Sidecar implements AdminBackend {
     await this.router.applyConfig(c.router);
     this.#setMessageLog(c.logs.recordMessages);
     this.auth.applyConfig(c.server.auth);
+    this.limits.applyConfig(c.server.limits);
     this.memoryGuard.applyConfig(c.server.memoryLimiter);
     this.heartbeats.applyConfig(c.heartbeats);
     this.metrics.applyConfig(c.metrics);

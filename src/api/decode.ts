@@ -10,10 +10,20 @@ export class DecodeFailure {
   }
 }
 
+/** The size on the wire of a decoded request message (server.limits counts bytes per client by it). */
+export const WIRE_BYTES: unique symbol = Symbol("vigil.wireBytes");
+
+/** A request's size on the wire, 0 when unknown. */
+export function wireBytes(message: unknown): number {
+  return (message as { [WIRE_BYTES]?: number } | null)?.[WIRE_BYTES] ?? 0;
+}
+
 export function safeDeserializer<T>(decode: (buf: Buffer) => T): (buf: Buffer) => T | DecodeFailure {
   return (buf) => {
     try {
-      return decode(buf);
+      const m = decode(buf);
+      if (m !== null && typeof m === "object") (m as { [WIRE_BYTES]?: number })[WIRE_BYTES] = buf.length;
+      return m;
     } catch (e) {
       return new DecodeFailure(e instanceof Error ? e.message : String(e));
     }

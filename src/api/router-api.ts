@@ -1,4 +1,4 @@
-import type { Metadata, ServerDuplexStream } from "@grpc/grpc-js";
+import type { ServerDuplexStream } from "@grpc/grpc-js";
 import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import { invalidField, toGrpcStatus } from "../errors.js";
 import type { AckRequest__Output } from "../generated/vigil/v1/AckRequest.js";
@@ -10,6 +10,7 @@ import type { RouterServiceHandlers } from "../generated/vigil/v1/RouterService.
 import type { SubscribeRequest__Output } from "../generated/vigil/v1/SubscribeRequest.js";
 import type { PublishInput, Router } from "../router/router.js";
 import { PRIORITY_NAMES } from "../router/senders/sender.js";
+import { clientKey } from "./client-key.js";
 import { durationMs, toTimestamp } from "./convert.js";
 import { DecodeFailure } from "./decode.js";
 import { type ApiContext, type LoadGate, parentContext, serverStream, unary } from "./handler.js";
@@ -64,16 +65,6 @@ export function publishInput(req: PublishRequest__Output, maxPayloadBytes: numbe
     throw invalidField("idempotency_key", `longer than ${MAX_KEY} characters`);
   const ttlMs = durationMs("ttl", req.ttl) ?? 0;
   return { topic, payload, contentType, attributes, priority, idempotencyKey, ttlMs };
-}
-
-/**
- * Who is publishing, for router.client_rate_limit: the `vigil-client` metadata
- * entry when the bot sets one (several processes behind one address), else the
- * connection's peer address.
- */
-function clientKey(call: { metadata: Metadata; getPeer(): string }): string {
-  const id = call.metadata.get("vigil-client")[0];
-  return id ? String(id).slice(0, 128) : call.getPeer();
 }
 
 export function routerHandlers(ctx: ApiContext, router: Router, gate: LoadGate): RouterServiceHandlers {

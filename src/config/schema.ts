@@ -708,6 +708,14 @@ export const configSchema = z
           })
           .prefault({}),
         http: z.strictObject({ address: address().default("0.0.0.0:9464") }).prefault({}),
+        limits: z
+          .strictObject({
+            client_requests_per_second: z.number().positive().nullable().default(null),
+            client_bytes_per_second: size().nullable().default(null),
+            max_streams: z.number().int().min(1).default(256),
+            max_subscribers: z.number().int().min(1).default(64),
+          })
+          .prefault({}),
         memory_limiter: z
           .strictObject({
             limit: size().nullable().default(null),
@@ -851,6 +859,12 @@ export const configSchema = z
       http: { address: c.server.http.address },
       auth: { tokensFile: c.server.auth.tokens_file, tokensEnv: c.server.auth.tokens_env },
       memoryLimiter: { limitBytes: c.server.memory_limiter.limit, shedAt: c.server.memory_limiter.shed_at },
+      limits: {
+        clientRequestsPerSecond: c.server.limits.client_requests_per_second,
+        clientBytesPerSecond: c.server.limits.client_bytes_per_second,
+        maxStreams: c.server.limits.max_streams,
+        maxSubscribers: c.server.limits.max_subscribers,
+      },
     },
     dataDir: c.data_dir,
     telemetry: {

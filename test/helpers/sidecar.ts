@@ -26,13 +26,20 @@ export interface TestSidecar {
  */
 export async function startSidecar(
   yaml = "",
-  opts: { clock?: Clock; env?: NodeJS.ProcessEnv; hostMetrics?: boolean; base?: string } = {},
+  opts: {
+    clock?: Clock;
+    env?: NodeJS.ProcessEnv;
+    hostMetrics?: boolean;
+    base?: string;
+    /** More keys of `server:` (indented two spaces), e.g. `  limits: { max_streams: 2 }\n`. */
+    server?: string;
+  } = {},
 ): Promise<TestSidecar> {
   const dir = await mkdtemp(join(tmpdir(), "vigil-test-"));
   const configPath = join(dir, "vigil.yaml");
   const base =
     opts.base ??
-    `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(join(dir, "data"))}\n`;
+    `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\n${opts.server ?? ""}data_dir: ${JSON.stringify(join(dir, "data"))}\n`;
   await writeFile(configPath, base + yaml);
   const env = opts.env ?? {};
   const loaded = loadConfigFile(configPath, env);

@@ -7,8 +7,9 @@ interface Bucket {
 }
 
 /**
- * Publish rate per client (router.client_rate_limit): a token bucket per
- * client key, refilled at `perSecond` up to `burst`, answered at once.
+ * A rate per client (router.client_rate_limit, server.limits): a token bucket
+ * per client key, refilled at `perSecond` up to `burst`, answered at once; a
+ * call may cost more than one token (bytes).
  *
  * Hand-written rather than bottleneck: bottleneck schedules every job through
  * its timer-driven queue, which cost about 1.5 ms per publish measured here
@@ -29,8 +30,25 @@ export class ClientLimiter {
     this.#burst = Math.max(1, burst);
   }
 
-  /** 0 when the client may publish now (a token is taken), else the milliseconds until it may. */
-  take(client: string, now: number): number {
+  /** 0 when the client may go on now (`cost` tokens are taken), else the milliseconds until it may. */
+  take(client: string, now: number, cost = 1): number {
+    const b = this.#refill(client, now);
+    const need = Math.min(cost, this.#burst);
+    if (b.tokens >= need) {
+      b.tokens -= need;
+      return 0;
+    }
+    return this.#waitFor(b, need);
+  }
+
+  /** What take() would answer, without taking anything. */
+  wait(client: string, now: number, cost = 1): number {
+    const b = this.#refill(client, now);
+    const need = Math.min(cost, this.#burst);
+    return b.tokens >= need ? 0 : this.#waitFor(b, need);
+  }
+
+  #refill(client: string, now: number): Bucket {
     let b = this.#buckets.get(client);
     if (!b) {
       b = { tokens: this.#burst, at: now };
@@ -38,10 +56,11 @@ export class ClientLimiter {
     }
     b.tokens = Math.min(this.#burst, b.tokens + ((now - b.at) / 1000) * this.#perSecond);
     b.at = now;
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      return 0;
-    }
-    return Math.ceil(((1 - b.tokens) / this.#perSecond) * 1000);
+    return b;
+  }
+
+  /** A cost above the burst could never be paid: it waits for a full bucket instead. */
+  #waitFor(b: Bucket, need: number): number {
+    return Math.max(1, Math.ceil(((need - b.tokens) / this.#perSecond) * 1000));
   }
 }
