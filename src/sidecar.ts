@@ -7,7 +7,7 @@ import v8 from "node:v8";
 import type { ObservableGauge } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { AlertManager, type SelfStats } from "./alerts/alert-manager.js";
-import { type AdminBackend, adminHandlers, type StatusSnapshot } from "./api/admin-api.js";
+import { type AdminBackend, adminHandlers, type RecentChange, type StatusSnapshot } from "./api/admin-api.js";
 import { alertHandlers } from "./api/alert-api.js";
 import type { ApiContext } from "./api/handler.js";
 import { heartbeatHandlers } from "./api/heartbeat-api.js";
@@ -37,6 +37,9 @@ import { TlsFiles } from "./server/tls-files.js";
 import { Telemetry } from "./telemetry/telemetry.js";
 import { type Clock, systemClock } from "./util/clock.js";
 import { MemoryGuard } from "./util/memory-guard.js";
+
+/** State changes the status page lists. */
+const RECENT_CHANGES = 20;
 
 export interface SidecarOptions {
   loaded: LoadedConfig;
@@ -77,6 +80,8 @@ export class Sidecar implements AdminBackend {
   readonly configs: ConfigManager;
   readonly auth: Authenticator;
   readonly limits: CallLimits;
+  /** The last component state changes, oldest first (bounded: RECENT_CHANGES). */
+  readonly #changes: RecentChange[] = [];
   readonly memoryGuard: MemoryGuard;
   #state: SidecarState = "new";
   #startedAt = 0;
@@ -98,6 +103,16 @@ export class Sidecar implements AdminBackend {
       meter: telemetry.meter,
       logger: this.#logger,
       clock: this.#clock,
+    });
+    this.heartbeats.onStateChange((c) => {
+      this.#changes.push({
+        time: c.at,
+        kind: "component",
+        subject: c.component,
+        to: c.to,
+        detail: `${c.from} → ${c.to}${c.health === "OK" ? "" : ` (${c.health})`}`,
+      });
+      if (this.#changes.length > RECENT_CHANGES) this.#changes.shift();
     });
     this.logWriter = new LogWriter({
       dataDir,
@@ -474,6 +489,30 @@ export class Sidecar implements AdminBackend {
     this.#logger.level = c.logs.level;
   }
 
+  /** Component transitions kept here and alert transitions of the last hour, newest first. */
+  #recentChanges(): RecentChange[] {
+    const since = this.#clock.now() - 3_600_000;
+    const alerts: RecentChange[] = [];
+    for (const a of this.alerts.list({ states: ["firing"], includeResolved: true, since })) {
+      const subject = Object.entries(a.labels)
+        .filter(([k]) => k !== "alertname" && k !== "severity")
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", ");
+      const name = subject ? `${a.rule} (${subject})` : a.rule;
+      if (a.firedAt !== null && a.firedAt >= since)
+        alerts.push({ time: a.firedAt, kind: "alert", subject: name, to: "FIRING", detail: a.severity });
+      if (a.resolvedAt !== null && a.resolvedAt >= since)
+        alerts.push({
+          time: a.resolvedAt,
+          kind: "alert",
+          subject: name,
+          to: "RESOLVED",
+          detail: a.resolvedBy ?? "",
+        });
+    }
+    return [...this.#changes, ...alerts].sort((x, y) => y.time - x.time).slice(0, RECENT_CHANGES);
+  }
+
   async status(): Promise<StatusSnapshot> {
     const components = this.heartbeats.list();
     const mem = process.memoryUsage();
@@ -504,6 +543,7 @@ export class Sidecar implements AdminBackend {
       logWriter: this.logWriter.stats(),
       destinations: this.router.status(),
       firingAlerts: this.alerts.firing(),
+      recentChanges: this.#recentChanges(),
       botName: this.telemetry.botScope,
       draining: this.#state === "stopping" || this.grpc.state === "draining",
     };

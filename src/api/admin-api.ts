@@ -75,6 +75,17 @@ export interface StatusSnapshot {
   destinations: DestinationSnapshot[];
   /** Firing alerts, newest first, with the silences that mute each. */
   firingAlerts: Array<AlertRecord & { silencedBy: string[] }>;
+  /** The last state changes (components, alerts), newest first; for the status page. */
+  recentChanges: RecentChange[];
+}
+
+/** One state change the status page lists: a component's state or an alert's. */
+export interface RecentChange {
+  time: number;
+  kind: "component" | "alert";
+  subject: string;
+  to: string;
+  detail: string;
 }
 
 /** The small interface AdminService needs from the sidecar (handed in; no import of the wiring). */

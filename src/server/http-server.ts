@@ -4,7 +4,7 @@ import type { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import type { Logger } from "pino";
 import type { StatusSnapshot } from "../api/admin-api.js";
 import { toError } from "../errors.js";
-import { renderStatusPage } from "./status-page.js";
+import { renderStatusPage, STATUS_PAGE_CSP } from "./status-page.js";
 
 export interface HttpServerOptions {
   address: string;
@@ -102,7 +102,12 @@ export class HttpServer {
       case "/":
       case "/status": {
         const s = await this.#opts.status();
-        res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+        res.writeHead(200, {
+          "content-type": "text/html; charset=utf-8",
+          "content-security-policy": STATUS_PAGE_CSP,
+          "x-content-type-options": "nosniff",
+          "cache-control": "no-store",
+        });
         res.end(renderStatusPage(s));
         return;
       }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { StatusSnapshot } from "../api/admin-api.js";
 import { formatBytes, formatDurationMs } from "../util/units.js";
 
@@ -22,7 +23,49 @@ const STATE_COLOR: Record<string, string> = {
   warning: "#9a6700",
   info: "#0969da",
   paused: "#6e7781",
+  FIRING: "#cf222e",
+  RESOLVED: "#1a7f37",
 };
+
+/**
+ * Live refresh without reloading the page: fetch `/` again every 2 s and swap the <main> element (the
+ * page is rendered on the server, so there is nothing else to keep in sync). Without JavaScript the
+ * <noscript> meta refresh reloads every 5 s instead. No external assets, no build step.
+ */
+const LIVE = `(() => {
+  const every = 2000;
+  const tick = async () => {
+    try {
+      const res = await fetch(location.pathname, { cache: "no-store" });
+      if (res.ok) {
+        const next = new DOMParser().parseFromString(await res.text(), "text/html").getElementById("status");
+        const main = document.getElementById("status");
+        if (next && main) main.replaceWith(next);
+        const stamp = document.getElementById("refreshed");
+        if (stamp) stamp.textContent = "live, updated " + new Date().toLocaleTimeString();
+      }
+    } catch (e) {
+      const stamp = document.getElementById("refreshed");
+      if (stamp) stamp.textContent = "Vigil unreachable, retrying";
+    }
+    setTimeout(tick, every);
+  };
+  setTimeout(tick, every);
+})();`;
+
+/**
+ * The page's Content-Security-Policy: nothing from elsewhere, no script but LIVE (by its hash), fetches
+ * to this origin only, inline styles (the badges), never framed.
+ */
+export const STATUS_PAGE_CSP = [
+  "default-src 'none'",
+  `script-src 'sha256-${createHash("sha256").update(LIVE).digest("base64")}'`,
+  "connect-src 'self'",
+  "style-src 'unsafe-inline'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
 
 /** The read-only status page at `/`: the same data as AdminService.GetStatus. */
 export function renderStatusPage(s: StatusSnapshot): string {
@@ -75,8 +118,16 @@ export function renderStatusPage(s: StatusSnapshot): string {
       );
     })
     .join("\n");
+  const changes = s.recentChanges
+    .map(
+      (c) =>
+        `<tr><td>${new Date(c.time).toISOString()}</td><td>${esc(c.kind)}</td><td>${esc(c.subject)}</td>` +
+        `<td>${badge(c.to)}</td><td>${esc(c.detail)}</td></tr>`,
+    )
+    .join("\n");
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5">
+<html lang="en"><head><meta charset="utf-8">
+<noscript><meta http-equiv="refresh" content="5"></noscript>
 <title>Vigil · ${esc(s.botName)}</title>
 <style>
 body{font:14px system-ui,sans-serif;margin:2rem;color:#1f2328}
@@ -84,6 +135,7 @@ table{border-collapse:collapse;margin:1rem 0}td,th{padding:.3rem .8rem;border-bo
 .badge{color:#fff;border-radius:1rem;padding:.1rem .6rem;font-size:12px}
 dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{color:#656d76}
 </style></head><body>
+<main id="status">
 <h1>Vigil · ${esc(s.botName)} ${badge(s.overall)}${s.draining ? " (draining)" : ""}</h1>
 <dl>
 <dt>Version</dt><dd>${esc(s.version)}</dd>
@@ -96,26 +148,33 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{color:#
 <dt>Metrics</dt><dd>${s.metrics.instruments} instruments, ${s.metrics.series} series, ${s.metrics.accepted} points accepted, ${s.metrics.rejected} rejected</dd>
 </dl>
 <h2>Firing alerts</h2>
-<table><thead><tr><th>Rule</th><th>Severity</th><th>Labels</th><th>Summary</th><th>Value</th><th>Since</th><th></th><th>Fingerprint</th></tr></thead>
+<table id="alerts"><thead><tr><th>Rule</th><th>Severity</th><th>Labels</th><th>Summary</th><th>Value</th><th>Since</th><th></th><th>Fingerprint</th></tr></thead>
 <tbody>
 ${alerts || '<tr><td colspan="8">No alert is firing.</td></tr>'}
 </tbody></table>
+<h2>Recent changes</h2>
+<table id="changes"><thead><tr><th>Time</th><th>Kind</th><th>Subject</th><th>Now</th><th>Detail</th></tr></thead>
+<tbody>
+${changes || '<tr><td colspan="5">No state change yet.</td></tr>'}
+</tbody></table>
 <h2>Components</h2>
-<table><thead><tr><th>Name</th><th>State</th><th>Health</th><th>Last beat</th><th>Beats</th><th>Expected</th><th>Last error / message</th></tr></thead>
+<table id="components"><thead><tr><th>Name</th><th>State</th><th>Health</th><th>Last beat</th><th>Beats</th><th>Expected</th><th>Last error / message</th></tr></thead>
 <tbody>
 ${rows || '<tr><td colspan="7">No component has registered yet.</td></tr>'}
 </tbody></table>
 <h2>Destinations</h2>
-<table><thead><tr><th>Name</th><th>Kind</th><th>State</th><th>Queued</th><th>In flight</th><th>Delivered</th><th>Failed</th><th>Dead letters</th><th>Last fault</th></tr></thead>
+<table id="destinations"><thead><tr><th>Name</th><th>Kind</th><th>State</th><th>Queued</th><th>In flight</th><th>Delivered</th><th>Failed</th><th>Dead letters</th><th>Last fault</th></tr></thead>
 <tbody>
 ${destinations || '<tr><td colspan="9">No destination is configured (router.destinations).</td></tr>'}
 </tbody></table>
 <h2>Scheduled tasks</h2>
-<table><thead><tr><th>Task</th><th>Every</th><th>Runs</th><th>Last duration</th><th>Last error</th></tr></thead>
+<table id="tasks"><thead><tr><th>Task</th><th>Every</th><th>Runs</th><th>Last duration</th><th>Last error</th></tr></thead>
 <tbody>
 ${tasks}
 </tbody></table>
-<p><a href="/metrics">/metrics</a> · <a href="/status.json">/status.json</a> · <a href="/readyz">/readyz</a></p>
+<p><a href="/metrics">/metrics</a> · <a href="/status.json">/status.json</a> · <a href="/readyz">/readyz</a> · <span id="refreshed">refreshes every 5 s</span></p>
+</main>
+<script>${LIVE}</script>
 </body></html>
 `;
 }
