@@ -68,7 +68,10 @@ test("the status page in headless Chromium: a component goes DOWN and back UP wi
       "the page was updated in place, never reloaded",
     );
     assert.match((await page.locator("#refreshed").textContent()) ?? "", /^live, updated/);
-    assert.ok(await page.locator("#destinations").getByText("consumers").isVisible(), "destinations are shown");
+    assert.ok(
+      await page.locator("#destinations").getByText("consumers").isVisible(),
+      "destinations are shown",
+    );
     assert.deepEqual(blocked, [], "no script or fetch was blocked by the page's CSP");
 
     await mkdir(SHOTS, { recursive: true });
