@@ -26,7 +26,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { AckPolicy, connect, DeliverPolicy, type JetStreamClient, type NatsConnection } from "nats";
-import { call, createVigilClient, type VigilClient } from "../src/client/client.js";
+import { call, createVigilClient, type VigilStubs } from "../src/client/client.js";
 import type { Delivery__Output } from "../src/generated/vigil/v1/Delivery.js";
 import type { PublishRequest } from "../src/generated/vigil/v1/PublishRequest.js";
 import { freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
@@ -66,7 +66,7 @@ function stamped(): Buffer {
 
 /** Publishes `count` messages over one PublishStream, at most WINDOW unacknowledged. */
 function vigilPublish(
-  client: VigilClient,
+  client: VigilStubs,
   count: number,
   make: () => PublishRequest = () => ({ topic: "bench.orders", payload: PAYLOAD }),
 ): Promise<void> {
@@ -92,7 +92,7 @@ function vigilPublish(
 }
 
 /** A long-lived PublishStream: publish(n) writes n messages and resolves when their responses are in. */
-function steadyPublisher(client: VigilClient) {
+function steadyPublisher(client: VigilStubs) {
   const stream = client.router.PublishStream();
   const waiting: Array<{ left: number; resolve: () => void }> = [];
   stream.on("data", () => {
@@ -123,7 +123,7 @@ function steadyPublisher(client: VigilClient) {
  * fire-and-forget publish on its one connection).
  */
 function vigilConsume(
-  client: VigilClient,
+  client: VigilStubs,
   count: number,
   onMessage?: (d: Delivery__Output) => void,
 ): Promise<void> {

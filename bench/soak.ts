@@ -23,7 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { call, createVigilClient, type VigilClient } from "../src/client/client.js";
+import { call, createVigilClient, type VigilStubs } from "../src/client/client.js";
 import type { Delivery__Output } from "../src/generated/vigil/v1/Delivery.js";
 import type { GetStatusResponse__Output } from "../src/generated/vigil/v1/GetStatusResponse.js";
 import type { PublishResponse__Output } from "../src/generated/vigil/v1/PublishResponse.js";
@@ -135,9 +135,9 @@ async function flappingReceiver(): Promise<{ ids: Set<string>; port: number; clo
 }
 
 /** A consumer bot on the subscriber destination: acks what it receives in batches. */
-function consume(client: VigilClient, ids: Set<string>): () => void {
+function consume(client: VigilStubs, ids: Set<string>): () => void {
   let stopped = false;
-  let stream: ReturnType<VigilClient["router"]["Subscribe"]> | null = null;
+  let stream: ReturnType<VigilStubs["router"]["Subscribe"]> | null = null;
   const open = () => {
     if (stopped) return;
     const s = client.router.Subscribe({ destination: "consumers", max_in_flight: 256 });

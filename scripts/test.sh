@@ -29,4 +29,5 @@ if [ $# -gt 0 ]; then
 else
   mapfile -t files < <(find test -name '*.test.ts' -not -path 'test/faults/long/*' | sort)
 fi
-exec node --import tsx --test --test-concurrency=2 "${files[@]}"
+# --conditions=source: `import "vigil/client"` resolves to src/ (the package exports dist/ otherwise).
+exec node --conditions=source --import tsx --test --test-concurrency=2 "${files[@]}"

@@ -6,7 +6,7 @@ import type { MetricsServiceClient } from "../generated/vigil/v1/MetricsService.
 import type { RouterServiceClient } from "../generated/vigil/v1/RouterService.js";
 import { loadVigilProto } from "../proto.js";
 
-export interface VigilClient {
+export interface VigilStubs {
   heartbeat: HeartbeatServiceClient;
   metrics: MetricsServiceClient;
   router: RouterServiceClient;
@@ -32,7 +32,7 @@ export function createVigilClient(
   address = "127.0.0.1:7070",
   options: Record<string, unknown> = {},
   auth: ClientSecurity = {},
-): VigilClient {
+): VigilStubs {
   const v1 = loadVigilProto().proto.vigil.v1;
   const tls = auth.tls;
   const creds = tls

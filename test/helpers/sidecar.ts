@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { call, createVigilClient, type VigilClient } from "../../src/client/client.js";
+import { call, createVigilClient, type VigilStubs } from "../../src/client/client.js";
 import { loadConfigFile } from "../../src/config/load.js";
 import { Sidecar } from "../../src/sidecar.js";
 import type { Clock } from "../../src/util/clock.js";
@@ -10,7 +10,7 @@ import { captureLogger } from "./log-capture.js";
 
 export interface TestSidecar {
   sidecar: Sidecar;
-  client: VigilClient;
+  client: VigilStubs;
   dir: string;
   configPath: string;
   logs: Array<Record<string, unknown>>;

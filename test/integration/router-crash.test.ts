@@ -3,13 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { call, createVigilClient, type VigilClient } from "../../src/client/client.js";
+import { call, createVigilClient, type VigilStubs } from "../../src/client/client.js";
 import type { Delivery__Output } from "../../src/generated/vigil/v1/Delivery.js";
 import type { PublishResponse__Output } from "../../src/generated/vigil/v1/PublishResponse.js";
 import { spawnVigil, waitStarted, writeTestConfig } from "../helpers/process.js";
 
 /** A consumer that acks each delivery `ackDelayMs` after receiving it (a slow one keeps deliveries in flight). */
-function consume(client: VigilClient, received: Map<string, number>, ackDelayMs = 0) {
+function consume(client: VigilStubs, received: Map<string, number>, ackDelayMs = 0) {
   const stream = client.router.Subscribe({ destination: "consumers", max_in_flight: 64 });
   stream.on("data", (d: Delivery__Output) => {
     const id = d.message_id ?? "";
