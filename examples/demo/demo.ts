@@ -1,18 +1,34 @@
 /**
- * npm run demo: starts Vigil (examples/demo/vigil.yaml) and a small bot that
- * beats and records metrics, so /metrics, the status page and `npm run status`
- * have something to show. Ctrl+C stops both.
+ * npm run demo: starts Vigil (examples/demo/vigil.yaml), a partner API that
+ * fails now and then, and a small bot that beats, records metrics, publishes
+ * orders and consumes them, so /metrics, the status page and `npm run status`
+ * have something to show within a minute. Ctrl+C stops everything.
  */
 import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { call, createVigilClient } from "../../src/client/client.js";
+import { VigilClient } from "../../src/client/vigil-client.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+// The partner API an http destination delivers to: down (503) for 10 s of every 45 s, else 2 % errors.
+const started = Date.now();
+const partner = createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    const down = (Date.now() - started) % 45_000 > 35_000;
+    res.writeHead(down ? 503 : Math.random() < 0.02 ? 500 : 200).end();
+  });
+});
+await new Promise<void>((r) => partner.listen(0, "127.0.0.1", () => r()));
+const partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}/orders`;
 const vigil = spawn(
   process.execPath,
   ["--import", "tsx", "src/main.ts", "run", "--config", "examples/demo/vigil.yaml"],
   {
     cwd: root,
+    env: { ...process.env, DEMO_PARTNER_URL: partnerUrl },
     stdio: ["ignore", "inherit", "inherit"],
   },
 );
@@ -83,9 +99,32 @@ every(60_000, async () => {
   await beat({ component: "report", signal: "SIGNAL_SUCCESS" });
 });
 
+// Orders: published a few times a second, consumed (and acked) by the bot's own consumer.
+const orders = new VigilClient({
+  address: process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070",
+  clientName: "demo-bot",
+});
+const stopConsuming = orders.subscribe("consumers", (d) => {
+  orders.counter("bot.orders.consumed", 1, { priority: d.priority ?? "" });
+});
+let order = 0;
+every(300, () =>
+  orders.publish(
+    "orders.created",
+    JSON.stringify({ id: ++order, total: Math.round(Math.random() * 10_000) / 100 }),
+    {
+      contentType: "application/json",
+      priority: order % 25 === 0 ? "CRITICAL" : order % 5 === 0 ? "HIGH" : "NORMAL",
+    },
+  ),
+);
+
 const stop = () => {
   for (const t of timers) clearInterval(t);
+  stopConsuming();
+  void orders.close(500);
   client.close();
+  partner.close();
   vigil.kill("SIGTERM");
 };
 process.on("SIGINT", stop);

@@ -8,7 +8,7 @@ import { ROOT } from "../helpers/process.js";
 import { freePort } from "../helpers/prometheus.js";
 import { eventually } from "../helpers/sidecar.js";
 
-test("npm run demo: Vigil and the demo bot start, and /metrics shows the bot's metrics and components", async () => {
+test("npm run demo: Vigil and the demo bot start, and /metrics shows the bot's metrics, components and routed orders", async () => {
   const [grpcPort, httpPort] = [await freePort(), await freePort()];
   const dir = await mkdtemp(join(tmpdir(), "vigil-demo-"));
   const demo = spawn(process.execPath, ["--import", "tsx", "examples/demo/demo.ts"], {
@@ -27,7 +27,10 @@ test("npm run demo: Vigil and the demo bot start, and /metrics shows the bot's m
       async () => {
         const t = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
         return /bot_messages_handled_total/.test(t) &&
-          /vigil_component_up\{component="fetcher"[^}]*\} 1/.test(t)
+          /vigil_component_up\{component="fetcher"[^}]*\} 1/.test(t) &&
+          /vigil_router_delivered_total\{destination="consumers"/.test(t) &&
+          /vigil_router_delivered_total\{destination="partner"/.test(t) &&
+          /bot_orders_consumed_total/.test(t)
           ? t
           : "";
       },

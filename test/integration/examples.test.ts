@@ -38,8 +38,8 @@ async function check(s: TestSidecar, out: string, component: string, language: s
   );
   assert.equal(list.components.find((c) => c.name === component)?.state, "COMPONENT_STATE_UP");
   const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
-  assert.match(text, new RegExp(`bot_orders_consumed_total\\{language="${language}"`));
-  assert.match(text, new RegExp(`bot_tick_duration_bucket\\{language="${language}"`));
+  assert.match(text, new RegExp(`bot_orders_consumed_total\\{[^}]*language="${language}"`));
+  assert.match(text, new RegExp(`bot_tick_duration_bucket\\{[^}]*language="${language}"`));
 }
 
 describe("the example bots, each against a real Vigil", () => {
