@@ -71,6 +71,31 @@ describe("helm/vigil", () => {
     }
   });
 
+  test("with an emptyDir, the data dir's budgets (logs, buffers, dead letters) fit persistence.sizeLimit in every ci file", () => {
+    const quantity = (q: string) => {
+      const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti)?$/.exec(q);
+      assert.ok(m, `a binary quantity: ${q}`);
+      return Number(m[1]) * 1024 ** ["", "Ki", "Mi", "Gi", "Ti"].indexOf(m[2] ?? "");
+    };
+    for (const f of ciFiles) {
+      const values = merge(defaults, load(join(CHART, "ci", f))) as Tree & {
+        persistence: { enabled: boolean; sizeLimit: string };
+      };
+      if (values.persistence.enabled) continue;
+      const c = parseConfigText(stringify(values.config ?? {}), f, null, {}).config;
+      // 64 MiB for what has no bound of its own here: queue.db's pages, the disk reserve, config versions.
+      const budget =
+        c.logs.cleaner.maxTotalBytes +
+        c.router.destinations.reduce((n, d) => n + d.buffer.maxBytes + c.router.deadLetter.maxBytes, 0) +
+        64 * 1024 ** 2;
+      const limit = quantity(values.persistence.sizeLimit);
+      assert.ok(
+        budget <= limit,
+        `${f}: budgets ${budget} bytes over sizeLimit ${values.persistence.sizeLimit}`,
+      );
+    }
+  });
+
   test("the templates name only values that exist in values.yaml", () => {
     const dir = join(CHART, "templates");
     const missing: string[] = [];
