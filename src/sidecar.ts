@@ -34,7 +34,9 @@ import { CallLimits } from "./server/call-limits.js";
 import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
 import { HttpServer } from "./server/http-server.js";
 import { TlsFiles } from "./server/tls-files.js";
-import { Telemetry } from "./telemetry/telemetry.js";
+import { OtlpHttpReceiver } from "./telemetry/otlp-receiver.js";
+import { Spool } from "./telemetry/spool.js";
+import { otlpSignalUrls, Telemetry } from "./telemetry/telemetry.js";
 import { type Clock, systemClock } from "./util/clock.js";
 import { MemoryGuard } from "./util/memory-guard.js";
 
@@ -80,6 +82,9 @@ export class Sidecar implements AdminBackend {
   readonly configs: ConfigManager;
   readonly auth: Authenticator;
   readonly limits: CallLimits;
+  /** The OTLP spool and receiver (null without a collector to forward to). */
+  spool: Spool | null = null;
+  otlpReceiver: OtlpHttpReceiver | null = null;
   /** The last component state changes, oldest first (bounded: RECENT_CHANGES). */
   readonly #changes: RecentChange[] = [];
   readonly memoryGuard: MemoryGuard;
@@ -284,6 +289,49 @@ export class Sidecar implements AdminBackend {
     return this.http.port;
   }
 
+  /**
+   * The bot's own OTLP in, spooled on disk, out to the collector: only when there is a collector to
+   * forward to (telemetry.otlp.endpoint or OTEL_EXPORTER_OTLP_*) and the receiver is not switched off.
+   */
+  async #startOtlpReceiver(): Promise<void> {
+    const t = this.#opts.loaded.config.telemetry;
+    const url = otlpSignalUrls(t.otlp.endpoint, this.#opts.env);
+    if (!t.receiver.http.enabled) return;
+    if (!url) {
+      this.#logger.info(
+        "OTLP receiver off: no telemetry.otlp.endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) to forward to",
+      );
+      return;
+    }
+    this.spool = new Spool({
+      dataDir: this.dataDir,
+      config: t.spool,
+      upstream: { url, headers: t.otlp.headers, tls: t.otlp.tls },
+      logger: this.#logger,
+      meter: this.telemetry.meter,
+      clock: this.#clock,
+    });
+    this.spool.start();
+    this.otlpReceiver = new OtlpHttpReceiver({
+      address: t.receiver.http.address,
+      maxBodyBytes: t.receiver.maxBodyBytes,
+      spool: this.spool,
+      logger: this.#logger,
+      meter: this.telemetry.meter,
+      shedding: () => this.memoryGuard.shedding,
+    });
+    try {
+      await this.otlpReceiver.start();
+    } catch (e) {
+      // On by default: a port taken by someone else (the bot's own collector) must not stop Vigil.
+      this.#logger.error(
+        { err: toError(e) },
+        "OTLP receiver not started; set telemetry.receiver.http.address, or enabled: false",
+      );
+      this.otlpReceiver = null;
+    }
+  }
+
   async start(): Promise<void> {
     if (this.#state !== "new") throw new Error(`sidecar: cannot start in state ${this.#state}`);
     this.#state = "starting";
@@ -296,6 +344,7 @@ export class Sidecar implements AdminBackend {
     await this.logWriter.start();
     this.#opts.logStreams?.add({ stream: this.logWriter, level: "trace" });
     await this.router.start();
+    await this.#startOtlpReceiver();
     await this.alerts.start();
     await this.configs.start();
     this.#loopDelay.enable();
@@ -308,6 +357,7 @@ export class Sidecar implements AdminBackend {
       {
         grpc: this.grpc.port,
         http: this.http.port,
+        otlpHttp: this.otlpReceiver?.port ?? null,
         config: path ?? "embedded defaults",
         otlp: this.telemetry.otlpEndpoint ?? "off",
         bot: this.telemetry.botScope,
@@ -341,10 +391,12 @@ export class Sidecar implements AdminBackend {
       // Subscribe streams never end by themselves: end them so the server can close gracefully.
       this.router.endSubscribers();
       await step("grpc", () => this.grpc.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.6));
+      await step("otlp-receiver", () => this.otlpReceiver?.stop());
       await step("config", () => this.configs.stop());
       await step("scheduler", () => this.scheduler.stop());
       await step("alerts", () => this.alerts.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.1));
       await step("router", () => this.router.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.2));
+      await step("spool", () => this.spool?.stop());
       await step("http", () => this.http.stop());
       this.#loopDelay.disable();
       await step("telemetry", () => this.telemetry.stop());

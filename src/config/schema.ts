@@ -749,6 +749,30 @@ export const configSchema = z
           })
           .prefault({}),
         prometheus: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
+        receiver: z
+          .strictObject({
+            http: z
+              .strictObject({
+                enabled: z.boolean().default(true),
+                address: address().default("127.0.0.1:4318"),
+              })
+              .prefault({}),
+            max_body_bytes: size().prefault("8MiB"),
+          })
+          .prefault({}),
+        spool: z
+          .strictObject({
+            max_bytes: size().prefault("256MiB"),
+            sync: z.enum(["full", "normal"]).default("normal"),
+            timeout: positiveDuration().prefault("10s"),
+            retry: z
+              .strictObject({
+                initial: positiveDuration().prefault("500ms"),
+                max: positiveDuration().prefault("30s"),
+              })
+              .prefault({}),
+          })
+          .prefault({}),
         host_metrics: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
       })
       .prefault({}),
@@ -877,6 +901,16 @@ export const configSchema = z
           keyFile: c.telemetry.otlp.tls.key_file,
         },
         exportIntervalMs: c.telemetry.otlp.export_interval,
+      },
+      receiver: {
+        http: { enabled: c.telemetry.receiver.http.enabled, address: c.telemetry.receiver.http.address },
+        maxBodyBytes: c.telemetry.receiver.max_body_bytes,
+      },
+      spool: {
+        maxBytes: c.telemetry.spool.max_bytes,
+        sync: c.telemetry.spool.sync,
+        timeoutMs: c.telemetry.spool.timeout,
+        retry: { initialMs: c.telemetry.spool.retry.initial, maxMs: c.telemetry.spool.retry.max },
       },
       prometheus: { enabled: c.telemetry.prometheus.enabled },
       hostMetrics: { enabled: c.telemetry.host_metrics.enabled },

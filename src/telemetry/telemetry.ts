@@ -329,6 +329,21 @@ export function otlpTarget(endpoint: string | null, env: NodeJS.ProcessEnv): Otl
   return { enabled: false, describe: "", url: () => undefined };
 }
 
+/**
+ * Where the OTLP spool sends each signal: telemetry.otlp.endpoint + /v1/<signal>, else the per-signal
+ * OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT (a full URL), else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/<signal>.
+ * Null when none is configured: there is nowhere to forward to.
+ */
+export function otlpSignalUrls(
+  endpoint: string | null,
+  env: NodeJS.ProcessEnv,
+): ((signal: "traces" | "metrics" | "logs") => string) | null {
+  const base = (endpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || "").replace(/\/+$/, "");
+  const own = (s: string) => (endpoint ? undefined : env[`OTEL_EXPORTER_OTLP_${s.toUpperCase()}_ENDPOINT`]);
+  if (!base && !own("traces") && !own("metrics") && !own("logs")) return null;
+  return (s) => own(s) || `${base}/v1/${s}`;
+}
+
 /** One of Vigil's own metrics at one collection (cumulative for counters and histograms). */
 export interface OwnMetric {
   name: string;

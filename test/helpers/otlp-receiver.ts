@@ -16,6 +16,8 @@ export interface Span {
  */
 export class OtlpReceiver {
   readonly bodies = new Map<string, unknown[]>();
+  /** Every body as received (protobuf ones included), by path. */
+  readonly raw = new Map<string, Buffer[]>();
   /** TLS handshakes the server refused (no or untrusted client certificate). */
   tlsErrors = 0;
   readonly #scheme: string;
@@ -25,7 +27,16 @@ export class OtlpReceiver {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
+        const body = Buffer.concat(chunks);
+        const raw = this.raw.get(req.url ?? "") ?? [];
+        raw.push(body);
+        this.raw.set(req.url ?? "", raw);
+        if (req.headers["content-type"] === "application/x-protobuf") {
+          res.writeHead(200, { "content-type": "application/x-protobuf" });
+          res.end();
+          return;
+        }
+        const text = body.toString("utf8");
         const list = this.bodies.get(req.url ?? "") ?? [];
         try {
           list.push(JSON.parse(text));
@@ -41,8 +52,9 @@ export class OtlpReceiver {
     this.#server = tls ? createHttpsServer(tls, handle) : createServer(handle);
     this.#server.on("tlsClientError", () => this.tlsErrors++);
   }
-  async start(): Promise<string> {
-    await new Promise<void>((r) => this.#server.listen(0, "127.0.0.1", r));
+  /** Listens on `port` (0: a free one; the same port again: a collector coming back). */
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((r) => this.#server.listen(port, "127.0.0.1", r));
     return `${this.#scheme}://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
   }
   async stop(): Promise<void> {
@@ -54,9 +66,10 @@ export class OtlpReceiver {
     const out: Span[] = [];
     for (const body of this.bodies.get("/v1/traces") ?? []) {
       const b = body as {
-        resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<Record<string, unknown>> }> }>;
+        resourceSpans?: Array<{ scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }> }>;
       };
-      for (const rs of b.resourceSpans) for (const ss of rs.scopeSpans) out.push(...(ss.spans as never[]));
+      for (const rs of b?.resourceSpans ?? [])
+        for (const ss of rs.scopeSpans ?? []) out.push(...((ss.spans ?? []) as never[]));
     }
     return out;
   }

@@ -1,0 +1,263 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, test } from "node:test";
+import { gzipSync } from "node:zlib";
+import { OTLPTraceExporter as JsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPTraceExporter as ProtoTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { OtlpReceiver } from "../helpers/otlp-receiver.js";
+import { spawnVigil, waitStarted, writeTestConfig } from "../helpers/process.js";
+import { freePort } from "../helpers/prometheus.js";
+import { eventually, startSidecar, type TestSidecar } from "../helpers/sidecar.js";
+
+/** A bot instrumented with the stock OpenTelemetry JS SDK, exporting spans to `exporter`. */
+function bot(exporter: SpanExporter) {
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ "service.name": "otel-bot" }),
+    spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 50, scheduledDelayMillis: 50 })],
+  });
+  const tracer = provider.getTracer("otel-bot");
+  const ids: string[] = [];
+  return {
+    ids,
+    spans(n: number, attrs: Record<string, string> = {}) {
+      for (let i = 0; i < n; i++) {
+        const span = tracer.startSpan(`handle ${i}`, { attributes: { "bot.seq": i, ...attrs } });
+        ids.push(span.spanContext().spanId);
+        span.end();
+      }
+    },
+    flush: () => provider.forceFlush(),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
+/** Vigil with its receiver on a free port, forwarding to `endpoint`. */
+async function vigil(endpoint: string, extra = ""): Promise<TestSidecar & { otlp: string }> {
+  const s = await startSidecar(
+    `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:0" }, max_body_bytes: 64KiB }\n  spool: { retry: { initial: 50ms, max: 500ms }${extra} }\n`,
+  );
+  const port = s.sidecar.otlpReceiver?.port;
+  assert.ok(port, "the receiver is listening");
+  return Object.assign(s, { otlp: `http://127.0.0.1:${port}` });
+}
+
+/** Span ids in what the downstream received: JSON bodies parsed, protobuf bodies searched for the raw id bytes. */
+function received(down: OtlpReceiver, ids: string[]): Set<string> {
+  const got = new Set<string>();
+  const json = down.spans().map((s) => s.spanId);
+  for (const id of json) got.add(id);
+  for (const body of down.raw.get("/v1/traces") ?? [])
+    for (const id of ids) if (body.includes(Buffer.from(id, "hex"))) got.add(id);
+  return got;
+}
+
+describe("OTLP in, spooled, OTLP out", () => {
+  test("a bot's stock OTLP/HTTP exporters (JSON and protobuf) reach the collector through Vigil with the same span ids", async () => {
+    const down = new OtlpReceiver();
+    const endpoint = await down.start();
+    const s = await vigil(endpoint);
+    try {
+      const jsonBot = bot(new JsonTraceExporter({ url: `${s.otlp}/v1/traces` }));
+      const protoBot = bot(new ProtoTraceExporter({ url: `${s.otlp}/v1/traces` }));
+      jsonBot.spans(30, { encoding: "json" });
+      protoBot.spans(30, { encoding: "protobuf" });
+      await Promise.all([jsonBot.flush(), protoBot.flush()]);
+      const all = [...jsonBot.ids, ...protoBot.ids];
+      await eventually(() => all.every((id) => received(down, all).has(id)), 10_000, "every span downstream");
+      const span = down.spans().find((x) => x.spanId === jsonBot.ids[0]);
+      assert.match(JSON.stringify(span?.attributes), /"encoding"/, "attributes kept");
+      await Promise.all([jsonBot.shutdown(), protoBot.shutdown()]);
+      const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
+      assert.match(text, /vigil_spool_exported_total\{signal="traces"[^}]*\} [1-9]/);
+      assert.match(text, /vigil_spool_received_total\{[^}]*result="accepted"[^}]*\} [1-9]/);
+    } finally {
+      await s.close();
+      await down.stop();
+    }
+  });
+
+  test("the collector away: the bot keeps sending, Vigil spools, and when it is back every span arrives exactly once", async () => {
+    const down = new OtlpReceiver();
+    const endpoint = await down.start();
+    const port = Number(new URL(endpoint).port);
+    await down.stop();
+    const s = await vigil(endpoint);
+    const b = bot(new JsonTraceExporter({ url: `${s.otlp}/v1/traces` }));
+    const again = new OtlpReceiver();
+    try {
+      for (let i = 0; i < 10; i++) {
+        b.spans(20);
+        await b.flush();
+      }
+      const depth = await eventually(
+        () => s.sidecar.spool?.status().find((x) => x.signal === "traces" && x.depth > 0),
+        5000,
+        "spooled",
+      );
+      assert.ok(depth.failed > 0 || depth.depth > 0);
+      await again.start(port);
+      await eventually(
+        () => received(again, b.ids).size === b.ids.length,
+        20_000,
+        "all 200 spans after the outage",
+      );
+      const spans = again.spans();
+      assert.equal(spans.length, b.ids.length, "each exactly once");
+      await eventually(
+        () => s.sidecar.spool?.status().every((x) => x.depth === 0),
+        5000,
+        "the spool drained",
+      );
+      await b.shutdown();
+    } finally {
+      await s.close();
+      await again.stop();
+    }
+  });
+
+  test("SIGKILL during an outage: what was accepted is still delivered after a restart", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "vigil-spool-kill-"));
+    const down = new OtlpReceiver();
+    const endpoint = await down.start();
+    const downPort = Number(new URL(endpoint).port);
+    await down.stop();
+    const otlpPort = await freePort();
+    const config = await writeTestConfig(
+      dir,
+      `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:${otlpPort}" } }\n`,
+    );
+    let p = spawnVigil(["run", "--config", config]);
+    const back = new OtlpReceiver();
+    try {
+      await waitStarted(p);
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) {
+        const spanId = `${i.toString(16).padStart(2, "0")}`.repeat(8);
+        ids.push(spanId);
+        const res = await fetch(`http://127.0.0.1:${otlpPort}/v1/traces`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({
+            resourceSpans: [
+              {
+                resource: { attributes: [{ key: "service.name", value: { stringValue: "killed-bot" } }] },
+                scopeSpans: [
+                  {
+                    spans: [
+                      {
+                        traceId: "5b8efff798038103d269b633813fc60c",
+                        spanId,
+                        name: `span ${i}`,
+                        kind: 1,
+                        startTimeUnixNano: "1700000000000000000",
+                        endTimeUnixNano: "1700000000100000000",
+                      },
+                    ],
+                  },
+                ],
+              },
+            ],
+          }),
+        });
+        assert.equal(res.status, 200);
+      }
+      p.child.kill("SIGKILL");
+      await p.exited;
+      await back.start(downPort);
+      p = spawnVigil(["run", "--config", config]);
+      await waitStarted(p);
+      await eventually(
+        () => new Set(back.spans().map((s) => s.spanId)).size === ids.length,
+        20_000,
+        "all 20 after the restart",
+      );
+      assert.deepEqual(new Set(back.spans().map((s) => s.spanId)), new Set(ids));
+    } finally {
+      p.child.kill("SIGTERM");
+      await p.exited;
+      await back.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("bad input gets the OTLP answers and the receiver keeps serving", async () => {
+    const down = new OtlpReceiver();
+    const endpoint = await down.start();
+    const s = await vigil(endpoint);
+    try {
+      const post = (path: string, body: Buffer | string, headers: Record<string, string>) =>
+        fetch(`${s.otlp}${path}`, { method: "POST", body, headers });
+      const proto = { "content-type": "application/x-protobuf" };
+      const bad = await post("/v1/traces", Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), proto);
+      assert.equal(bad.status, 400);
+      assert.equal(bad.headers.get("content-type"), "application/x-protobuf");
+      assert.equal(
+        (await post("/v1/traces", Buffer.from([0x12, 0x00]), proto)).status,
+        400,
+        "an unknown top-level field",
+      );
+      const notJson = await post("/v1/logs", "{not json", { "content-type": "application/json" });
+      assert.equal(notJson.status, 400);
+      assert.match(JSON.stringify(await notJson.json()), /"code":3/);
+      assert.equal((await post("/v1/metrics", "[]", { "content-type": "application/json" })).status, 400);
+      assert.equal((await post("/v1/traces", "x", { "content-type": "text/plain" })).status, 415);
+      assert.equal(
+        (await post("/v1/traces", Buffer.alloc(100 * 1024), proto)).status,
+        413,
+        "over max_body_bytes",
+      );
+      const bomb = gzipSync(Buffer.alloc(1024 * 1024));
+      assert.equal(
+        (await post("/v1/traces", bomb, { ...proto, "content-encoding": "gzip" })).status,
+        413,
+        "a gzip bomb",
+      );
+      assert.equal((await fetch(`${s.otlp}/v1/traces`)).status, 405);
+      assert.equal((await post("/v2/traces", "{}", { "content-type": "application/json" })).status, 404);
+      // Still serving: a valid (empty) request, gzipped, is accepted.
+      const ok = await post("/v1/traces", gzipSync(Buffer.from("{}")), {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+      });
+      assert.equal(ok.status, 200);
+      const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
+      assert.match(text, /vigil_spool_received_total\{[^}]*result="invalid"[^}]*\} [1-9]/);
+    } finally {
+      await s.close();
+      await down.stop();
+    }
+  });
+
+  test("a full spool drops the oldest requests, counted and logged, never silently", async () => {
+    const down = new OtlpReceiver();
+    const endpoint = await down.start();
+    const port = Number(new URL(endpoint).port);
+    await down.stop(); // away: everything stays in the spool
+    const s = await vigil(`http://127.0.0.1:${port}`, ", max_bytes: 4KiB");
+    try {
+      const body = (i: number) =>
+        JSON.stringify({
+          resourceSpans: [{ scopeSpans: [{ spans: [{ name: `s${i}`.padEnd(500, "x") }] }] }],
+        });
+      for (let i = 0; i < 20; i++) {
+        const r = await fetch(`${s.otlp}/v1/traces`, {
+          method: "POST",
+          body: body(i),
+          headers: { "content-type": "application/json" },
+        });
+        assert.equal(r.status, 200);
+      }
+      const st = s.sidecar.spool?.status().find((x) => x.signal === "traces");
+      assert.ok(st && st.bytes <= 4096, `bounded: ${st?.bytes} bytes`);
+      assert.ok(s.logs.some((r) => String(r.msg).startsWith("spool full: the oldest telemetry was dropped")));
+      const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
+      assert.match(text, /vigil_spool_dropped_total\{signal="traces",reason="spool_full"[^}]*\} [1-9]/);
+    } finally {
+      await s.close();
+    }
+  });
+});
