@@ -596,6 +596,7 @@ export class Sidecar implements AdminBackend {
       destinations: this.router.status(),
       firingAlerts: this.alerts.firing(),
       recentChanges: this.#recentChanges(),
+      spool: this.spool?.status() ?? [],
       botName: this.telemetry.botScope,
       draining: this.#state === "stopping" || this.grpc.state === "draining",
     };

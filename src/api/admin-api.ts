@@ -40,6 +40,7 @@ import type { LogQuery, QueriedRecord } from "../logs/log-query.js";
 import type { LogWriterStats } from "../logs/log-writer.js";
 import type { DestinationSnapshot } from "../router/router.js";
 import type { TaskStatus } from "../scheduler/scheduler.js";
+import type { SpoolSignalStatus } from "../telemetry/spool.js";
 import { alertMessage } from "./alert-api.js";
 import { optionalTimestamp, timestampMs, toDuration, toTimestamp } from "./convert.js";
 import { type ApiContext, serverStream, unary } from "./handler.js";
@@ -77,6 +78,8 @@ export interface StatusSnapshot {
   firingAlerts: Array<AlertRecord & { silencedBy: string[] }>;
   /** The last state changes (components, alerts), newest first; for the status page. */
   recentChanges: RecentChange[];
+  /** The OTLP spool per signal; empty when the receiver is off. */
+  spool: SpoolSignalStatus[];
 }
 
 /** One state change the status page lists: a component's state or an alert's. */
@@ -255,6 +258,17 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
           ? { last_run: toTimestamp(s.cleaner.startedAt), last_report: cleanupReportMessage(s.cleaner) }
           : null,
         draining: s.draining,
+        spool: s.spool.map((x) => ({
+          signal: x.signal,
+          depth: x.depth,
+          bytes: x.bytes,
+          oldest_age: toDuration(x.oldestAgeMs),
+          exported: x.exported,
+          failed: x.failed,
+          dropped: x.dropped,
+          circuit_state: CIRCUIT[x.circuit],
+          last_error: x.lastError ?? "",
+        })),
       };
     }),
     ReloadConfig: unary<ReloadConfigRequest__Output, ReloadConfigResponse>(

@@ -63,6 +63,7 @@ import type { RunCleanupResponse as _vigil_v1_RunCleanupResponse, RunCleanupResp
 import type { SilenceInfo as _vigil_v1_SilenceInfo, SilenceInfo__Output as _vigil_v1_SilenceInfo__Output } from './vigil/v1/SilenceInfo.js';
 import type { SilenceRequest as _vigil_v1_SilenceRequest, SilenceRequest__Output as _vigil_v1_SilenceRequest__Output } from './vigil/v1/SilenceRequest.js';
 import type { SilenceResponse as _vigil_v1_SilenceResponse, SilenceResponse__Output as _vigil_v1_SilenceResponse__Output } from './vigil/v1/SilenceResponse.js';
+import type { SpoolStatus as _vigil_v1_SpoolStatus, SpoolStatus__Output as _vigil_v1_SpoolStatus__Output } from './vigil/v1/SpoolStatus.js';
 import type { TaskStatus as _vigil_v1_TaskStatus, TaskStatus__Output as _vigil_v1_TaskStatus__Output } from './vigil/v1/TaskStatus.js';
 import type { UnsilenceRequest as _vigil_v1_UnsilenceRequest, UnsilenceRequest__Output as _vigil_v1_UnsilenceRequest__Output } from './vigil/v1/UnsilenceRequest.js';
 import type { UnsilenceResponse as _vigil_v1_UnsilenceResponse, UnsilenceResponse__Output as _vigil_v1_UnsilenceResponse__Output } from './vigil/v1/UnsilenceResponse.js';
@@ -160,6 +161,7 @@ export interface ProtoGrpcType {
       SilenceInfo: MessageTypeDefinition<_vigil_v1_SilenceInfo, _vigil_v1_SilenceInfo__Output>
       SilenceRequest: MessageTypeDefinition<_vigil_v1_SilenceRequest, _vigil_v1_SilenceRequest__Output>
       SilenceResponse: MessageTypeDefinition<_vigil_v1_SilenceResponse, _vigil_v1_SilenceResponse__Output>
+      SpoolStatus: MessageTypeDefinition<_vigil_v1_SpoolStatus, _vigil_v1_SpoolStatus__Output>
       TaskStatus: MessageTypeDefinition<_vigil_v1_TaskStatus, _vigil_v1_TaskStatus__Output>
       UnsilenceRequest: MessageTypeDefinition<_vigil_v1_UnsilenceRequest, _vigil_v1_UnsilenceRequest__Output>
       UnsilenceResponse: MessageTypeDefinition<_vigil_v1_UnsilenceResponse, _vigil_v1_UnsilenceResponse__Output>

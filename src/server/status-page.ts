@@ -125,6 +125,14 @@ export function renderStatusPage(s: StatusSnapshot): string {
         `<td>${badge(c.to)}</td><td>${esc(c.detail)}</td></tr>`,
     )
     .join("\n");
+  const spool = s.spool
+    .map(
+      (x) =>
+        `<tr><td>${esc(x.signal)}</td><td>${badge(x.circuit)}</td><td>${x.depth} (${formatBytes(x.bytes)})</td>` +
+        `<td>${x.depth > 0 ? formatDurationMs(Math.round(x.oldestAgeMs)) : ""}</td><td>${x.exported}</td><td>${x.failed}</td>` +
+        `<td>${x.dropped}</td><td>${esc(x.lastError ?? "")}</td></tr>`,
+    )
+    .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <noscript><meta http-equiv="refresh" content="5"></noscript>
@@ -167,6 +175,15 @@ ${rows || '<tr><td colspan="7">No component has registered yet.</td></tr>'}
 <tbody>
 ${destinations || '<tr><td colspan="9">No destination is configured (router.destinations).</td></tr>'}
 </tbody></table>
+${
+  spool
+    ? `<h2>OTLP spool</h2>
+<table id="spool"><thead><tr><th>Signal</th><th>Export</th><th>Waiting</th><th>Oldest</th><th>Exported</th><th>Failed</th><th>Dropped</th><th>Last error</th></tr></thead>
+<tbody>
+${spool}
+</tbody></table>`
+    : ""
+}
 <h2>Scheduled tasks</h2>
 <table id="tasks"><thead><tr><th>Task</th><th>Every</th><th>Runs</th><th>Last duration</th><th>Last error</th></tr></thead>
 <tbody>

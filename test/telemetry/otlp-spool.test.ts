@@ -11,7 +11,7 @@ import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@ope
 import { OtlpReceiver } from "../helpers/otlp-receiver.js";
 import { spawnVigil, waitStarted, writeTestConfig } from "../helpers/process.js";
 import { freePort } from "../helpers/prometheus.js";
-import { eventually, startSidecar, type TestSidecar } from "../helpers/sidecar.js";
+import { call, eventually, startSidecar, type TestSidecar } from "../helpers/sidecar.js";
 
 /** A bot instrumented with the stock OpenTelemetry JS SDK, exporting spans to `exporter`. */
 function bot(exporter: SpanExporter) {
@@ -99,6 +99,15 @@ describe("OTLP in, spooled, OTLP out", () => {
         "spooled",
       );
       assert.ok(depth.failed > 0 || depth.depth > 0);
+      const status = await call<unknown, { spool: Array<{ signal: string; depth: number }> }>(
+        s.client.admin.GetStatus.bind(s.client.admin),
+        {},
+      );
+      assert.ok(
+        Number(status.spool.find((x) => x.signal === "traces")?.depth) > 0,
+        "GetStatus shows the spool",
+      );
+      assert.match(await (await fetch(s.httpUrl)).text(), /<table id="spool">/, "and the status page");
       await again.start(port);
       await eventually(
         () => received(again, b.ids).size === b.ids.length,

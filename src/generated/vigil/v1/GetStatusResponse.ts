@@ -12,6 +12,7 @@ import type { TaskStatus as _vigil_v1_TaskStatus, TaskStatus__Output as _vigil_v
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../../google/protobuf/Timestamp.js';
 import type { ProcessStatus as _vigil_v1_ProcessStatus, ProcessStatus__Output as _vigil_v1_ProcessStatus__Output } from '../../vigil/v1/ProcessStatus.js';
 import type { MetricsIngestStatus as _vigil_v1_MetricsIngestStatus, MetricsIngestStatus__Output as _vigil_v1_MetricsIngestStatus__Output } from '../../vigil/v1/MetricsIngestStatus.js';
+import type { SpoolStatus as _vigil_v1_SpoolStatus, SpoolStatus__Output as _vigil_v1_SpoolStatus__Output } from '../../vigil/v1/SpoolStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface GetStatusResponse {
@@ -38,6 +39,10 @@ export interface GetStatusResponse {
    * True while shutting down.
    */
   'draining'?: (boolean);
+  /**
+   * The OTLP spool per signal (traces, metrics, logs); empty when the OTLP receiver is off.
+   */
+  'spool'?: (_vigil_v1_SpoolStatus)[];
 }
 
 export interface GetStatusResponse__Output {
@@ -64,4 +69,8 @@ export interface GetStatusResponse__Output {
    * True while shutting down.
    */
   'draining'?: (boolean);
+  /**
+   * The OTLP spool per signal (traces, metrics, logs); empty when the OTLP receiver is off.
+   */
+  'spool': (_vigil_v1_SpoolStatus__Output)[];
 }
