@@ -54,6 +54,23 @@ export function formatStatus(s: GetStatusResponse__Output): string {
     }
     lines.push("", ...table(dests));
   }
+  if (s.spool.length > 0) {
+    const spool: string[][] = [
+      ["OTLP SPOOL", "EXPORT", "WAITING", "OLDEST", "EXPORTED", "FAILED", "DROPPED", "LAST ERROR"],
+    ];
+    for (const x of s.spool)
+      spool.push([
+        x.signal ?? "",
+        strip(x.circuit_state, "CIRCUIT_STATE_").toLowerCase(),
+        `${x.depth ?? 0} (${formatBytes(Number(x.bytes ?? 0))})`,
+        Number(x.depth ?? 0) > 0 ? formatDurationMs(ms(x.oldest_age)) : "",
+        String(x.exported ?? 0),
+        String(x.failed ?? 0),
+        String(x.dropped ?? 0),
+        (x.last_error ?? "").slice(0, 60),
+      ]);
+    lines.push("", ...table(spool));
+  }
   if (s.firing_alerts.length > 0) {
     const alerts: string[][] = [["FIRING ALERT", "SEVERITY", "LABELS", "SINCE", "FINGERPRINT"]];
     for (const a of s.firing_alerts) {

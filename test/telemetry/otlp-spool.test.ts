@@ -9,7 +9,7 @@ import { OTLPTraceExporter as ProtoTraceExporter } from "@opentelemetry/exporter
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { OtlpReceiver } from "../helpers/otlp-receiver.js";
-import { spawnVigil, waitStarted, writeTestConfig } from "../helpers/process.js";
+import { runVigil, spawnVigil, waitStarted, writeTestConfig } from "../helpers/process.js";
 import { freePort } from "../helpers/prometheus.js";
 import { call, eventually, startSidecar, type TestSidecar } from "../helpers/sidecar.js";
 
@@ -108,6 +108,8 @@ describe("OTLP in, spooled, OTLP out", () => {
         "GetStatus shows the spool",
       );
       assert.match(await (await fetch(s.httpUrl)).text(), /<table id="spool">/, "and the status page");
+      const cli = await runVigil(["status", "--address", s.grpcAddress]);
+      assert.match(cli.stdout, /OTLP SPOOL +EXPORT +WAITING/, "and vigil status");
       await again.start(port);
       await eventually(
         () => received(again, b.ids).size === b.ids.length,
