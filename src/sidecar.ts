@@ -34,7 +34,7 @@ import { CallLimits } from "./server/call-limits.js";
 import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
 import { HttpServer } from "./server/http-server.js";
 import { TlsFiles } from "./server/tls-files.js";
-import { OtlpHttpReceiver } from "./telemetry/otlp-receiver.js";
+import { OtlpGrpcReceiver, OtlpHttpReceiver } from "./telemetry/otlp-receiver.js";
 import { Spool } from "./telemetry/spool.js";
 import { otlpSignalUrls, Telemetry } from "./telemetry/telemetry.js";
 import { type Clock, systemClock } from "./util/clock.js";
@@ -85,6 +85,7 @@ export class Sidecar implements AdminBackend {
   /** The OTLP spool and receiver (null without a collector to forward to). */
   spool: Spool | null = null;
   otlpReceiver: OtlpHttpReceiver | null = null;
+  otlpGrpcReceiver: OtlpGrpcReceiver | null = null;
   /** The last component state changes, oldest first (bounded: RECENT_CHANGES). */
   readonly #changes: RecentChange[] = [];
   readonly memoryGuard: MemoryGuard;
@@ -296,7 +297,7 @@ export class Sidecar implements AdminBackend {
   async #startOtlpReceiver(): Promise<void> {
     const t = this.#opts.loaded.config.telemetry;
     const url = otlpSignalUrls(t.otlp.endpoint, this.#opts.env);
-    if (!t.receiver.http.enabled) return;
+    if (!t.receiver.http.enabled && !t.receiver.grpc.enabled) return;
     if (!url) {
       this.#logger.info(
         "OTLP receiver off: no telemetry.otlp.endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) to forward to",
@@ -312,24 +313,36 @@ export class Sidecar implements AdminBackend {
       clock: this.#clock,
     });
     this.spool.start();
-    this.otlpReceiver = new OtlpHttpReceiver({
-      address: t.receiver.http.address,
+    const common = {
       maxBodyBytes: t.receiver.maxBodyBytes,
       spool: this.spool,
       logger: this.#logger,
       meter: this.telemetry.meter,
       shedding: () => this.memoryGuard.shedding,
-    });
-    try {
-      await this.otlpReceiver.start();
-    } catch (e) {
-      // On by default: a port taken by someone else (the bot's own collector) must not stop Vigil.
-      this.#logger.error(
-        { err: toError(e) },
-        "OTLP receiver not started; set telemetry.receiver.http.address, or enabled: false",
+    };
+    // On by default: a port taken by someone else (the bot's own collector) must not stop Vigil.
+    const started = async <R extends { start(): Promise<void> }>(r: R, key: string): Promise<R | null> => {
+      try {
+        await r.start();
+        return r;
+      } catch (e) {
+        this.#logger.error(
+          { err: toError(e) },
+          `OTLP receiver not started; set ${key}.address, or enabled: false`,
+        );
+        return null;
+      }
+    };
+    if (t.receiver.http.enabled)
+      this.otlpReceiver = await started(
+        new OtlpHttpReceiver({ address: t.receiver.http.address, ...common }),
+        "telemetry.receiver.http",
       );
-      this.otlpReceiver = null;
-    }
+    if (t.receiver.grpc.enabled)
+      this.otlpGrpcReceiver = await started(
+        new OtlpGrpcReceiver({ address: t.receiver.grpc.address, ...common }),
+        "telemetry.receiver.grpc",
+      );
   }
 
   async start(): Promise<void> {
@@ -358,6 +371,7 @@ export class Sidecar implements AdminBackend {
         grpc: this.grpc.port,
         http: this.http.port,
         otlpHttp: this.otlpReceiver?.port ?? null,
+        otlpGrpc: this.otlpGrpcReceiver?.port ?? null,
         config: path ?? "embedded defaults",
         otlp: this.telemetry.otlpEndpoint ?? "off",
         bot: this.telemetry.botScope,
@@ -392,6 +406,7 @@ export class Sidecar implements AdminBackend {
       this.router.endSubscribers();
       await step("grpc", () => this.grpc.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.6));
       await step("otlp-receiver", () => this.otlpReceiver?.stop());
+      await step("otlp-grpc-receiver", () => this.otlpGrpcReceiver?.stop());
       await step("config", () => this.configs.stop());
       await step("scheduler", () => this.scheduler.stop());
       await step("alerts", () => this.alerts.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.1));

@@ -757,6 +757,12 @@ export const configSchema = z
                 address: address().default("127.0.0.1:4318"),
               })
               .prefault({}),
+            grpc: z
+              .strictObject({
+                enabled: z.boolean().default(true),
+                address: address().default("127.0.0.1:4317"),
+              })
+              .prefault({}),
             max_body_bytes: size().prefault("8MiB"),
           })
           .prefault({}),
@@ -904,6 +910,7 @@ export const configSchema = z
       },
       receiver: {
         http: { enabled: c.telemetry.receiver.http.enabled, address: c.telemetry.receiver.http.address },
+        grpc: { enabled: c.telemetry.receiver.grpc.enabled, address: c.telemetry.receiver.grpc.address },
         maxBodyBytes: c.telemetry.receiver.max_body_bytes,
       },
       spool: {

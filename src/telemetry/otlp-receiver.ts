@@ -1,6 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createGunzip } from "node:zlib";
+import {
+  Server as GrpcServer,
+  status as grpcStatus,
+  type Server as Server_,
+  ServerCredentials,
+  type ServerUnaryCall,
+  type ServiceDefinition,
+  type sendUnaryData,
+} from "@grpc/grpc-js";
 import type { Counter, Meter } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import protobuf from "protobufjs/minimal.js";
@@ -63,7 +72,7 @@ export class OtlpHttpReceiver {
     this.#logger = opts.logger.child({ component: "otlp-receiver" });
     this.#shedding = opts.shedding;
     this.#requests = opts.meter.createCounter("vigil.spool.received", {
-      description: "OTLP/HTTP requests received, by signal and result (accepted, invalid, shed)",
+      description: "OTLP requests received, by signal and result (accepted, invalid, shed)",
     });
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((e: unknown) => {
@@ -191,6 +200,122 @@ export class OtlpHttpReceiver {
   }
 }
 
+const identity = (b: Buffer) => b;
+
+/** The Export method of one OTLP collector service, with bytes in and out (decoded by checkProtobuf). */
+function exportService(signal: Signal): ServiceDefinition {
+  const service = {
+    traces: "trace.v1.TraceService",
+    metrics: "metrics.v1.MetricsService",
+    logs: "logs.v1.LogsService",
+  }[signal];
+  return {
+    Export: {
+      path: `/opentelemetry.proto.collector.${service}/Export`,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+      originalName: "export",
+    },
+  };
+}
+
+/**
+ * OTLP/gRPC receiver (the three collector services' Export) in front of the same spool: answered once
+ * the request is on disk. A body that does not decode is INVALID_ARGUMENT; while Vigil sheds load the
+ * answer is UNAVAILABLE, which OTLP senders retry. gzip request compression is grpc-js's.
+ */
+export class OtlpGrpcReceiver {
+  readonly #address: string;
+  readonly #server: Server_;
+  readonly #logger: Logger;
+  #port = 0;
+  #stopping: Promise<void> | null = null;
+
+  constructor(opts: {
+    address: string;
+    maxBodyBytes: number;
+    spool: Spool;
+    logger: Logger;
+    meter: Meter;
+    shedding: () => boolean;
+  }) {
+    this.#address = opts.address;
+    this.#logger = opts.logger.child({ component: "otlp-receiver" });
+    this.#server = new GrpcServer({
+      "grpc.max_receive_message_length": opts.maxBodyBytes,
+      "grpc.max_send_message_length": 1024 * 1024,
+    });
+    const requests = opts.meter.createCounter("vigil.spool.received", {
+      description: "OTLP requests received, by signal and result (accepted, invalid, shed)",
+    });
+    for (const signal of ["traces", "metrics", "logs"] as const) {
+      this.#server.addService(exportService(signal), {
+        Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
+          if (opts.shedding()) {
+            requests.add(1, { signal, result: "shed" });
+            callback({
+              code: grpcStatus.UNAVAILABLE,
+              details: "Vigil is shedding load (memory); retry later",
+            });
+            return;
+          }
+          try {
+            checkProtobuf(call.request);
+          } catch (e: unknown) {
+            requests.add(1, { signal, result: "invalid" });
+            callback({ code: grpcStatus.INVALID_ARGUMENT, details: toError(e).message });
+            return;
+          }
+          try {
+            opts.spool.append(signal, PROTOBUF, call.request);
+          } catch (e: unknown) {
+            this.#logger.error({ err: toError(e), signal }, "cannot spool an OTLP request");
+            callback({ code: grpcStatus.UNAVAILABLE, details: "the request could not be stored; retry" });
+            return;
+          }
+          requests.add(1, { signal, result: "accepted" });
+          callback(null, Buffer.alloc(0));
+        },
+      });
+    }
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  async start(): Promise<void> {
+    this.#port = await new Promise<number>((resolve, reject) =>
+      this.#server.bindAsync(this.#address, ServerCredentials.createInsecure(), (e, port) =>
+        e
+          ? reject(new Error(`OTLP/gRPC receiver: cannot listen on ${this.#address}: ${e.message}`))
+          : resolve(port),
+      ),
+    );
+    this.#logger.info({ address: this.#address, port: this.#port }, "OTLP/gRPC receiver listening");
+  }
+
+  /** Refuses new calls and lets running ones finish (5 s at most). Safe before start() and twice. */
+  stop(): Promise<void> {
+    this.#stopping ??= new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.#server.forceShutdown();
+        resolve();
+      }, 5000);
+      t.unref();
+      this.#server.tryShutdown(() => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    return this.#stopping;
+  }
+}
+
 /** JSON: an object whose resource list, if any, is an array. */
 function checkJson(body: Buffer, signal: Signal): void {
   let v: unknown;
@@ -207,11 +332,11 @@ function checkJson(body: Buffer, signal: Signal): void {
 }
 
 /**
- * Protobuf: well-formed on the wire, walked field by field (protobufjs's reader; no schema is needed to
- * see that every tag, length and varint fits), with only the request's field 1 (length-delimited) at
- * the top level and every embedded message well-formed too.
+ * Protobuf: well-formed on the wire, walked field by field with protobufjs's reader (no schema is needed
+ * to see that every tag, length and varint fits): only the request's field 1 (length-delimited) at the
+ * top level, and each of those resource entries well-formed in turn.
  */
-function checkProtobuf(body: Buffer): void {
+export function checkProtobuf(body: Buffer): void {
   try {
     const r = protobuf.Reader.create(body);
     while (r.pos < r.len) {
@@ -220,7 +345,7 @@ function checkProtobuf(body: Buffer): void {
         throw new Error(`unexpected field ${tag >>> 3} (wire type ${tag & 7})`);
       const len = r.uint32();
       if (r.pos + len > r.len) throw new Error("truncated");
-      walk(body.subarray(r.pos, r.pos + len), 0);
+      wellFormed(body.subarray(r.pos, r.pos + len));
       r.skip(len);
     }
   } catch (e: unknown) {
@@ -228,8 +353,8 @@ function checkProtobuf(body: Buffer): void {
   }
 }
 
-/** Every field of a message decodes; length-delimited ones are walked as messages where they parse as such. */
-function walk(buf: Uint8Array, depth: number): void {
+/** Every field of one resource entry decodes on the wire (tags, varints, lengths in bounds). */
+function wellFormed(buf: Uint8Array): void {
   const r = protobuf.Reader.create(buf);
   while (r.pos < r.len) {
     const tag = r.uint32();
@@ -239,5 +364,4 @@ function walk(buf: Uint8Array, depth: number): void {
     if (wire === 3 || wire === 4) throw new Error("groups are not used by OTLP");
     r.skipType(wire);
   }
-  void depth;
 }

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { gzipSync } from "node:zlib";
+import { Client, credentials, status as GrpcStatus } from "@grpc/grpc-js";
+import { OTLPTraceExporter as GrpcTraceExporter } from "@opentelemetry/exporter-trace-otlp-grpc";
 import { OTLPTraceExporter as JsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { OTLPTraceExporter as ProtoTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { resourceFromAttributes } from "@opentelemetry/resources";
@@ -38,7 +40,7 @@ function bot(exporter: SpanExporter) {
 /** Vigil with its receiver on a free port, forwarding to `endpoint`. */
 async function vigil(endpoint: string, extra = ""): Promise<TestSidecar & { otlp: string }> {
   const s = await startSidecar(
-    `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:0" }, max_body_bytes: 64KiB }\n  spool: { retry: { initial: 50ms, max: 500ms }${extra} }\n`,
+    `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:0" }, grpc: { address: "127.0.0.1:0" }, max_body_bytes: 64KiB }\n  spool: { retry: { initial: 50ms, max: 500ms }${extra} }\n`,
   );
   const port = s.sidecar.otlpReceiver?.port;
   assert.ok(port, "the receiver is listening");
@@ -75,6 +77,38 @@ describe("OTLP in, spooled, OTLP out", () => {
       assert.match(text, /vigil_spool_exported_total\{signal="traces"[^}]*\} [1-9]/);
       assert.match(text, /vigil_spool_received_total\{[^}]*result="accepted"[^}]*\} [1-9]/);
     } finally {
+      await s.close();
+      await down.stop();
+    }
+  });
+
+  test("OTLP/gRPC: the stock gRPC exporter's spans reach the collector; a malformed request is INVALID_ARGUMENT", async () => {
+    const down = new OtlpReceiver();
+    const endpoint = await down.start();
+    const s = await vigil(endpoint);
+    const raw = new Client(`127.0.0.1:${s.sidecar.otlpGrpcReceiver?.port}`, credentials.createInsecure());
+    try {
+      const b = bot(new GrpcTraceExporter({ url: `http://127.0.0.1:${s.sidecar.otlpGrpcReceiver?.port}` }));
+      b.spans(25, { transport: "grpc" });
+      await b.flush();
+      await eventually(
+        () => received(down, b.ids).size === b.ids.length,
+        10_000,
+        "every gRPC span downstream",
+      );
+      await b.shutdown();
+      const code = await new Promise<number>((resolve) =>
+        raw.makeUnaryRequest(
+          "/opentelemetry.proto.collector.trace.v1.TraceService/Export",
+          (x: Buffer) => x,
+          (x: Buffer) => x,
+          Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]),
+          (e) => resolve(e?.code ?? GrpcStatus.OK),
+        ),
+      );
+      assert.equal(code, GrpcStatus.INVALID_ARGUMENT);
+    } finally {
+      raw.close();
       await s.close();
       await down.stop();
     }
@@ -139,7 +173,7 @@ describe("OTLP in, spooled, OTLP out", () => {
     const otlpPort = await freePort();
     const config = await writeTestConfig(
       dir,
-      `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:${otlpPort}" } }\n`,
+      `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:${otlpPort}" }, grpc: { enabled: false } }\n`,
     );
     let p = spawnVigil(["run", "--config", config]);
     const back = new OtlpReceiver();
