@@ -1,9 +1,8 @@
-import { extname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { Database as Db, Statement } from "better-sqlite3";
 import type { Logger } from "pino";
 import { openSqlite } from "../util/sqlite.js";
+import { startWorker } from "../util/worker.js";
 
 /** One queued copy of a message for one destination (a row of `queue`). */
 export interface QueuedMessage {
@@ -152,19 +151,7 @@ export class QueueStore {
    * UNAVAILABLE and are retried by the caller) and a new writer is started.
    */
   #startWriter(): void {
-    // The writer runs beside this file under the same loader: .ts through tsx, .js from dist/.
-    const ext = extname(fileURLToPath(import.meta.url));
-    const entry = new URL(`./queue-writer-worker${ext}`, import.meta.url);
-    const workerData = { path: this.path, sync: this.#sync };
-    // From sources (tests under tsx) the worker registers the TypeScript loader first:
-    // on Node 20 a worker does not inherit the parent's --import hooks.
-    const writer =
-      ext === ".ts"
-        ? new Worker(
-            `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`,
-            { eval: true, workerData },
-          )
-        : new Worker(entry, { workerData });
+    const writer = startWorker(import.meta.url, "queue-writer-worker", { path: this.path, sync: this.#sync });
     this.#writer = writer;
     writer.on("message", (m: { id: number; seqs?: number[]; error?: { message: string; code?: string } }) => {
       const p = this.#pending.get(m.id);

@@ -138,7 +138,15 @@ export class OtlpHttpReceiver {
       const body = await this.#read(req);
       if (json) checkJson(body, signal);
       else checkProtobuf(body);
-      this.#spool.append(signal, type, body);
+      try {
+        await this.#spool.append(signal, type, body);
+      } catch (e: unknown) {
+        // Not on disk, so not accepted: the sender retries.
+        this.#logger.error({ err: toError(e), signal }, "cannot spool an OTLP request");
+        res.writeHead(503, { "content-type": type, "retry-after": "5" });
+        res.end(this.#status(json, 14, "the request could not be stored; retry later"));
+        return;
+      }
     } catch (e: unknown) {
       req.resume();
       const bad = e instanceof BadRequest ? e : null;
@@ -270,15 +278,16 @@ export class OtlpGrpcReceiver {
             callback({ code: grpcStatus.INVALID_ARGUMENT, details: toError(e).message });
             return;
           }
-          try {
-            opts.spool.append(signal, PROTOBUF, call.request);
-          } catch (e: unknown) {
-            this.#logger.error({ err: toError(e), signal }, "cannot spool an OTLP request");
-            callback({ code: grpcStatus.UNAVAILABLE, details: "the request could not be stored; retry" });
-            return;
-          }
-          requests.add(1, { signal, result: "accepted" });
-          callback(null, Buffer.alloc(0));
+          opts.spool.append(signal, PROTOBUF, call.request).then(
+            () => {
+              requests.add(1, { signal, result: "accepted" });
+              callback(null, Buffer.alloc(0));
+            },
+            (e: unknown) => {
+              this.#logger.error({ err: toError(e), signal }, "cannot spool an OTLP request");
+              callback({ code: grpcStatus.UNAVAILABLE, details: "the request could not be stored; retry" });
+            },
+          );
         },
       });
     }

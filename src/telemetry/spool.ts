@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { Worker } from "node:worker_threads";
 import type { Counter, Meter } from "@opentelemetry/api";
 import type { Database, Statement } from "better-sqlite3";
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, ExponentialBackoff, handleAll } from "cockatiel";
@@ -9,6 +10,7 @@ import type { Clock } from "../util/clock.js";
 import { DeliveryError } from "../util/delivery-error.js";
 import { HttpPoster } from "../util/http-poster.js";
 import { openSqlite } from "../util/sqlite.js";
+import { startWorker } from "../util/worker.js";
 
 export const SIGNALS = ["traces", "metrics", "logs"] as const;
 export type Signal = (typeof SIGNALS)[number];
@@ -38,6 +40,12 @@ export interface SpoolSignalStatus {
   circuit: "closed" | "open" | "half_open";
   lastError: string | null;
 }
+
+/** Requests in flight to the collector per signal: oldest first in the order sent, not in completion. */
+const CONCURRENCY = 4;
+/** Spooled protobuf requests are concatenated into one forward up to this size. */
+const BATCH_MAX_BYTES = 2 * 1024 * 1024;
+const PROTOBUF = "application/x-protobuf";
 
 const MIGRATIONS = [
   `CREATE TABLE spool (
@@ -71,9 +79,16 @@ class SignalExporter {
   readonly #backoff: ExponentialBackoff<unknown>;
   #attempt = 0;
   #timer: NodeJS.Timeout | null = null;
-  #running = false;
   #stopped = false;
-  readonly #next: () => Row | undefined;
+  /** The highest seq handed to a send; the next send takes the first row after it. */
+  #cursor = 0;
+  #inFlight = 0;
+  /** The oldest row whose send failed (transiently) since the last backoff; null while all goes well. */
+  #failedSeq: number | null = null;
+  #retryAfterMs = 0;
+  /** Rows up to this seq go one request each (a batch of them was refused). */
+  #singleUntil = 0;
+  readonly #next: (after: number) => Row | undefined;
   readonly #done: (seq: number) => void;
   readonly #logger: Logger;
   readonly #config: SpoolConfig;
@@ -84,7 +99,7 @@ class SignalExporter {
     upstream: SpoolUpstream;
     config: SpoolConfig;
     logger: Logger;
-    next: () => Row | undefined;
+    next: (after: number) => Row | undefined;
     done: (seq: number) => void;
     inst: { exported: Counter; failed: Counter; dropped: Counter };
   }) {
@@ -98,7 +113,7 @@ class SignalExporter {
       url: opts.upstream.url(opts.signal),
       headers: opts.upstream.headers,
       tls: opts.upstream.tls,
-      maxSockets: 1,
+      maxSockets: CONCURRENCY,
     });
     this.#backoff = new ExponentialBackoff({
       initialDelay: opts.config.retry.initialMs,
@@ -114,62 +129,104 @@ class SignalExporter {
     this.breaker.onReset(() => this.#logger.info({ signal: this.signal }, "spool export circuit closed"));
   }
 
-  /** Something new to send: start now unless a send or a backoff wait is under way. */
+  /** Something new to send: start more sends unless the concurrency is used or a backoff wait is on. */
   kick(): void {
-    if (this.#running || this.#timer || this.#stopped) return;
-    void this.#run();
-  }
-
-  async #run(): Promise<void> {
-    this.#running = true;
-    try {
-      for (let row = this.#next(); row && !this.#stopped; row = this.#next()) {
-        const r = row;
-        try {
-          const ac = new AbortController();
-          const t = setTimeout(() => ac.abort(), this.#config.timeoutMs);
-          try {
-            await this.breaker.execute(() =>
-              this.#poster.post(r.body, { "content-type": r.content_type }, ac.signal),
-            );
-          } finally {
-            clearTimeout(t);
-          }
-          this.#done(r.seq);
-          this.exported++;
-          this.#inst.exported.add(1, { signal: this.signal });
-          this.#attempt = 0;
-          this.lastError = null;
-        } catch (e: unknown) {
-          const err = toError(e);
-          if (e instanceof DeliveryError && e.kind === "permanent") {
-            // The collector refuses this request for good (a 4xx): retrying would block everything behind it.
-            this.#done(r.seq);
-            this.dropped++;
-            this.#inst.dropped.add(1, { signal: this.signal, reason: "rejected" });
-            this.#logger.warn(
-              { signal: this.signal, error: err.message },
-              "spooled telemetry rejected by the collector; dropped",
-            );
-            continue;
-          }
-          this.failed++;
-          this.#inst.failed.add(1, { signal: this.signal });
-          this.lastError = err.message;
-          let wait = this.#delay(this.#attempt++);
-          if (e instanceof DeliveryError && e.retryAfterMs > 0)
-            wait = Math.min(e.retryAfterMs, this.#config.retry.maxMs);
-          this.#timer = setTimeout(() => {
-            this.#timer = null;
-            this.kick();
-          }, wait);
-          this.#timer.unref();
-          return;
+    if (this.#timer || this.#stopped || this.#failedSeq !== null) return;
+    while (this.#inFlight < CONCURRENCY) {
+      const first = this.#next(this.#cursor);
+      if (!first) return;
+      const rows = [first];
+      // Protobuf Export requests concatenate into one valid request (their one field is repeated), so
+      // a backlog goes out in fewer, larger requests, as the Collector's batch processor would send.
+      let bytes = first.bytes;
+      if (first.content_type === PROTOBUF && first.seq > this.#singleUntil) {
+        for (
+          let r = this.#next(first.seq);
+          r && r.content_type === PROTOBUF && bytes + r.bytes <= BATCH_MAX_BYTES;
+          r = this.#next(r.seq)
+        ) {
+          rows.push(r);
+          bytes += r.bytes;
         }
       }
-    } finally {
-      this.#running = false;
+      this.#cursor = (rows.at(-1) as Row).seq;
+      this.#inFlight++;
+      void this.#send(rows);
     }
+  }
+
+  /** One request to the collector; its outcome decides what happens to the rows and to the exporter. */
+  async #send(rows: Row[]): Promise<void> {
+    const first = rows[0] as Row;
+    try {
+      const body = rows.length === 1 ? first.body : Buffer.concat(rows.map((r) => r.body));
+      const ac = new AbortController();
+      const t = setTimeout(() => ac.abort(), this.#config.timeoutMs);
+      try {
+        await this.breaker.execute(() =>
+          this.#poster.post(body, { "content-type": first.content_type }, ac.signal),
+        );
+      } finally {
+        clearTimeout(t);
+      }
+      for (const r of rows) this.#done(r.seq);
+      this.exported += rows.length;
+      this.#inst.exported.add(rows.length, { signal: this.signal });
+      this.#attempt = 0;
+      this.lastError = null;
+    } catch (e: unknown) {
+      const err = toError(e);
+      if (e instanceof DeliveryError && e.kind === "permanent" && rows.length > 1) {
+        // Refused as a batch: try its requests one by one, so only a bad one is dropped.
+        this.#singleUntil = Math.max(this.#singleUntil, (rows.at(-1) as Row).seq);
+        if (this.#failedSeq === null || first.seq < this.#failedSeq) this.#failedSeq = first.seq;
+        this.#retryAfterMs = Math.max(this.#retryAfterMs, 1);
+      } else if (e instanceof DeliveryError && e.kind === "permanent") {
+        // The collector refuses this request for good (a 4xx): retrying would block everything behind it.
+        this.#done(first.seq);
+        this.dropped++;
+        this.#inst.dropped.add(1, { signal: this.signal, reason: "rejected" });
+        this.#logger.warn(
+          { signal: this.signal, error: err.message },
+          "spooled telemetry rejected by the collector; dropped",
+        );
+      } else {
+        this.failed++;
+        this.#inst.failed.add(1, { signal: this.signal });
+        this.lastError = err.message;
+        if (this.#failedSeq === null || first.seq < this.#failedSeq) this.#failedSeq = first.seq;
+        if (e instanceof DeliveryError && e.retryAfterMs > 0)
+          this.#retryAfterMs = Math.max(
+            this.#retryAfterMs,
+            Math.min(e.retryAfterMs, this.#config.retry.maxMs),
+          );
+      }
+    } finally {
+      this.#inFlight--;
+      this.#settled();
+    }
+  }
+
+  /**
+   * After a transient failure no new send starts; once the sends in flight are over, the cursor goes
+   * back before the oldest failed row (those sent since were deleted) and the exporter waits its backoff.
+   */
+  #settled(): void {
+    if (this.#stopped) return;
+    if (this.#failedSeq === null) {
+      this.kick();
+      return;
+    }
+    if (this.#inFlight > 0) return;
+    this.#cursor = this.#failedSeq - 1;
+    this.#failedSeq = null;
+    const wait = this.#retryAfterMs > 0 ? this.#retryAfterMs : this.#delay(this.#attempt++);
+    this.#retryAfterMs = 0;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.kick();
+    }, wait);
+    this.#timer.unref();
   }
 
   #delay(attempt: number): number {
@@ -191,17 +248,31 @@ class SignalExporter {
   }
 }
 
+/** Just-committed request bodies kept in memory for the exporter, at most this many bytes. */
+const HOT_MAX_BYTES = 32 * 1024 * 1024;
+
+interface Pending {
+  row: { signal: Signal; contentType: string; body: Buffer; receivedAt: number };
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
 /**
  * The OTLP spool: every request the receiver accepts is committed to `spool.db` before it is answered,
  * then sent to the collector, oldest first per signal, with retry, backoff and a breaker. Bounded by
  * `maxBytes`: when full, the oldest requests are dropped, counted in `vigil.spool.dropped{reason}` and
  * logged, never silently. Requests are stored and forwarded as the bot encoded them (protobuf or JSON).
+ *
+ * Writes go to a writer thread (spool-writer-worker.ts): the appends of one event-loop turn are one
+ * transaction, and so are the deletes of what was forwarded. This thread keeps a read connection, the
+ * counts, and the bodies it just committed (bounded), so a collector that keeps up is fed from memory.
  */
 export class Spool {
   readonly #db: Database;
-  readonly #insert: Statement;
-  readonly #next: Statement;
-  readonly #delete: Statement;
+  readonly #path: string;
+  readonly #nextSeq: Statement;
+  readonly #row: Statement;
+  readonly #rowInfo: Statement;
   readonly #oldest: Statement;
   readonly #oldestAny: Statement;
   readonly #config: SpoolConfig;
@@ -210,8 +281,19 @@ export class Spool {
   readonly #exporters = new Map<Signal, SignalExporter>();
   readonly #dropped: Counter;
   readonly #counts = new Map<Signal, { depth: number; bytes: number }>();
+  readonly #hot = new Map<number, Row>();
+  #hotBytes = 0;
+  /** Rows whose delete is not committed yet: never handed to an exporter again. */
+  readonly #deleting = new Set<number>();
   #total = 0;
+  #writer: Worker | null = null;
+  #nextId = 0;
+  readonly #replies = new Map<number, { resolve: (m: WriterReply) => void; reject: (e: Error) => void }>();
+  #appends: Pending[] = [];
+  #deletes: number[] = [];
+  #flushScheduled = false;
   #stopped = false;
+  #closing: Promise<void> | null = null;
 
   constructor(opts: {
     dataDir: string;
@@ -224,26 +306,30 @@ export class Spool {
     this.#config = opts.config;
     this.#clock = opts.clock;
     this.#logger = opts.logger.child({ component: "spool" });
+    this.#path = join(opts.dataDir, "spool.db");
     this.#db = openSqlite({
-      path: join(opts.dataDir, "spool.db"),
+      path: this.#path,
       migrations: MIGRATIONS,
       pragmas: [
         "auto_vacuum = INCREMENTAL",
         "journal_mode = WAL",
         `synchronous = ${opts.config.sync === "full" ? "FULL" : "NORMAL"}`,
+        "busy_timeout = 5000",
       ],
       logger: this.#logger,
       corruptMessage: "spool.db is corrupt; moved it aside and started an empty spool",
     });
-    this.#insert = this.#db.prepare(
-      "INSERT INTO spool (signal, content_type, body, bytes, received_at) VALUES (?, ?, ?, ?, ?)",
+    this.#nextSeq = this.#db.prepare(
+      "SELECT seq FROM spool WHERE signal = ? AND seq > ? ORDER BY seq LIMIT 1",
     );
-    this.#next = this.#db.prepare(
-      "SELECT seq, content_type, body, bytes, received_at FROM spool WHERE signal = ? ORDER BY seq LIMIT 1",
+    this.#row = this.#db.prepare(
+      "SELECT seq, content_type, body, bytes, received_at FROM spool WHERE seq = ?",
     );
-    this.#delete = this.#db.prepare("DELETE FROM spool WHERE seq = ? RETURNING signal, bytes");
+    this.#rowInfo = this.#db.prepare("SELECT signal, bytes FROM spool WHERE seq = ?");
     this.#oldest = this.#db.prepare("SELECT received_at FROM spool WHERE signal = ? ORDER BY seq LIMIT 1");
-    this.#oldestAny = this.#db.prepare("SELECT seq FROM spool ORDER BY seq LIMIT 64");
+    this.#oldestAny = this.#db.prepare(
+      "SELECT seq, bytes, signal FROM spool WHERE seq > ? ORDER BY seq LIMIT 64",
+    );
     for (const s of SIGNALS) this.#counts.set(s, { depth: 0, bytes: 0 });
     for (const r of this.#db
       .prepare("SELECT signal, COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM spool GROUP BY signal")
@@ -290,51 +376,181 @@ export class Spool {
           config: opts.config,
           logger: this.#logger,
           inst,
-          next: () => (this.#stopped ? undefined : (this.#next.get(signal) as Row | undefined)),
+          next: (after) => this.#take(signal, after),
           done: (seq) => this.#remove(seq),
         }),
       );
     }
   }
 
-  /** Starts exporting what a previous run left in the spool. */
+  /** Starts the writer and exports what a previous run left in the spool. */
   start(): void {
+    this.#startWriter();
     for (const e of this.#exporters.values()) e.kick();
   }
 
-  /** Commits one request (durable when this returns), making room by dropping the oldest if needed. */
-  append(signal: Signal, contentType: string, body: Buffer): void {
-    if (this.#stopped) throw new Error("spool: stopped");
-    const bytes = body.length;
-    this.#insert.run(signal, contentType, body, bytes, this.#clock.now());
-    const c = this.#counts.get(signal) as { depth: number; bytes: number };
-    c.depth++;
-    c.bytes += bytes;
-    this.#total += bytes;
-    if (this.#total > this.#config.maxBytes) this.#makeRoom();
-    this.#exporters.get(signal)?.kick();
+  /** Commits one request; resolves once it is durable (the receiver answers then). */
+  append(signal: Signal, contentType: string, body: Buffer): Promise<void> {
+    if (this.#stopped) return Promise.reject(new Error("spool: stopped"));
+    return new Promise<void>((resolve, reject) => {
+      this.#appends.push({
+        row: { signal, contentType, body, receivedAt: this.#clock.now() },
+        resolve,
+        reject,
+      });
+      this.#scheduleFlush();
+    });
   }
 
-  #remove(seq: number): { signal: Signal; bytes: number } | undefined {
-    const r = this.#delete.get(seq) as { signal: Signal; bytes: number } | undefined;
-    if (!r) return undefined;
-    const c = this.#counts.get(r.signal) as { depth: number; bytes: number };
+  #startWriter(): void {
+    const writer = startWorker(import.meta.url, "spool-writer-worker", {
+      path: this.#path,
+      sync: this.#config.sync,
+    });
+    this.#writer = writer;
+    writer.on("message", (m: WriterReply) => {
+      const r = this.#replies.get(m.id);
+      if (!r) return;
+      this.#replies.delete(m.id);
+      if (m.error) r.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+      else r.resolve(m);
+    });
+    writer.on("error", (e) => this.#logger.error({ err: e }, "spool writer thread failed"));
+    writer.on("exit", (code) => {
+      if (this.#writer !== writer) return; // closed on purpose
+      this.#writer = null;
+      for (const r of this.#replies.values()) r.reject(new Error(`spool writer exited with code ${code}`));
+      this.#replies.clear();
+      this.#logger.error({ code }, "spool writer thread exited; a new one starts");
+      if (!this.#stopped) this.#startWriter();
+    });
+  }
+
+  #call(message: { append?: unknown; delete?: number[]; close?: boolean }): Promise<WriterReply> {
+    const w = this.#writer;
+    if (!w) return Promise.reject(new Error("spool: no writer"));
+    const id = ++this.#nextId;
+    return new Promise((resolve, reject) => {
+      this.#replies.set(id, { resolve, reject });
+      w.postMessage({ id, ...message });
+    });
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      this.#flushAppends();
+      this.#flushDeletes();
+    });
+  }
+
+  #flushAppends(): void {
+    if (this.#appends.length === 0) return;
+    const batch = this.#appends;
+    this.#appends = [];
+    this.#call({ append: batch.map((p) => p.row) }).then(
+      (reply) => {
+        const seqs = reply.seqs ?? [];
+        batch.forEach((p, i) => {
+          const seq = seqs[i] as number;
+          const { signal, contentType, body, receivedAt } = p.row;
+          const c = this.#counts.get(signal) as { depth: number; bytes: number };
+          c.depth++;
+          c.bytes += body.length;
+          this.#total += body.length;
+          if (this.#hotBytes + body.length <= HOT_MAX_BYTES) {
+            this.#hot.set(seq, {
+              seq,
+              content_type: contentType,
+              body,
+              bytes: body.length,
+              received_at: receivedAt,
+            });
+            this.#hotBytes += body.length;
+          }
+          p.resolve();
+        });
+        if (this.#total > this.#config.maxBytes) this.#makeRoom();
+        for (const signal of new Set(batch.map((p) => p.row.signal))) this.#exporters.get(signal)?.kick();
+      },
+      (e: unknown) => {
+        const err = toError(e);
+        this.#logger.error(
+          { err, requests: batch.length },
+          "spool commit failed; OTLP requests answered 503",
+        );
+        for (const p of batch) p.reject(err);
+      },
+    );
+  }
+
+  #flushDeletes(): void {
+    if (this.#deletes.length === 0) return;
+    const seqs = this.#deletes;
+    this.#deletes = [];
+    this.#call({ delete: seqs }).then(
+      () => {
+        for (const seq of seqs) this.#deleting.delete(seq);
+      },
+      (e: unknown) => {
+        // Tried again with the next deletes; until then the rows stay held back from the exporters.
+        this.#logger.error({ err: toError(e), rows: seqs.length }, "spool delete failed; retried");
+        this.#deletes.push(...seqs);
+        setTimeout(() => this.#scheduleFlush(), 1000).unref();
+      },
+    );
+  }
+
+  /** The first row of `signal` after `after` that is not being deleted: from memory if it is there. */
+  #take(signal: Signal, after: number): Row | undefined {
+    if (this.#stopped) return undefined;
+    let cursor = after;
+    for (;;) {
+      const r = this.#nextSeq.get(signal, cursor) as { seq: number } | undefined;
+      if (!r) return undefined;
+      if (!this.#deleting.has(r.seq))
+        return this.#hot.get(r.seq) ?? (this.#row.get(r.seq) as Row | undefined);
+      cursor = r.seq;
+    }
+  }
+
+  /**
+   * The row is done with (forwarded, refused, dropped): out of the counts now, its delete with the next
+   * batch; until that is committed the exporters skip it.
+   */
+  #remove(seq: number, known?: { signal: Signal; bytes: number }): void {
+    if (this.#deleting.has(seq)) return;
+    const hot = this.#hot.get(seq);
+    if (hot) {
+      this.#hot.delete(seq);
+      this.#hotBytes -= hot.bytes;
+    }
+    const row = known ?? (this.#rowInfo.get(seq) as { signal: Signal; bytes: number } | undefined);
+    if (!row) return;
+    const c = this.#counts.get(row.signal) as { depth: number; bytes: number };
     c.depth--;
-    c.bytes -= r.bytes;
-    this.#total -= r.bytes;
-    return r;
+    c.bytes -= row.bytes;
+    this.#total -= row.bytes;
+    this.#deleting.add(seq);
+    this.#deletes.push(seq);
+    this.#scheduleFlush();
   }
 
   /** Oldest first, whatever the signal, until the spool is under its bound again. */
   #makeRoom(): void {
     const dropped = new Map<Signal, number>();
+    let cursor = 0;
     while (this.#total > this.#config.maxBytes) {
-      const seqs = this.#oldestAny.all() as Array<{ seq: number }>;
-      if (seqs.length === 0) break;
-      for (const { seq } of seqs) {
+      const rows = this.#oldestAny.all(cursor) as Array<{ seq: number; bytes: number; signal: Signal }>;
+      if (rows.length === 0) break;
+      for (const { seq, bytes, signal } of rows) {
+        cursor = seq;
         if (this.#total <= this.#config.maxBytes) break;
-        const r = this.#remove(seq);
-        if (r) dropped.set(r.signal, (dropped.get(r.signal) ?? 0) + 1);
+        if (this.#deleting.has(seq)) continue;
+        this.#remove(seq, { signal, bytes });
+        dropped.set(signal, (dropped.get(signal) ?? 0) + 1);
       }
     }
     for (const [signal, n] of dropped) {
@@ -368,16 +584,29 @@ export class Spool {
     });
   }
 
-  /** Stops sending; what is still spooled stays on disk for the next start. Safe twice. */
-  stop(): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    for (const e of this.#exporters.values()) e.stop();
-    try {
-      this.#db.pragma("wal_checkpoint(TRUNCATE)");
-    } catch {
-      // Closing checkpoints anyway.
-    }
-    this.#db.close();
+  /** Stops sending, commits what is pending, closes; what is still spooled stays for the next start. Safe twice. */
+  stop(): Promise<void> {
+    this.#closing ??= (async () => {
+      for (const e of this.#exporters.values()) e.stop();
+      this.#flushAppends();
+      this.#flushDeletes();
+      this.#stopped = true;
+      const w = this.#writer;
+      if (w) {
+        // Replies come in order: once close is answered, every earlier commit is.
+        await this.#call({ close: true }).catch(() => undefined);
+        this.#writer = null;
+        await w.terminate();
+      }
+      this.#db.close();
+    })();
+    return this.#closing;
   }
+}
+
+interface WriterReply {
+  id: number;
+  seqs?: number[];
+  deleted?: Array<{ seq: number; signal: string; bytes: number }>;
+  error?: { message: string; code?: string };
 }

@@ -1,0 +1,260 @@
+/**
+ * OTLP spool benchmark: a bot's OTLP/HTTP protobuf span exports through Vigil (receiver → spool.db →
+ * forwarded to the collector) beside the same requests sent straight to the collector, in one run.
+ *
+ *   npm run bench:otlp
+ *   BENCH_REQUESTS=2000 BENCH_LATENCY_SECONDS=10 npm run bench:otlp
+ *   BENCH_VIGIL_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   profile Vigil
+ *
+ * The requests are made once by the OpenTelemetry JS SDK's own protobuf serializer (512 spans each for
+ * throughput, 50 for latency) and POSTed over keep-alive connections, 8 in flight. The collector is a
+ * small HTTP server that answers 200 and notes when each request arrived. Phases, each for both paths:
+ * throughput (spans/s from the first send until the collector has every request) and latency from send
+ * to arrival at the collector at a fixed 1,000 spans/s. Vigil runs as `npm start` runs it (dist/,
+ * production Node flags), `telemetry.spool.sync: normal` (its default).
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { Agent, createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
+const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 10);
+const BATCH = 512;
+const LATENCY_BATCH = 50;
+const RATE = 1000; // spans/s in the latency phase
+const WINDOW = 8;
+
+/** `count` spans made by the SDK, the first one named `name` (a marker the collector finds in the bytes). */
+function spans(count: number, name: string): ReadableSpan[] {
+  const memory = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes({ "service.name": "bench-bot", "k8s.pod.name": "bench-0" }),
+    spanProcessors: [new SimpleSpanProcessor(memory)],
+  });
+  const tracer = provider.getTracer("bench");
+  for (let i = 0; i < count; i++) {
+    const s = tracer.startSpan(i === 0 ? name : `handle message ${i}`, {
+      attributes: { "messaging.system": "telegram", "bot.chat_id": `chat-${i % 97}`, "bot.seq": i },
+    });
+    s.end();
+  }
+  return memory.getFinishedSpans();
+}
+
+function request_(agent: Agent, url: URL, body: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/x-protobuf", "content-length": body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/**
+ * The collector: 200 for everything; counts the bytes it got (Vigil may concatenate requests, so bytes,
+ * not requests, tell how much arrived) and notes when each marked request arrived.
+ */
+async function collector(): Promise<{
+  url: string;
+  arrived: Map<string, number>;
+  bytes: () => number;
+  close(): Promise<void>;
+}> {
+  const arrived = new Map<string, number>();
+  let bytes = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      bytes += body.length;
+      const now = performance.now();
+      for (const m of body.toString("latin1").matchAll(/mark-\d+;/g)) arrived.set(m[0], now);
+      res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrived,
+    bytes: () => bytes,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+}
+
+interface Result {
+  spansPerSecond: number;
+  p50: number;
+  p99: number;
+  rssMiB: number;
+}
+
+async function run(target: URL, sink: Awaited<ReturnType<typeof collector>>, pid?: number): Promise<Result> {
+  const agent = new Agent({ keepAlive: true, maxSockets: WINDOW });
+  const body = ProtobufTraceSerializer.serializeRequest(spans(BATCH, "bulk")) as Uint8Array;
+  // Warm up both paths.
+  for (let i = 0; i < 20; i++) await request_(agent, target, body);
+  const until = performance.now() + 30_000;
+  while (sink.bytes() < 20 * body.length && performance.now() < until)
+    await new Promise((r) => setTimeout(r, 10));
+
+  // Throughput: REQUESTS requests, WINDOW in flight, until the collector has them all.
+  const before = sink.bytes();
+  const t0 = performance.now();
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: WINDOW }, async () => {
+      while (sent < REQUESTS) {
+        sent++;
+        await request_(agent, target, body);
+      }
+    }),
+  );
+  while (sink.bytes() - before < REQUESTS * body.length) await new Promise((r) => setTimeout(r, 2));
+  const seconds = (performance.now() - t0) / 1000;
+  const rss = pid ? await rssMiB(pid) : 0;
+
+  // Latency at RATE spans/s: LATENCY_BATCH-span requests, each marked, send → arrival at the collector.
+  const perSecond = RATE / LATENCY_BATCH;
+  const n = Math.round(perSecond * LATENCY_SECONDS);
+  const marked = Array.from(
+    { length: n },
+    (_, i) => ProtobufTraceSerializer.serializeRequest(spans(LATENCY_BATCH, `mark-${i};`)) as Uint8Array,
+  );
+  const sentAt = new Map<string, number>();
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const due = start + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    sentAt.set(`mark-${i};`, performance.now());
+    void request_(agent, target, marked[i] as Uint8Array);
+  }
+  const end = performance.now() + 30_000;
+  while (sink.arrived.size < n && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
+  if (process.env.BENCH_DEBUG)
+    console.error("arrived", sink.arrived.size, "of", n, [...sink.arrived.keys()].slice(0, 3));
+  const lat = [...sentAt]
+    .map(([k, t]) => (sink.arrived.get(k) ?? Number.POSITIVE_INFINITY) - t)
+    .sort((a, b) => a - b);
+  sink.arrived.clear();
+  agent.destroy();
+  return {
+    spansPerSecond: (REQUESTS * BATCH) / seconds,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    rssMiB: rss,
+  };
+}
+
+async function viaVigil(): Promise<Result> {
+  const sink = await collector();
+  const dir = await mkdtemp(join(tmpdir(), "vigil-bench-otlp-"));
+  const port = await freePort();
+  const config = join(dir, "vigil.yaml");
+  await writeFile(
+    config,
+    `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(join(dir, "data"))}\ntelemetry:\n  otlp: { endpoint: "${sink.url}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:${port}" }, grpc: { enabled: false } }\n  spool: { max_bytes: 2GiB }\n`,
+  );
+  const child = spawn(
+    process.execPath,
+    [...NODE_FLAGS, join(ROOT, "dist/src/main.js"), "run", "--config", config],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+  try {
+    const url = new URL(`http://127.0.0.1:${port}/v1/traces`);
+    for (let i = 0; ; i++) {
+      try {
+        await fetch(`http://127.0.0.1:${port}/`);
+        break;
+      } catch (e) {
+        if (i > 200) throw e;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    return await run(url, sink, child.pid);
+  } finally {
+    await stop(child);
+    await sink.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function direct(): Promise<Result> {
+  const sink = await collector();
+  try {
+    return await run(new URL(`${sink.url}/v1/traces`), sink);
+  } finally {
+    await sink.close();
+  }
+}
+
+const d = await direct();
+const v = await viaVigil();
+const rows: Array<[string, string, string, string, string]> = [
+  ["measure", "Vigil (spooled)", "direct", "ratio", "target"],
+  [
+    "spans/s accepted and forwarded",
+    Math.round(v.spansPerSecond).toLocaleString("en"),
+    Math.round(d.spansPerSecond).toLocaleString("en"),
+    `${Math.round((v.spansPerSecond / d.spansPerSecond) * 100)} %`,
+    ">= 50 %",
+  ],
+  [
+    "latency p50 @1000 spans/s (ms)",
+    v.p50.toFixed(2),
+    d.p50.toFixed(2),
+    `${(v.p50 / d.p50).toFixed(2)} x`,
+    "",
+  ],
+  [
+    "latency p99 @1000 spans/s (ms)",
+    v.p99.toFixed(2),
+    d.p99.toFixed(2),
+    `${(v.p99 / d.p99).toFixed(2)} x`,
+    "<= 2 x",
+  ],
+  ["Vigil RSS after the throughput phase (MiB)", v.rssMiB.toFixed(1), "", "", ""],
+];
+console.log(
+  `otlp spool benchmark: ${REQUESTS} requests of ${BATCH} spans (${WINDOW} in flight), latency ${LATENCY_SECONDS} s at ${RATE} spans/s in ${LATENCY_BATCH}-span requests`,
+);
+const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0))) ?? [];
+for (const r of rows) console.log(r.map((c, i) => c.padEnd((widths[i] ?? 0) + 2)).join(""));
