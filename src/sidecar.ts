@@ -35,8 +35,9 @@ import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
 import { HttpServer } from "./server/http-server.js";
 import { TlsFiles } from "./server/tls-files.js";
 import { OtlpGrpcReceiver, OtlpHttpReceiver } from "./telemetry/otlp-receiver.js";
+import { ResourceEnrichment } from "./telemetry/resource-enrichment.js";
 import { Spool } from "./telemetry/spool.js";
-import { otlpSignalUrls, Telemetry } from "./telemetry/telemetry.js";
+import { otlpSignalUrls, parseResourceAttributes, Telemetry } from "./telemetry/telemetry.js";
 import { type Clock, systemClock } from "./util/clock.js";
 import { MemoryGuard } from "./util/memory-guard.js";
 
@@ -313,7 +314,12 @@ export class Sidecar implements AdminBackend {
       clock: this.#clock,
     });
     this.spool.start();
+    const config = this.#opts.loaded.config;
     const common = {
+      enrich: new ResourceEnrichment({
+        ...parseResourceAttributes(this.#opts.env.OTEL_RESOURCE_ATTRIBUTES ?? ""),
+        ...config.bot.attributes,
+      }),
       maxBodyBytes: t.receiver.maxBodyBytes,
       spool: this.spool,
       logger: this.#logger,

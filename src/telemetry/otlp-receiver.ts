@@ -14,6 +14,7 @@ import type { Counter, Meter } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import protobuf from "protobufjs/minimal.js";
 import { toError } from "../errors.js";
+import type { ResourceEnrichment } from "./resource-enrichment.js";
 import type { Signal, Spool } from "./spool.js";
 
 const PATHS: Record<string, Signal> = {
@@ -49,6 +50,7 @@ class BadRequest extends Error {
 export class OtlpHttpReceiver {
   readonly #address: string;
   readonly #maxBodyBytes: number;
+  readonly #enrich: ResourceEnrichment;
   readonly #spool: Spool;
   readonly #logger: Logger;
   readonly #shedding: () => boolean;
@@ -65,8 +67,11 @@ export class OtlpHttpReceiver {
     meter: Meter;
     /** True while the memory guard sheds load. */
     shedding: () => boolean;
+    /** The pod's identity attributes, added to the bot's Resource where missing. */
+    enrich: ResourceEnrichment;
   }) {
     this.#address = opts.address;
+    this.#enrich = opts.enrich;
     this.#maxBodyBytes = opts.maxBodyBytes;
     this.#spool = opts.spool;
     this.#logger = opts.logger.child({ component: "otlp-receiver" });
@@ -135,9 +140,15 @@ export class OtlpHttpReceiver {
         res.end(this.#status(json, 14, "Vigil is shedding load (memory); retry later"));
         return;
       }
-      const body = await this.#read(req);
-      if (json) checkJson(body, signal);
-      else checkProtobuf(body);
+      let body = await this.#read(req);
+      if (json) {
+        const request = checkJson(body, signal);
+        if (!this.#enrich.empty)
+          body = Buffer.from(JSON.stringify(this.#enrich.json(request, JSON_FIELD[signal])));
+      } else {
+        checkProtobuf(body);
+        if (!this.#enrich.empty) body = Buffer.from(this.#enrich.protobuf(body));
+      }
       try {
         await this.#spool.append(signal, type, body);
       } catch (e: unknown) {
@@ -250,6 +261,7 @@ export class OtlpGrpcReceiver {
     logger: Logger;
     meter: Meter;
     shedding: () => boolean;
+    enrich: ResourceEnrichment;
   }) {
     this.#address = opts.address;
     this.#logger = opts.logger.child({ component: "otlp-receiver" });
@@ -278,7 +290,8 @@ export class OtlpGrpcReceiver {
             callback({ code: grpcStatus.INVALID_ARGUMENT, details: toError(e).message });
             return;
           }
-          opts.spool.append(signal, PROTOBUF, call.request).then(
+          const body = opts.enrich.empty ? call.request : Buffer.from(opts.enrich.protobuf(call.request));
+          opts.spool.append(signal, PROTOBUF, body).then(
             () => {
               requests.add(1, { signal, result: "accepted" });
               callback(null, Buffer.alloc(0));
@@ -326,7 +339,7 @@ export class OtlpGrpcReceiver {
 }
 
 /** JSON: an object whose resource list, if any, is an array. */
-function checkJson(body: Buffer, signal: Signal): void {
+function checkJson(body: Buffer, signal: Signal): Record<string, unknown> {
   let v: unknown;
   try {
     v = JSON.parse(body.toString("utf8"));
@@ -338,6 +351,7 @@ function checkJson(body: Buffer, signal: Signal): void {
   const list = (v as Record<string, unknown>)[JSON_FIELD[signal]];
   if (list !== undefined && !Array.isArray(list))
     throw new BadRequest(400, `${JSON_FIELD[signal]} is not an array`);
+  return v as Record<string, unknown>;
 }
 
 /**

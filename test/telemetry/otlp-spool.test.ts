@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -16,9 +17,9 @@ import { freePort } from "../helpers/prometheus.js";
 import { call, eventually, startSidecar, type TestSidecar } from "../helpers/sidecar.js";
 
 /** A bot instrumented with the stock OpenTelemetry JS SDK, exporting spans to `exporter`. */
-function bot(exporter: SpanExporter) {
+function bot(exporter: SpanExporter, resource: Record<string, string> = {}) {
   const provider = new BasicTracerProvider({
-    resource: resourceFromAttributes({ "service.name": "otel-bot" }),
+    resource: resourceFromAttributes({ "service.name": "otel-bot", ...resource }),
     spanProcessors: [new BatchSpanProcessor(exporter, { maxExportBatchSize: 50, scheduledDelayMillis: 50 })],
   });
   const tracer = provider.getTracer("otel-bot");
@@ -38,13 +39,21 @@ function bot(exporter: SpanExporter) {
 }
 
 /** Vigil with its receiver on a free port, forwarding to `endpoint`. */
-async function vigil(endpoint: string, extra = ""): Promise<TestSidecar & { otlp: string }> {
+async function vigil(endpoint: string, extra = "", more = ""): Promise<TestSidecar & { otlp: string }> {
   const s = await startSidecar(
-    `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:0" }, grpc: { address: "127.0.0.1:0" }, max_body_bytes: 64KiB }\n  spool: { retry: { initial: 50ms, max: 500ms }${extra} }\n`,
+    `${more}telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:0" }, grpc: { address: "127.0.0.1:0" }, max_body_bytes: 64KiB }\n  spool: { retry: { initial: 50ms, max: 500ms }${extra} }\n`,
   );
   const port = s.sidecar.otlpReceiver?.port;
   assert.ok(port, "the receiver is listening");
   return Object.assign(s, { otlp: `http://127.0.0.1:${port}` });
+}
+
+/** `protoc --decode_raw`: protobuf decoded by field number, no schema (Debian's protobuf-compiler). */
+function decodeRaw(body: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const p = execFile("protoc", ["--decode_raw"], (e, stdout) => (e ? reject(e) : resolve(stdout)));
+    p.stdin?.end(body);
+  });
 }
 
 /** Span ids in what the downstream received: JSON bodies parsed, protobuf bodies searched for the raw id bytes. */
@@ -76,6 +85,50 @@ describe("OTLP in, spooled, OTLP out", () => {
       const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
       assert.match(text, /vigil_spool_exported_total\{signal="traces"[^}]*\} [1-9]/);
       assert.match(text, /vigil_spool_received_total\{[^}]*result="accepted"[^}]*\} [1-9]/);
+    } finally {
+      await s.close();
+      await down.stop();
+    }
+  });
+
+  test("the pod's identity is added to the bot's Resource where missing, never over what the bot set (JSON and protobuf)", async () => {
+    const down = new OtlpReceiver();
+    const endpoint = await down.start();
+    const s = await vigil(
+      endpoint,
+      "",
+      "\nbot: { attributes: { k8s.pod.name: bot-7, deployment.environment: prod } }\n",
+    );
+    try {
+      const json = bot(new JsonTraceExporter({ url: `${s.otlp}/v1/traces` }), {
+        "deployment.environment": "staging",
+      });
+      const proto = bot(new ProtoTraceExporter({ url: `${s.otlp}/v1/traces` }), {
+        "deployment.environment": "staging",
+      });
+      json.spans(3);
+      proto.spans(3);
+      await Promise.all([json.flush(), proto.flush()]);
+      const all = [...json.ids, ...proto.ids];
+      await eventually(() => all.every((id) => received(down, all).has(id)), 10_000, "every span downstream");
+      const resources = JSON.stringify(
+        (down.bodies.get("/v1/traces") ?? []).map(
+          (b) => (b as { resourceSpans: Array<{ resource: unknown }> }).resourceSpans[0]?.resource,
+        ),
+      );
+      assert.match(resources, /"key":"k8s\.pod\.name","value":\{"stringValue":"bot-7"\}/);
+      assert.match(resources, /"key":"deployment\.environment","value":\{"stringValue":"staging"\}/);
+      assert.doesNotMatch(resources, /"prod"/, "what the bot set stays");
+      // The protobuf request, decoded by protoc itself: the same attributes on the wire.
+      const raw = (down.raw.get("/v1/traces") ?? []).find((b) =>
+        b.includes(Buffer.from(proto.ids[0] as string, "hex")),
+      );
+      assert.ok(raw);
+      const decoded = await decodeRaw(raw);
+      assert.match(decoded, /1: "k8s\.pod\.name"\s+2 \{\s+1: "bot-7"/);
+      assert.match(decoded, /1: "deployment\.environment"\s+2 \{\s+1: "staging"/);
+      assert.doesNotMatch(decoded, /"prod"/);
+      await Promise.all([json.shutdown(), proto.shutdown()]);
     } finally {
       await s.close();
       await down.stop();
