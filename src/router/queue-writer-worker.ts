@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { checkpointAndClose } from "../util/sqlite.js";
 import type { CommitBatch, NewMessage } from "./queue-store.js";
 
 /**
@@ -55,12 +56,7 @@ const commit = db.transaction((b: CommitBatch): number[] => {
 
 parentPort?.on("message", (msg: { id: number; batch?: CommitBatch; close?: boolean }) => {
   if (msg.close) {
-    try {
-      db.pragma("wal_checkpoint(TRUNCATE)");
-    } catch {
-      // Closing checkpoints anyway; this only keeps the -wal file small.
-    }
-    db.close();
+    checkpointAndClose(db);
     parentPort?.postMessage({ id: msg.id });
     return;
   }

@@ -31,6 +31,19 @@ const JSON_FIELD: Record<Signal, string> = {
 const PROTOBUF = "application/x-protobuf";
 const JSON_TYPE = "application/json";
 
+/** What both OTLP receivers are built with. */
+export interface OtlpReceiverOptions {
+  address: string;
+  maxBodyBytes: number;
+  spool: Spool;
+  logger: Logger;
+  meter: Meter;
+  /** True while the memory guard sheds load. */
+  shedding: () => boolean;
+  /** The pod's identity attributes, added to the bot's Resource where missing. */
+  enrich: ResourceEnrichment;
+}
+
 class BadRequest extends Error {
   readonly status: number;
   constructor(status: number, message: string) {
@@ -59,17 +72,7 @@ export class OtlpHttpReceiver {
   #port = 0;
   #stopping: Promise<void> | null = null;
 
-  constructor(opts: {
-    address: string;
-    maxBodyBytes: number;
-    spool: Spool;
-    logger: Logger;
-    meter: Meter;
-    /** True while the memory guard sheds load. */
-    shedding: () => boolean;
-    /** The pod's identity attributes, added to the bot's Resource where missing. */
-    enrich: ResourceEnrichment;
-  }) {
+  constructor(opts: OtlpReceiverOptions) {
     this.#address = opts.address;
     this.#enrich = opts.enrich;
     this.#maxBodyBytes = opts.maxBodyBytes;
@@ -254,15 +257,7 @@ export class OtlpGrpcReceiver {
   #port = 0;
   #stopping: Promise<void> | null = null;
 
-  constructor(opts: {
-    address: string;
-    maxBodyBytes: number;
-    spool: Spool;
-    logger: Logger;
-    meter: Meter;
-    shedding: () => boolean;
-    enrich: ResourceEnrichment;
-  }) {
+  constructor(opts: OtlpReceiverOptions) {
     this.#address = opts.address;
     this.#logger = opts.logger.child({ component: "otlp-receiver" });
     this.#server = new GrpcServer({

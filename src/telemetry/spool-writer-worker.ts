@@ -1,5 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
+import { checkpointAndClose } from "../util/sqlite.js";
 
 /**
  * The spool's writer, on its own thread: the inserts of one turn of the main thread's event loop are one
@@ -40,12 +41,7 @@ const deleteAll = db.transaction((seqs: number[]) =>
 parentPort?.on("message", (m: { id: number; append?: Append[]; delete?: number[]; close?: boolean }) => {
   try {
     if (m.close) {
-      try {
-        db.pragma("wal_checkpoint(TRUNCATE)");
-      } catch {
-        // Closing checkpoints anyway.
-      }
-      db.close();
+      checkpointAndClose(db);
       parentPort?.postMessage({ id: m.id });
       return;
     }

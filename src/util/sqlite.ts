@@ -65,3 +65,13 @@ function openChecked(opts: SqliteOptions): Db {
     throw e;
   }
 }
+
+/** Closes a WAL database after truncating its -wal file (closing checkpoints anyway; this keeps it small). */
+export function checkpointAndClose(db: Db): void {
+  try {
+    db.pragma("wal_checkpoint(TRUNCATE)");
+  } catch {
+    // Busy or failed: close() checkpoints what it can.
+  }
+  db.close();
+}
