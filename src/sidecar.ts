@@ -37,6 +37,7 @@ import { TlsFiles } from "./server/tls-files.js";
 import { OtlpGrpcReceiver, OtlpHttpReceiver } from "./telemetry/otlp-receiver.js";
 import { ResourceEnrichment } from "./telemetry/resource-enrichment.js";
 import { Spool } from "./telemetry/spool.js";
+import { SpoolSink } from "./telemetry/spool-exporters.js";
 import { otlpSignalUrls, parseResourceAttributes, Telemetry } from "./telemetry/telemetry.js";
 import { type Clock, systemClock } from "./util/clock.js";
 import { MemoryGuard } from "./util/memory-guard.js";
@@ -83,6 +84,7 @@ export class Sidecar implements AdminBackend {
   readonly configs: ConfigManager;
   readonly auth: Authenticator;
   readonly limits: CallLimits;
+  readonly #spoolSink: SpoolSink | null;
   /** The OTLP spool and receiver (null without a collector to forward to). */
   spool: Spool | null = null;
   otlpReceiver: OtlpHttpReceiver | null = null;
@@ -98,7 +100,8 @@ export class Sidecar implements AdminBackend {
   readonly #dataDirGauge: ObservableGauge;
   #lastCpu = { usage: process.cpuUsage(), at: performance.now() };
 
-  private constructor(opts: SidecarOptions, telemetry: Telemetry) {
+  private constructor(opts: SidecarOptions, telemetry: Telemetry, spoolSink: SpoolSink | null) {
+    this.#spoolSink = spoolSink;
     this.#opts = opts;
     this.#logger = opts.logger;
     this.#clock = opts.clock ?? systemClock;
@@ -264,15 +267,22 @@ export class Sidecar implements AdminBackend {
   }
 
   static async create(opts: SidecarOptions): Promise<Sidecar> {
+    const t = opts.loaded.config.telemetry;
+    // With the OTLP spool, Vigil's own telemetry takes the same way as the bot's (see #startOtlpReceiver).
+    const spool =
+      (t.receiver.http.enabled || t.receiver.grpc.enabled) && otlpSignalUrls(t.otlp.endpoint, opts.env)
+        ? new SpoolSink()
+        : undefined;
     const telemetry = await Telemetry.create({
       config: opts.loaded.config,
       env: opts.env,
       version: opts.version,
       logger: opts.logger,
       hostMetrics: opts.hostMetrics,
+      spool,
     });
     if (telemetry.otelLogger && opts.onOtelLogger) opts.onOtelLogger(telemetry.otelLogger);
-    return new Sidecar(opts, telemetry);
+    return new Sidecar(opts, telemetry, spool ?? null);
   }
 
   get config(): Config {
@@ -314,6 +324,7 @@ export class Sidecar implements AdminBackend {
       clock: this.#clock,
     });
     this.spool.start();
+    if (this.#spoolSink) this.#spoolSink.target = this.spool;
     const config = this.#opts.loaded.config;
     const common = {
       enrich: new ResourceEnrichment({
@@ -417,10 +428,11 @@ export class Sidecar implements AdminBackend {
       await step("scheduler", () => this.scheduler.stop());
       await step("alerts", () => this.alerts.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.1));
       await step("router", () => this.router.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.2));
-      await step("spool", () => this.spool?.stop());
       await step("http", () => this.http.stop());
       this.#loopDelay.disable();
       await step("telemetry", () => this.telemetry.stop());
+      // After telemetry: its last flush goes into the spool, which then forwards what it can in time.
+      await step("spool", () => this.spool?.stop(Math.min(2000, timeoutMs)));
       this.#state = "stopped";
       if (wasRunning) this.#logger.info({ errors }, "vigil stopped");
       // Last, so the records of the shutdown itself reach the file.

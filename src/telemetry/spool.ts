@@ -584,9 +584,18 @@ export class Spool {
     });
   }
 
-  /** Stops sending, commits what is pending, closes; what is still spooled stays for the next start. Safe twice. */
-  stop(): Promise<void> {
+  /**
+   * Drains for up to `drainMs` (what is spooled keeps going out meanwhile), then stops sending, commits
+   * what is pending and closes; what is still spooled stays for the next start. Safe twice.
+   */
+  stop(drainMs = 0): Promise<void> {
     this.#closing ??= (async () => {
+      const until = Date.now() + drainMs;
+      while (Date.now() < until && !this.#stopped && this.#writer) {
+        const waiting = this.#appends.length + [...this.#counts.values()].reduce((n, c) => n + c.depth, 0);
+        if (waiting === 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       for (const e of this.#exporters.values()) e.stop();
       this.#flushAppends();
       this.#flushDeletes();

@@ -17,6 +17,12 @@ import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import { toError } from "../errors.js";
 import { clientTlsOptions, hasClientTls } from "../util/client-tls.js";
+import {
+  SpoolLogExporter,
+  SpoolMetricExporter,
+  type SpoolSink,
+  SpoolSpanExporter,
+} from "./spool-exporters.js";
 
 /** Instrumentation scope of Vigil's own signals (DESIGN §3). */
 export const VIGIL_SCOPE = "vigil";
@@ -30,6 +36,8 @@ export interface TelemetryOptions {
   logger: Logger;
   /** Process and runtime metrics; tests that start many sidecars turn them off. */
   hostMetrics?: boolean;
+  /** When the OTLP spool runs: Vigil's own OTLP goes into it instead of straight to the collector. */
+  spool?: SpoolSink;
 }
 
 /**
@@ -136,9 +144,12 @@ export class Telemetry {
         import("@opentelemetry/sdk-metrics"),
         import("@opentelemetry/sdk-trace-base"),
       ]);
+      const sink = opts.spool;
       readers.push(
         new sdkMetrics.PeriodicExportingMetricReader({
-          exporter: new OTLPMetricExporter({ url: otlp.url("metrics"), ...exporterOptions }),
+          exporter: sink
+            ? new SpoolMetricExporter(sink)
+            : new OTLPMetricExporter({ url: otlp.url("metrics"), ...exporterOptions }),
           exportIntervalMillis: config.telemetry.otlp.exportIntervalMs,
           exportTimeoutMillis: Math.min(config.telemetry.otlp.exportIntervalMs, 30_000),
           metricProducers: [producerSet],
@@ -149,7 +160,9 @@ export class Telemetry {
         resource,
         spanProcessors: [
           new sdkTrace.BatchSpanProcessor(
-            new OTLPTraceExporter({ url: otlp.url("traces"), ...exporterOptions }),
+            sink
+              ? new SpoolSpanExporter(sink)
+              : new OTLPTraceExporter({ url: otlp.url("traces"), ...exporterOptions }),
           ),
         ],
       });
@@ -157,7 +170,9 @@ export class Telemetry {
         resource,
         processors: [
           new sdkLogs.BatchLogRecordProcessor({
-            exporter: new OTLPLogExporter({ url: otlp.url("logs"), ...exporterOptions }),
+            exporter: sink
+              ? new SpoolLogExporter(sink)
+              : new OTLPLogExporter({ url: otlp.url("logs"), ...exporterOptions }),
           }),
         ],
       });

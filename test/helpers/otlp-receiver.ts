@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer, type ServerOptions } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -61,6 +62,19 @@ export class OtlpReceiver {
     this.#server.closeAllConnections();
     await new Promise<void>((r) => this.#server.close(() => r()));
   }
+  /** Every protobuf body received at `path`, decoded by `protoc --decode_raw` (field numbers, no schema). */
+  async decoded(path: string): Promise<string> {
+    const out: string[] = [];
+    for (const body of this.raw.get(path) ?? [])
+      out.push(
+        await new Promise<string>((resolve, reject) => {
+          const p = execFile("protoc", ["--decode_raw"], (e, stdout) => (e ? reject(e) : resolve(stdout)));
+          p.stdin?.end(body);
+        }),
+      );
+    return out.join("\n");
+  }
+
   /** All spans received, flattened. */
   spans(): Span[] {
     const out: Span[] = [];

@@ -197,11 +197,19 @@ describe("OTLP in, spooled, OTLP out", () => {
       assert.match(await (await fetch(s.httpUrl)).text(), /<table id="spool">/, "and the status page");
       const cli = await runVigil(["status", "--address", s.grpcAddress]);
       assert.match(cli.stdout, /OTLP SPOOL +EXPORT +WAITING/, "and vigil status");
+      // Vigil's own telemetry takes the same way: the span of a call made during the outage arrives too.
+      await call(s.client.heartbeat.Beat.bind(s.client.heartbeat), { component: "during-outage" });
+      await s.sidecar.telemetry.tracerProvider?.forceFlush();
       await again.start(port);
       await eventually(
         () => received(again, b.ids).size === b.ids.length,
         20_000,
         "all 200 spans after the outage",
+      );
+      await eventually(
+        () => (again.raw.get("/v1/traces") ?? []).some((x) => x.includes("HeartbeatService/Beat")),
+        10_000,
+        "Vigil's own span from the outage",
       );
       const spans = again.spans();
       assert.equal(spans.length, b.ids.length, "each exactly once");

@@ -1,0 +1,72 @@
+import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import {
+  ProtobufLogsSerializer,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+} from "@opentelemetry/otlp-transformer";
+import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
+import type { PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
+import type { Signal } from "./spool.js";
+
+const PROTOBUF = "application/x-protobuf";
+
+/**
+ * Where Vigil's own telemetry goes when the OTLP spool runs: the same spool as the bot's, so a
+ * collector outage loses neither. The spool is opened at start, after the SDK is built; until then
+ * (and after it stopped) an export fails, and the SDK drops that batch as it would a failed send.
+ */
+export class SpoolSink {
+  target: { append(signal: Signal, contentType: string, body: Buffer): Promise<void> } | null = null;
+
+  /** Serializes with the SDK's own OTLP protobuf serializer and commits to the spool. */
+  export(signal: Signal, body: Uint8Array | undefined, done: (r: ExportResult) => void): void {
+    const t = this.target;
+    if (!t || !body) {
+      done({ code: ExportResultCode.FAILED, error: new Error("the OTLP spool is not open") });
+      return;
+    }
+    t.append(signal, PROTOBUF, Buffer.from(body.buffer, body.byteOffset, body.byteLength)).then(
+      () => done({ code: ExportResultCode.SUCCESS }),
+      (e: unknown) =>
+        done({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) }),
+    );
+  }
+}
+
+export class SpoolSpanExporter implements SpanExporter {
+  readonly #sink: SpoolSink;
+  constructor(sink: SpoolSink) {
+    this.#sink = sink;
+  }
+  export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
+    this.#sink.export("traces", ProtobufTraceSerializer.serializeRequest(spans), done);
+  }
+  async shutdown(): Promise<void> {}
+  async forceFlush(): Promise<void> {}
+}
+
+export class SpoolLogExporter implements LogRecordExporter {
+  readonly #sink: SpoolSink;
+  constructor(sink: SpoolSink) {
+    this.#sink = sink;
+  }
+  export(logs: ReadableLogRecord[], done: (r: ExportResult) => void): void {
+    this.#sink.export("logs", ProtobufLogsSerializer.serializeRequest(logs), done);
+  }
+  async shutdown(): Promise<void> {}
+  async forceFlush(): Promise<void> {}
+}
+
+/** Cumulative, as the OTLP/HTTP metric exporter sends by default. */
+export class SpoolMetricExporter implements PushMetricExporter {
+  readonly #sink: SpoolSink;
+  constructor(sink: SpoolSink) {
+    this.#sink = sink;
+  }
+  export(metrics: ResourceMetrics, done: (r: ExportResult) => void): void {
+    this.#sink.export("metrics", ProtobufMetricsSerializer.serializeRequest(metrics), done);
+  }
+  async shutdown(): Promise<void> {}
+  async forceFlush(): Promise<void> {}
+}
