@@ -1,15 +1,16 @@
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import {
-  ProtobufLogsSerializer,
-  ProtobufMetricsSerializer,
-  ProtobufTraceSerializer,
+  JsonLogsSerializer,
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
 } from "@opentelemetry/otlp-transformer";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Signal } from "./spool.js";
 
-const PROTOBUF = "application/x-protobuf";
+// OTLP JSON, as the OTLP/HTTP exporters Vigil uses without the spool send it.
+const JSON_TYPE = "application/json";
 
 /**
  * Where Vigil's own telemetry goes when the OTLP spool runs: the same spool as the bot's, so a
@@ -19,14 +20,14 @@ const PROTOBUF = "application/x-protobuf";
 export class SpoolSink {
   target: { append(signal: Signal, contentType: string, body: Buffer): Promise<void> } | null = null;
 
-  /** Serializes with the SDK's own OTLP protobuf serializer and commits to the spool. */
+  /** Serialized by the SDK's own OTLP serializer (JSON), committed to the spool. */
   export(signal: Signal, body: Uint8Array | undefined, done: (r: ExportResult) => void): void {
     const t = this.target;
     if (!t || !body) {
       done({ code: ExportResultCode.FAILED, error: new Error("the OTLP spool is not open") });
       return;
     }
-    t.append(signal, PROTOBUF, Buffer.from(body.buffer, body.byteOffset, body.byteLength)).then(
+    t.append(signal, JSON_TYPE, Buffer.from(body.buffer, body.byteOffset, body.byteLength)).then(
       () => done({ code: ExportResultCode.SUCCESS }),
       (e: unknown) =>
         done({ code: ExportResultCode.FAILED, error: e instanceof Error ? e : new Error(String(e)) }),
@@ -40,7 +41,7 @@ export class SpoolSpanExporter implements SpanExporter {
     this.#sink = sink;
   }
   export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
-    this.#sink.export("traces", ProtobufTraceSerializer.serializeRequest(spans), done);
+    this.#sink.export("traces", JsonTraceSerializer.serializeRequest(spans), done);
   }
   async shutdown(): Promise<void> {}
   async forceFlush(): Promise<void> {}
@@ -52,7 +53,7 @@ export class SpoolLogExporter implements LogRecordExporter {
     this.#sink = sink;
   }
   export(logs: ReadableLogRecord[], done: (r: ExportResult) => void): void {
-    this.#sink.export("logs", ProtobufLogsSerializer.serializeRequest(logs), done);
+    this.#sink.export("logs", JsonLogsSerializer.serializeRequest(logs), done);
   }
   async shutdown(): Promise<void> {}
   async forceFlush(): Promise<void> {}
@@ -65,7 +66,7 @@ export class SpoolMetricExporter implements PushMetricExporter {
     this.#sink = sink;
   }
   export(metrics: ResourceMetrics, done: (r: ExportResult) => void): void {
-    this.#sink.export("metrics", ProtobufMetricsSerializer.serializeRequest(metrics), done);
+    this.#sink.export("metrics", JsonMetricsSerializer.serializeRequest(metrics), done);
   }
   async shutdown(): Promise<void> {}
   async forceFlush(): Promise<void> {}

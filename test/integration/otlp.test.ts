@@ -43,20 +43,16 @@ test("with OTEL_EXPORTER_OTLP_ENDPOINT set, Vigil's logs (trace-linked) and metr
     assert.match(String(registered.span_id), /^[0-9a-f]{16}$/);
     p.child.kill("SIGTERM");
     assert.equal(await p.exited, 0);
-    // Vigil's own telemetry goes through its OTLP spool as protobuf; protoc decodes it by field number.
-    const logs = await receiver.decoded("/v1/logs");
+    const logs = JSON.stringify(receiver.bodies.get("/v1/logs") ?? []);
     assert.match(logs, /"vigil started"/, "the start record was exported as an OTel log on shutdown flush");
-    assert.match(logs, /1: "service\.name"\s+2 \{\s+1: "support-bot"/);
-    assert.match(logs, /1: "k8s\.pod\.name"\s+2 \{\s+1: "bot-0"/);
-    assert.ok(
-      (receiver.raw.get("/v1/logs") ?? []).some((b) => b.includes(Buffer.from(TRACE_ID, "hex"))),
-      "the OTel log record is linked to the trace",
-    );
+    assert.match(logs, /"service\.name","value":\{"stringValue":"support-bot"\}/);
+    assert.match(logs, /"k8s\.pod\.name","value":\{"stringValue":"bot-0"\}/);
+    assert.match(logs, new RegExp(`"traceId":"${TRACE_ID}"`), "the OTel log record is linked to the trace");
     const local = await readFile(join(dir, "data", "logs", "vigil.jsonl"), "utf8");
     assert.match(local, new RegExp(`"trace_id":"${TRACE_ID}"`));
-    const metrics = await receiver.decoded("/v1/metrics");
-    assert.match(metrics, /"vigil\.data_dir\.bytes"/);
-    assert.match(metrics, /1: "vigil"\s+2: "/, "Vigil's own metrics carry the vigil scope and its version");
+    const metrics = JSON.stringify(receiver.bodies.get("/v1/metrics") ?? []);
+    assert.match(metrics, /vigil\.data_dir\.bytes/);
+    assert.match(metrics, /"name":"vigil","version":"/, "Vigil's own metrics carry the vigil scope");
   } finally {
     p.child.kill("SIGKILL");
     await receiver.stop();
@@ -84,12 +80,16 @@ test("telemetry.otlp.tls: Vigil exports to an https collector that requires a cl
     ),
   );
   try {
-    await eventually(() => (receiver.raw.get("/v1/metrics") ?? []).length > 0, 10_000, "metrics over mTLS");
-    assert.match(await receiver.decoded("/v1/metrics"), /"vigil\.data_dir\.bytes"/);
+    await eventually(
+      () => (receiver.bodies.get("/v1/metrics") ?? []).length > 0,
+      10_000,
+      "metrics over mTLS",
+    );
+    assert.match(JSON.stringify(receiver.bodies.get("/v1/metrics")), /vigil\.data_dir\.bytes/);
   } finally {
     await withCert.close();
   }
-  const received = (receiver.raw.get("/v1/metrics") ?? []).length;
+  const received = (receiver.bodies.get("/v1/metrics") ?? []).length;
   const anonymous = await startSidecar(otlp(`{ ca_file: "${join(dir, "ca.crt")}" }`));
   try {
     await eventually(
@@ -103,7 +103,7 @@ test("telemetry.otlp.tls: Vigil exports to an https collector that requires a cl
     await rm(dir, { recursive: true, force: true });
   }
   assert.equal(
-    (receiver.raw.get("/v1/metrics") ?? []).length,
+    (receiver.bodies.get("/v1/metrics") ?? []).length,
     received,
     "nothing arrived without a certificate",
   );
