@@ -191,9 +191,11 @@ async function viaVigil(): Promise<Result> {
     config,
     `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(join(dir, "data"))}\ntelemetry:\n  otlp: { endpoint: "${sink.url}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:${port}" }, grpc: { enabled: false } }\n  spool: { max_bytes: 2GiB }\n`,
   );
+  // BENCH_VIGIL_FLAGS: more Node flags for Vigil (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const extra = process.env.BENCH_VIGIL_FLAGS ? process.env.BENCH_VIGIL_FLAGS.split(" ") : [];
   const child = spawn(
     process.execPath,
-    [...NODE_FLAGS, join(ROOT, "dist/src/main.js"), "run", "--config", config],
+    [...NODE_FLAGS, ...extra, join(ROOT, "dist/src/main.js"), "run", "--config", config],
     {
       stdio: ["ignore", "ignore", "inherit"],
     },
