@@ -1,6 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
-import { checkpointAndClose } from "../util/sqlite.js";
+import { checkpointAndClose, openWriter } from "../util/sqlite.js";
 import type { CommitBatch, NewMessage } from "./queue-store.js";
 
 /**
@@ -11,10 +10,7 @@ import type { CommitBatch, NewMessage } from "./queue-store.js";
  * connection (WAL lets readers and this writer work at once).
  */
 const { path, sync } = workerData as { path: string; sync: "full" | "normal" };
-const db = new Database(path);
-db.pragma("journal_mode = WAL");
-db.pragma(`synchronous = ${sync === "full" ? "FULL" : "NORMAL"}`);
-db.pragma("busy_timeout = 5000");
+const db = openWriter(path, sync);
 const insert = db.prepare(
   `INSERT INTO queue (dest, priority, message_id, topic, payload, content_type, attributes,
      idempotency_key, published_at, expires_at, traceparent, attempt, bytes)

@@ -111,23 +111,31 @@ export class CallLimits {
         .withOnReceiveMetadata((metadata, next) => {
           client = clientKey({ metadata, getPeer: () => call.getPeer() });
           const c = this.#config;
-          if (streaming && this.#streams >= c.maxStreams) {
+          // The first bound this call would break: streaming calls, then Subscribe streams.
+          const full =
+            streaming && this.#streams >= c.maxStreams
+              ? {
+                  reason: "streams",
+                  open: this.#streams,
+                  what: "streaming calls",
+                  key: "max_streams",
+                  max: c.maxStreams,
+                }
+              : subscribe && this.#subscribers >= c.maxSubscribers
+                ? {
+                    reason: "subscribers",
+                    open: this.#subscribers,
+                    what: "Subscribe streams",
+                    key: "max_subscribers",
+                    max: c.maxSubscribers,
+                  }
+                : null;
+          if (full) {
             refuse(
-              "streams",
+              full.reason,
               new VigilError(
                 "VIGIL_ERR_LIMIT_STREAMS",
-                `${this.#streams} streaming calls are open, server.limits.max_streams is ${c.maxStreams}; retry later`,
-              ),
-              1000,
-            );
-            return;
-          }
-          if (subscribe && this.#subscribers >= c.maxSubscribers) {
-            refuse(
-              "subscribers",
-              new VigilError(
-                "VIGIL_ERR_LIMIT_STREAMS",
-                `${this.#subscribers} Subscribe streams are open, server.limits.max_subscribers is ${c.maxSubscribers}; retry later`,
+                `${full.open} ${full.what} are open, server.limits.${full.key} is ${full.max}; retry later`,
               ),
               1000,
             );

@@ -1,6 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
-import { checkpointAndClose } from "../util/sqlite.js";
+import { checkpointAndClose, openWriter } from "../util/sqlite.js";
 
 /**
  * The spool's writer, on its own thread: the inserts of one turn of the main thread's event loop are one
@@ -9,10 +8,7 @@ import { checkpointAndClose } from "../util/sqlite.js";
  * event loop lets the receiver and the forwarding use the main thread meanwhile.
  */
 const { path, sync } = workerData as { path: string; sync: "full" | "normal" };
-const db = new Database(path);
-db.pragma("journal_mode = WAL");
-db.pragma(`synchronous = ${sync === "full" ? "FULL" : "NORMAL"}`);
-db.pragma("busy_timeout = 5000");
+const db = openWriter(path, sync);
 const insert = db.prepare(
   "INSERT INTO spool (signal, content_type, body, bytes, received_at) VALUES (?, ?, ?, ?, ?)",
 );

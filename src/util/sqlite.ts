@@ -75,3 +75,16 @@ export function checkpointAndClose(db: Db): void {
   }
   db.close();
 }
+
+/**
+ * The writer thread's connection to a file the main thread already opened (and migrated): WAL, the
+ * configured durability, and a wait rather than SQLITE_BUSY while the main thread reads or vacuums.
+ */
+export function openWriter(path: string, sync: "full" | "normal"): Db {
+  const Database = createRequire(import.meta.url)("better-sqlite3") as typeof import("better-sqlite3");
+  const db = new Database(path);
+  db.pragma("journal_mode = WAL");
+  db.pragma(`synchronous = ${sync === "full" ? "FULL" : "NORMAL"}`);
+  db.pragma("busy_timeout = 5000");
+  return db;
+}
