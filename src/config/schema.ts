@@ -29,6 +29,20 @@ const duration = (what = "a duration") =>
 const positiveDuration = (what = "a positive duration") =>
   duration(what).refine((ms) => ms > 0, { message: `expected ${what}, got 0` });
 
+/** A certificate and its key are given both or neither; the issue is at the one missing. */
+function certAndKeyTogether(
+  t: { cert_file: string | null; key_file: string | null },
+  ctx: z.RefinementCtx,
+  why: string,
+): void {
+  if ((t.cert_file === null) !== (t.key_file === null))
+    ctx.addIssue({
+      code: "custom",
+      path: [t.cert_file === null ? "cert_file" : "key_file"],
+      message: `cert_file and key_file go together (${why})`,
+    });
+}
+
 /** Outbound TLS from files: a CA to trust besides the system's, a client certificate and key for mTLS. */
 const clientTls = () =>
   z
@@ -37,14 +51,7 @@ const clientTls = () =>
       cert_file: z.string().nullable().default(null),
       key_file: z.string().nullable().default(null),
     })
-    .superRefine((t, ctx) => {
-      if ((t.cert_file === null) !== (t.key_file === null))
-        ctx.addIssue({
-          code: "custom",
-          path: [t.cert_file === null ? "cert_file" : "key_file"],
-          message: "cert_file and key_file go together (a client certificate needs its key)",
-        });
-    });
+    .superRefine((t, ctx) => certAndKeyTogether(t, ctx, "a client certificate needs its key"));
 
 const size = () =>
   z.union([z.string(), z.number()]).transform((v, ctx) => {
@@ -684,12 +691,7 @@ export const configSchema = z
               })
               .prefault({})
               .superRefine((t, ctx) => {
-                if ((t.cert_file === null) !== (t.key_file === null))
-                  ctx.addIssue({
-                    code: "custom",
-                    path: [t.cert_file === null ? "cert_file" : "key_file"],
-                    message: "cert_file and key_file go together (TLS needs both)",
-                  });
+                certAndKeyTogether(t, ctx, "TLS needs both");
                 if (t.client_ca_file !== null && t.cert_file === null)
                   ctx.addIssue({
                     code: "custom",
