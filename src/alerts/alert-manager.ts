@@ -146,6 +146,8 @@ export class AlertManager {
   #ownError = "";
   /** Watched names that are Vigil's own metrics (the `vigil.` prefix, which bots may not use). */
   #ownNames: string[] = [];
+  /** Threshold rules by metric: one pass over a metric's series evaluates all of them. */
+  #thresholds = new Map<string, CompiledRule[]>();
   #state: ManagerState = "new";
   #stopping: Promise<void> | null = null;
   #evaluating: Promise<void> | null = null;
@@ -280,6 +282,13 @@ export class AlertManager {
       }
     }
     this.#rules = rules;
+    this.#thresholds = new Map();
+    for (const r of rules.values()) {
+      if (r.config.kind !== "threshold") continue;
+      const list = this.#thresholds.get(r.config.metric);
+      if (list) list.push(r);
+      else this.#thresholds.set(r.config.metric, [r]);
+    }
     this.series.watch(watched, seriesLimits);
     this.#ownNames = [...watched.keys()].filter((n) => n.startsWith("vigil."));
     // Checks run on the scheduler, one task per check rule.
@@ -352,11 +361,12 @@ export class AlertManager {
       if (list) list.push(a);
       else byRule.set(a.rule, [a]);
     }
+    const thresholds = this.#thresholdSubjects(now);
     for (const rule of this.#rules.values()) {
       try {
         this.#apply(
           rule,
-          this.#subjects(rule, now, self, destinations),
+          thresholds.get(rule) ?? this.#subjects(rule, now, self, destinations),
           byRule.get(rule.config.name) ?? [],
           now,
         );
@@ -397,11 +407,7 @@ export class AlertManager {
         break;
       }
       case "threshold":
-        // Only the series that hold: the rest cost no object (this runs for every series of every rule).
-        this.series.forEach(r.metric, r.match, r.aggregate, r.windowMs, now, (attributes, value, key) => {
-          if (rule.compare(value)) out.push({ key, labels: attributes, value, active: true });
-        });
-        break;
+        break; // #thresholdSubjects
       case "router":
         for (const d of destinations) {
           if (!rule.selectDestination(d.name)) continue;
@@ -446,6 +452,35 @@ export class AlertManager {
           annotations: res.ok ? undefined : { check_error: res.error },
         });
         break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The subjects of every threshold rule, a metric's rules in one pass over its series. Only the
+   * series that hold: the rest cost no object (this runs for every series of every rule).
+   */
+  #thresholdSubjects(now: number): Map<CompiledRule, Subject[]> {
+    const out = new Map<CompiledRule, Subject[]>();
+    for (const [metric, rules] of this.#thresholds) {
+      const lists = rules.map((r) => {
+        const list: Subject[] = [];
+        out.set(r, list);
+        return list;
+      });
+      try {
+        this.series.forEachRule(
+          metric,
+          rules.map((r) => r.config),
+          now,
+          (i, attributes, value, key) => {
+            if ((rules[i] as CompiledRule).compare(value))
+              (lists[i] as Subject[]).push({ key, labels: attributes, value, active: true });
+          },
+        );
+      } catch (e) {
+        this.#logger.error({ metric, err: toError(e) }, "alert rule evaluation failed");
       }
     }
     return out;

@@ -335,8 +335,42 @@ export class SeriesWindows {
   }
 
   /**
+   * Several rules on one metric at once: for each series, every rule whose `match` it has gets its
+   * aggregate, and `fn` is called with the rule's index in `rules`. Series outside, rules inside: a
+   * series is read once while it is in the CPU's cache (rule by rule, every series was fetched from
+   * memory again for each rule, which was most of an evaluation's time with many series).
+   */
+  forEachRule(
+    name: string,
+    rules: ReadonlyArray<{ match: Readonly<Record<string, string>>; aggregate: Aggregate; windowMs: number }>,
+    now: number,
+    fn: (rule: number, attributes: Record<string, string>, value: number, key: string) => void,
+  ): void {
+    const m = this.#metrics.get(name);
+    if (m === undefined || m.kind === null) return;
+    const kind = m.kind;
+    const keys = rules.map((r) => Object.keys(r.match));
+    for (const [key, s] of m.series) {
+      const attributes = s.attributes;
+      for (let i = 0; i < rules.length; i++) {
+        const r = rules[i] as (typeof rules)[number];
+        const ks = keys[i] as string[];
+        let ok = true;
+        for (let j = 0; j < ks.length; j++)
+          if (attributes[ks[j] as string] !== r.match[ks[j] as string]) {
+            ok = false;
+            break;
+          }
+        if (!ok) continue;
+        const v = aggregateOf(s, kind, r.aggregate, r.windowMs, now);
+        if (v !== null) fn(i, attributes, v, key);
+      }
+    }
+  }
+
+  /**
    * Calls `fn` with each series of `name` whose attributes include `match`, and
-   * its aggregate over the window ending at `now` (null when the window holds no
+   * its aggregate over the window ending at `now` (none when the window holds no
    * point and the aggregate has no value without one).
    */
   forEach(
@@ -347,20 +381,9 @@ export class SeriesWindows {
     now: number,
     fn: (attributes: Record<string, string>, value: number, key: string) => void,
   ): void {
-    const m = this.#metrics.get(name);
-    if (m === undefined || m.kind === null) return;
-    const matchKeys = Object.keys(match);
-    for (const [key, s] of m.series) {
-      let ok = true;
-      for (const k of matchKeys)
-        if (s.attributes[k] !== match[k]) {
-          ok = false;
-          break;
-        }
-      if (!ok) continue;
-      const v = aggregateOf(s, m.kind, aggregate, windowMs, now);
-      if (v !== null) fn(s.attributes, v, key);
-    }
+    this.forEachRule(name, [{ match, aggregate, windowMs }], now, (_rule, attributes, value, key) =>
+      fn(attributes, value, key),
+    );
   }
 }
 
@@ -439,8 +462,10 @@ function windowStats(s: Series, windowMs: number, now: number): WindowStats {
   const slots = s.slots;
   const lastBucket = Math.floor(now / bucketMs);
   const firstBucket = Math.max(Math.floor(from / bucketMs), lastBucket - slots + 1);
-  for (let b = firstBucket; b <= lastBucket; b++) {
-    const i = (b % slots) * STRIDE;
+  // The slot walks the ring by increment: `b % slots` on these (double) bucket numbers is an fmod call.
+  let slot = firstBucket % slots;
+  for (let b = firstBucket; b <= lastBucket; b++, slot = slot + 1 === slots ? 0 : slot + 1) {
+    const i = slot * STRIDE;
     const t = buf[i + T] as number;
     // A slot still holding an older bucket (or NaN: never used) is not this one.
     if (t !== b * bucketMs || !(t + bucketMs > from)) continue;

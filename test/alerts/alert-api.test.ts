@@ -186,3 +186,35 @@ test("threshold rules see the bot's metrics as recorded over gRPC, and Vigil's o
     await t.close();
   }
 });
+
+test("self rules read the running process: CPU, memory, heap, event-loop delay and the data dir's free disk are real numbers", async () => {
+  // Each rule holds for any real reading and never for NaN, so an unmeasured value leaves its rule silent.
+  const t = await startSidecar(`alerts:
+  evaluation_interval: 100ms
+  rules:
+    - { name: Cpu, kind: self, measure: cpu, op: ">=", value: 0 }
+    - { name: Memory, kind: self, measure: memory, op: ">", value: "1MiB" }
+    - { name: Heap, kind: self, measure: heap, op: ">", value: "1MiB" }
+    - { name: LoopDelay, kind: self, measure: event_loop_delay, op: ">=", value: 0 }
+    - { name: DiskFree, kind: self, measure: disk_free, op: ">", value: 0 }
+    - { name: HugeDisk, kind: self, measure: disk_free, op: ">", value: "100000TiB" }
+`);
+  try {
+    const firing = await eventually(() => {
+      const f = t.sidecar.alerts.firing();
+      return f.length >= 5 ? f : null;
+    });
+    assert.deepEqual(firing.map((a) => a.rule).sort(), ["Cpu", "DiskFree", "Heap", "LoopDelay", "Memory"]);
+    const value = (rule: string) => firing.find((a) => a.rule === rule)?.value ?? Number.NaN;
+    assert.ok(
+      value("Memory") > 10 * 1024 * 1024 && value("Memory") < 4 * 1024 ** 3,
+      `rss ${value("Memory")}`,
+    );
+    assert.ok(value("Heap") < value("Memory"), "heap is part of the RSS");
+    assert.ok(value("Cpu") >= 0 && value("Cpu") <= 200 * 2, `cpu ${value("Cpu")}`);
+    assert.ok(value("LoopDelay") >= 0 && value("LoopDelay") < 10_000, `loop ${value("LoopDelay")}`);
+    assert.ok(value("DiskFree") > 0, `disk ${value("DiskFree")}`);
+  } finally {
+    await t.close();
+  }
+});

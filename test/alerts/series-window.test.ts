@@ -102,3 +102,34 @@ test("histogram counts without values (Vigil's own): count, sum, avg and rate ha
   assert.equal(value("avg"), 0.5);
   for (const agg of ["min", "max", "last", "p99"] as const) assert.equal(value(agg), null, agg);
 });
+
+test("forEachRule (a metric's rules in one pass over its series) gives each rule what forEach gives it alone", () => {
+  const random = rng(7);
+  const w = new SeriesWindows({ maxSeries: 100, idleMs: 3600_000 });
+  w.watch(new Map([["g", { windowMs: 300_000, quantileWindows: [60_000] }]]), {
+    maxSeries: 100,
+    idleMs: 3600_000,
+  });
+  let now = 5_000_000;
+  for (let t = 0; t < 400; t++, now += 1000)
+    for (let s = 0; s < 20; s++)
+      if (random() < 0.8)
+        w.sample("g", "GAUGE", Math.round(random() * 100), { s: `s${s}`, zone: `z${s % 3}` }, `k${s}`, now);
+  const rules = [
+    { match: {}, aggregate: "avg", windowMs: 300_000 },
+    { match: { zone: "z1" }, aggregate: "max", windowMs: 60_000 },
+    { match: { zone: "z2" }, aggregate: "p50", windowMs: 60_000 },
+    { match: {}, aggregate: "rate", windowMs: 60_000 },
+    { match: { zone: "none" }, aggregate: "last", windowMs: 60_000 },
+  ] as const;
+  const together = rules.map(() => [] as string[]);
+  w.forEachRule("g", rules, now, (i, a, v, key) => together[i]?.push(`${key}=${a.s}:${v}`));
+  rules.forEach((r, i) => {
+    const alone: string[] = [];
+    w.forEach("g", r.match, r.aggregate, r.windowMs, now, (a, v, key) => alone.push(`${key}=${a.s}:${v}`));
+    assert.deepEqual(together[i], alone, `rule ${i} (${r.aggregate})`);
+  });
+  assert.equal(together[0]?.length, 20);
+  assert.equal(together[1]?.length, 7, "z1: s1, s4, …, s19");
+  assert.equal(together[4]?.length, 0);
+});
