@@ -9,24 +9,26 @@ import { checkpointAndClose, openWriter } from "../util/sqlite.js";
  */
 const { path, sync } = workerData as { path: string; sync: "full" | "normal" };
 const db = openWriter(path, sync);
+// The seq comes from the main thread, which forwards a row while its commit runs.
 const insert = db.prepare(
-  "INSERT INTO spool (signal, content_type, body, bytes, received_at) VALUES (?, ?, ?, ?, ?)",
+  "INSERT INTO spool (seq, signal, content_type, body, bytes, received_at) VALUES (?, ?, ?, ?, ?, ?)",
 );
 const del = db.prepare("DELETE FROM spool WHERE seq = ? RETURNING signal, bytes");
 
 interface Append {
+  seq: number;
   signal: string;
   contentType: string;
   body: Uint8Array;
   receivedAt: number;
 }
 
-const appendAll = db.transaction((rows: Append[]): number[] =>
-  rows.map((r) => {
+const appendAll = db.transaction((rows: Append[]): void => {
+  for (const r of rows) {
     const body = Buffer.from(r.body.buffer, r.body.byteOffset, r.body.byteLength);
-    return Number(insert.run(r.signal, r.contentType, body, body.length, r.receivedAt).lastInsertRowid);
-  }),
-);
+    insert.run(r.seq, r.signal, r.contentType, body, body.length, r.receivedAt);
+  }
+});
 const deleteAll = db.transaction((seqs: number[]) =>
   seqs.flatMap((seq) => {
     const r = del.get(seq) as { signal: string; bytes: number } | undefined;
@@ -41,8 +43,10 @@ parentPort?.on("message", (m: { id: number; append?: Append[]; delete?: number[]
       parentPort?.postMessage({ id: m.id });
       return;
     }
-    if (m.append) parentPort?.postMessage({ id: m.id, seqs: appendAll(m.append) });
-    else if (m.delete) parentPort?.postMessage({ id: m.id, deleted: deleteAll(m.delete) });
+    if (m.append) {
+      appendAll(m.append);
+      parentPort?.postMessage({ id: m.id });
+    } else if (m.delete) parentPort?.postMessage({ id: m.id, deleted: deleteAll(m.delete) });
   } catch (e) {
     const err = e as Error & { code?: string };
     parentPort?.postMessage({ id: m.id, error: { message: err.message, code: err.code } });

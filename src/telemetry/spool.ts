@@ -252,7 +252,7 @@ class SignalExporter {
 const HOT_MAX_BYTES = 32 * 1024 * 1024;
 
 interface Pending {
-  row: { signal: Signal; contentType: string; body: Buffer; receivedAt: number };
+  row: { seq: number; signal: Signal; contentType: string; body: Buffer; receivedAt: number };
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -281,11 +281,20 @@ export class Spool {
   readonly #exporters = new Map<Signal, SignalExporter>();
   readonly #dropped: Counter;
   readonly #counts = new Map<Signal, { depth: number; bytes: number }>();
-  readonly #hot = new Map<number, Row>();
+  readonly #hot = new Map<number, Row & { signal: Signal }>();
   #hotBytes = 0;
+  /**
+   * Per signal, the seqs of its hot rows in order (some may have left #hot since), and the highest seq
+   * of a row that is not hot (from an earlier run, or committed while the hot cache was full). Past
+   * that seq every row is hot, so the exporter takes its next row from memory without a query.
+   */
+  readonly #hotSeqs = new Map<Signal, number[]>();
+  readonly #coldMax = new Map<Signal, number>();
   /** Rows whose delete is not committed yet: never handed to an exporter again. */
   readonly #deleting = new Set<number>();
   #total = 0;
+  /** The last seq given out: seqs are assigned here, so a row is forwarded while its commit runs. */
+  #lastSeq = 0;
   #writer: Worker | null = null;
   #nextId = 0;
   readonly #replies = new Map<number, { resolve: (m: WriterReply) => void; reject: (e: Error) => void }>();
@@ -330,7 +339,23 @@ export class Spool {
     this.#oldestAny = this.#db.prepare(
       "SELECT seq, bytes, signal FROM spool WHERE seq > ? ORDER BY seq LIMIT 64",
     );
-    for (const s of SIGNALS) this.#counts.set(s, { depth: 0, bytes: 0 });
+    for (const s of SIGNALS) {
+      this.#counts.set(s, { depth: 0, bytes: 0 });
+      this.#hotSeqs.set(s, []);
+      this.#coldMax.set(s, 0);
+    }
+    for (const r of this.#db
+      .prepare("SELECT signal, MAX(seq) AS seq FROM spool GROUP BY signal")
+      .all() as Array<{
+      signal: Signal;
+      seq: number;
+    }>)
+      this.#coldMax.set(r.signal, r.seq);
+    // AUTOINCREMENT's high-water mark: a seq is never given twice, even after the rows are gone.
+    const high = this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'spool'").get() as
+      | { seq: number }
+      | undefined;
+    this.#lastSeq = Math.max(high?.seq ?? 0, ...this.#coldMax.values());
     for (const r of this.#db
       .prepare("SELECT signal, COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM spool GROUP BY signal")
       .all() as Array<{ signal: Signal; n: number; b: number }>) {
@@ -389,17 +414,38 @@ export class Spool {
     for (const e of this.#exporters.values()) e.kick();
   }
 
-  /** Commits one request; resolves once it is durable (the receiver answers then). */
+  /**
+   * Commits one request; resolves once it is durable (the receiver answers then). The exporter may
+   * forward it meanwhile: the collector gets it without waiting for the disk, and should the commit
+   * fail, the sender is answered 503 and retries (the collector may then see it twice, as with any
+   * retried OTLP export).
+   */
   append(signal: Signal, contentType: string, body: Buffer): Promise<void> {
     if (this.#stopped) return Promise.reject(new Error("spool: stopped"));
-    return new Promise<void>((resolve, reject) => {
-      this.#appends.push({
-        row: { signal, contentType, body, receivedAt: this.#clock.now() },
-        resolve,
-        reject,
+    const seq = ++this.#lastSeq;
+    const receivedAt = this.#clock.now();
+    const c = this.#counts.get(signal) as { depth: number; bytes: number };
+    c.depth++;
+    c.bytes += body.length;
+    this.#total += body.length;
+    if (this.#hotBytes + body.length <= HOT_MAX_BYTES) {
+      this.#hot.set(seq, {
+        seq,
+        signal,
+        content_type: contentType,
+        body,
+        bytes: body.length,
+        received_at: receivedAt,
       });
+      this.#hotBytes += body.length;
+      (this.#hotSeqs.get(signal) as number[]).push(seq);
+    } else this.#coldMax.set(signal, seq); // read back from spool.db once committed
+    const done = new Promise<void>((resolve, reject) => {
+      this.#appends.push({ row: { seq, signal, contentType, body, receivedAt }, resolve, reject });
       this.#scheduleFlush();
     });
+    this.#exporters.get(signal)?.kick();
+    return done;
   }
 
   #startWriter(): void {
@@ -451,28 +497,10 @@ export class Spool {
     const batch = this.#appends;
     this.#appends = [];
     this.#call({ append: batch.map((p) => p.row) }).then(
-      (reply) => {
-        const seqs = reply.seqs ?? [];
-        batch.forEach((p, i) => {
-          const seq = seqs[i] as number;
-          const { signal, contentType, body, receivedAt } = p.row;
-          const c = this.#counts.get(signal) as { depth: number; bytes: number };
-          c.depth++;
-          c.bytes += body.length;
-          this.#total += body.length;
-          if (this.#hotBytes + body.length <= HOT_MAX_BYTES) {
-            this.#hot.set(seq, {
-              seq,
-              content_type: contentType,
-              body,
-              bytes: body.length,
-              received_at: receivedAt,
-            });
-            this.#hotBytes += body.length;
-          }
-          p.resolve();
-        });
+      () => {
+        for (const p of batch) p.resolve();
         if (this.#total > this.#config.maxBytes) this.#makeRoom();
+        // Rows that were not kept in memory can be read back now.
         for (const signal of new Set(batch.map((p) => p.row.signal))) this.#exporters.get(signal)?.kick();
       },
       (e: unknown) => {
@@ -481,7 +509,21 @@ export class Spool {
           { err, requests: batch.length },
           "spool commit failed; OTLP requests answered 503",
         );
-        for (const p of batch) p.reject(err);
+        // Not accepted: out of the counts and of memory (a send in flight finds it gone when done).
+        for (const p of batch) {
+          p.reject(err);
+          const { seq, signal, body } = p.row;
+          if (this.#deleting.has(seq)) continue; // forwarded already, and counted out then
+          const hot = this.#hot.get(seq);
+          if (hot) {
+            this.#hot.delete(seq);
+            this.#hotBytes -= hot.bytes;
+          }
+          const c = this.#counts.get(signal) as { depth: number; bytes: number };
+          c.depth--;
+          c.bytes -= body.length;
+          this.#total -= body.length;
+        }
       },
     );
   }
@@ -506,6 +548,7 @@ export class Spool {
   /** The first row of `signal` after `after` that is not being deleted: from memory if it is there. */
   #take(signal: Signal, after: number): Row | undefined {
     if (this.#stopped) return undefined;
+    if (after >= (this.#coldMax.get(signal) as number)) return this.#takeHot(signal, after);
     let cursor = after;
     for (;;) {
       const r = this.#nextSeq.get(signal, cursor) as { seq: number } | undefined;
@@ -514,6 +557,27 @@ export class Spool {
         return this.#hot.get(r.seq) ?? (this.#row.get(r.seq) as Row | undefined);
       cursor = r.seq;
     }
+  }
+
+  /** The first hot row of `signal` after `after` (every row past #coldMax is hot until it is done with). */
+  #takeHot(signal: Signal, after: number): Row | undefined {
+    const seqs = this.#hotSeqs.get(signal) as number[];
+    // Done-with rows at the front go; the rest are found by binary search (a rewound cursor looks back).
+    let drop = 0;
+    while (drop < seqs.length && !this.#hot.has(seqs[drop] as number)) drop++;
+    if (drop > 0) seqs.splice(0, drop);
+    let lo = 0;
+    let hi = seqs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((seqs[mid] as number) <= after) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < seqs.length; i++) {
+      const row = this.#hot.get(seqs[i] as number);
+      if (row) return row;
+    }
+    return undefined;
   }
 
   /**
@@ -527,7 +591,10 @@ export class Spool {
       this.#hot.delete(seq);
       this.#hotBytes -= hot.bytes;
     }
-    const row = known ?? (this.#rowInfo.get(seq) as { signal: Signal; bytes: number } | undefined);
+    const row =
+      known ??
+      (hot ? { signal: hot.signal, bytes: hot.bytes } : undefined) ??
+      (this.#rowInfo.get(seq) as { signal: Signal; bytes: number } | undefined);
     if (!row) return;
     const c = this.#counts.get(row.signal) as { depth: number; bytes: number };
     c.depth--;
@@ -615,7 +682,6 @@ export class Spool {
 
 interface WriterReply {
   id: number;
-  seqs?: number[];
   deleted?: Array<{ seq: number; signal: string; bytes: number }>;
   error?: { message: string; code?: string };
 }
