@@ -301,6 +301,11 @@ export class Spool {
   #appends: Pending[] = [];
   #deletes: number[] = [];
   #flushScheduled = false;
+  /** Append transactions posted to the writer and not answered yet. */
+  #commitsInFlight = 0;
+  #flushTick = false;
+  /** Signals with rows appended this turn: their exporters start after the rows went to the writer. */
+  readonly #kicks = new Set<Signal>();
   #stopped = false;
   #closing: Promise<void> | null = null;
 
@@ -442,9 +447,24 @@ export class Spool {
     } else this.#coldMax.set(signal, seq); // read back from spool.db once committed
     const done = new Promise<void>((resolve, reject) => {
       this.#appends.push({ row: { seq, signal, contentType, body, receivedAt }, resolve, reject });
-      this.#scheduleFlush();
     });
-    this.#exporters.get(signal)?.kick();
+    if (this.#commitsInFlight === 0) {
+      // Nothing being written: the writer starts on this request without waiting for the event loop's
+      // turn, just after the exporter's request to the collector is written (the HTTP client writes it
+      // on a nextTick queued by kick(), so this one runs after it).
+      this.#exporters.get(signal)?.kick();
+      if (!this.#flushTick) {
+        this.#flushTick = true;
+        process.nextTick(() => {
+          this.#flushTick = false;
+          this.#flushAppends();
+        });
+      }
+    } else {
+      // Writes are under way: the requests of this turn go together, after them in the writer's queue.
+      this.#kicks.add(signal);
+      this.#scheduleFlush();
+    }
     return done;
   }
 
@@ -489,6 +509,8 @@ export class Spool {
       this.#flushScheduled = false;
       this.#flushAppends();
       this.#flushDeletes();
+      for (const signal of this.#kicks) this.#exporters.get(signal)?.kick();
+      this.#kicks.clear();
     });
   }
 
@@ -496,7 +518,13 @@ export class Spool {
     if (this.#appends.length === 0) return;
     const batch = this.#appends;
     this.#appends = [];
-    this.#call({ append: batch.map((p) => p.row) }).then(
+    this.#commitsInFlight++;
+    const commit = this.#call({ append: batch.map((p) => p.row) });
+    commit.then(
+      () => this.#commitsInFlight--,
+      () => this.#commitsInFlight--,
+    );
+    commit.then(
       () => {
         for (const p of batch) p.resolve();
         if (this.#total > this.#config.maxBytes) this.#makeRoom();

@@ -245,7 +245,7 @@ describe("OTLP in, spooled, OTLP out", () => {
     try {
       await waitStarted(p);
       const ids: string[] = [];
-      for (let i = 0; i < 20; i++) {
+      const send = async (i: number) => {
         const spanId = `${i.toString(16).padStart(2, "0")}`.repeat(8);
         ids.push(spanId);
         const res = await fetch(`http://127.0.0.1:${otlpPort}/v1/traces`, {
@@ -273,17 +273,20 @@ describe("OTLP in, spooled, OTLP out", () => {
             ],
           }),
         });
-        assert.equal(res.status, 200);
-      }
+        assert.equal(res.status, 200, await res.text());
+      };
+      for (let i = 0; i < 20; i++) await send(i);
       p.child.kill("SIGKILL");
       await p.exited;
-      await back.start(downPort);
       p = spawnVigil(["run", "--config", config]);
       await waitStarted(p);
+      // Accepted beside the 20 still spooled: the new request's seq follows theirs.
+      await send(20);
+      await back.start(downPort);
       await eventually(
         () => new Set(back.spans().map((s) => s.spanId)).size === ids.length,
         20_000,
-        "all 20 after the restart",
+        "all 21 after the restart",
       );
       assert.deepEqual(new Set(back.spans().map((s) => s.spanId)), new Set(ids));
     } finally {
