@@ -238,7 +238,7 @@ describe("OTLP in, spooled, OTLP out", () => {
     const otlpPort = await freePort();
     const config = await writeTestConfig(
       dir,
-      `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:${otlpPort}" }, grpc: { enabled: false } }\n`,
+      `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:${otlpPort}" }, grpc: { enabled: false } }\n  spool: { retry: { initial: 100ms, max: 1s } }\n`,
     );
     let p = spawnVigil(["run", "--config", config]);
     const back = new OtlpReceiver();
