@@ -1,5 +1,6 @@
 import type { AGGREGATES } from "../config/schema.js";
 import type { MetricKind } from "../metrics/metrics-ingest.js";
+import { firstAbove } from "../util/sorted.js";
 
 export type Aggregate = (typeof AGGREGATES)[number];
 
@@ -173,13 +174,7 @@ function insertSorted(w: QuantileWindow, v: number): void {
     w.sorted = grown;
   }
   const a = w.sorted;
-  let lo = 0;
-  let hi = w.size;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((a[mid] as number) <= v) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = firstAbove(a, w.size, v);
   a.copyWithin(lo + 1, lo, w.size);
   a[lo] = v;
   w.size++;

@@ -9,6 +9,7 @@ import type { ClientTlsFiles } from "../util/client-tls.js";
 import type { Clock } from "../util/clock.js";
 import { DeliveryError } from "../util/delivery-error.js";
 import { HttpPoster } from "../util/http-poster.js";
+import { firstAbove } from "../util/sorted.js";
 import { openSqlite } from "../util/sqlite.js";
 import { startWorker } from "../util/worker.js";
 
@@ -594,14 +595,7 @@ export class Spool {
     let drop = 0;
     while (drop < seqs.length && !this.#hot.has(seqs[drop] as number)) drop++;
     if (drop > 0) seqs.splice(0, drop);
-    let lo = 0;
-    let hi = seqs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((seqs[mid] as number) <= after) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < seqs.length; i++) {
+    for (let i = firstAbove(seqs, seqs.length, after); i < seqs.length; i++) {
       const row = this.#hot.get(seqs[i] as number);
       if (row) return row;
     }
