@@ -224,8 +224,17 @@ async function run(target: URL, sink: Awaited<ReturnType<typeof collector>>, pid
   }
   const end = performance.now() + 30_000;
   while (sink.arrived.size < n && performance.now() < end) await new Promise((r) => setTimeout(r, 5));
-  if (process.env.BENCH_DEBUG)
-    console.error("arrived", sink.arrived.size, "of", n, [...sink.arrived.keys()].slice(0, 3));
+  if (process.env.BENCH_DEBUG) {
+    // The slowest requests and when they were sent: a period among them points at a timer.
+    const slowest = [...sentAt]
+      .map(([k, t]) => ({ at: (t - start) / 1000, ms: (sink.arrived.get(k) ?? Number.NaN) - t }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 12);
+    console.error(
+      `${pid ? "vigil" : "direct"}: ${sink.arrived.size} of ${n} arrived; slowest:`,
+      slowest.map((x) => `${x.ms.toFixed(2)} ms @${x.at.toFixed(2)} s`).join(", "),
+    );
+  }
   const lat = [...sentAt]
     .map(([k, t]) => (sink.arrived.get(k) ?? Number.POSITIVE_INFINITY) - t)
     .sort((a, b) => a - b);
