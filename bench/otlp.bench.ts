@@ -1,22 +1,23 @@
 /**
  * OTLP spool benchmark: a bot's OTLP/HTTP protobuf span exports through Vigil (receiver → spool.db →
- * forwarded to the collector) beside the same requests sent straight to the collector, in one run.
+ * forwarded to the collector) beside the same bot exporting straight to the collector, in one run.
  *
  *   npm run bench:otlp
- *   BENCH_REQUESTS=2000 BENCH_LATENCY_SECONDS=10 npm run bench:otlp
+ *   BENCH_ROUNDS=3 BENCH_REQUESTS=3000 npm run bench:otlp
  *   BENCH_VIGIL_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof" …   profile Vigil
+ *   BENCH_DEBUG=1 …   the slowest latency requests and when they were sent
  *
- * The requests are made once by the OpenTelemetry JS SDK's own protobuf serializer (512 spans each for
- * throughput, 50 for latency) and POSTed over keep-alive connections, 8 in flight. The collector is a
- * small HTTP server that answers 200 and notes when each request arrived. Phases, each for both paths:
- * throughput (spans/s from the first send until the collector has every request) and latency from send
- * to arrival at the collector at a fixed 1,000 spans/s. Vigil runs as `npm start` runs it (dist/,
- * production Node flags), `telemetry.spool.sync: normal` (its default).
+ * The collector (bench/otlp-collector.ts) is a small HTTP server in a process of its own, as a collector
+ * is never in the bot's process; it answers 200 and notes when each request arrived. Phases, each for
+ * both paths, in alternating rounds (each measure keeps its best round): an SDK bot (BatchSpanProcessor
+ * and the stock protobuf exporter) making spans as fast as it can; pre-made 512-span requests (the SDK's
+ * own serializer) replayed 8 in flight; latency from send to arrival at a fixed 1,000 spans/s in 50-span
+ * requests. Vigil runs as `npm start` runs it (dist/, production Node flags), `telemetry.spool.sync:
+ * normal` (its default).
  */
-import { spawn } from "node:child_process";
+import { fork, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { Agent, createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -84,52 +85,40 @@ function request_(agent: Agent, url: URL, body: Uint8Array): Promise<void> {
   });
 }
 
-/**
- * The collector: 200 for everything; counts the bytes it got (Vigil may concatenate requests, so bytes,
- * not requests, tell how much arrived) and notes when each marked request arrived.
- */
+/** The collector (bench/otlp-collector.ts), in its own process; its counts mirrored here. */
 async function collector(): Promise<{
   url: string;
   arrived: Map<string, number>;
   bytes: () => number;
-  /** Spans of the SDK bot received so far, and when the last one came. */
+  /** Spans of the SDK bot received so far, and when the last one came (epoch ms). */
   botSpans: () => { count: number; last: number };
   close(): Promise<void>;
 }> {
   const arrived = new Map<string, number>();
-  let bytes = 0;
-  let botSpans = 0;
-  let botLast = 0;
-  const needle = Buffer.from(BOT_SPAN_NAME);
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      bytes += body.length;
-      // The SDK bot's spans all carry one name, which appears once per span in the protobuf.
-      for (let i = body.indexOf(needle); i >= 0; i = body.indexOf(needle, i + needle.length)) {
-        botSpans++;
-        botLast = performance.now();
-      }
-      const now = performance.now();
-      for (const m of body.toString("latin1").matchAll(/mark-\d+;/g)) arrived.set(m[0], now);
-      res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+  let counts = { bytes: 0, botSpans: 0, botLast: 0 };
+  const child = fork(join(ROOT, "bench/otlp-collector.ts"), [BOT_SPAN_NAME], {
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("error", reject);
+    child.on("message", (m: { port?: number; marks?: string[]; at?: number; bytes?: number }) => {
+      if (m.port !== undefined) resolve(m.port);
+      else if (m.marks) for (const k of m.marks) arrived.set(k, m.at as number);
+      else counts = m as typeof counts;
     });
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://127.0.0.1:${port}`,
     arrived,
-    bytes: () => bytes,
-    botSpans: () => ({ count: botSpans, last: botLast }),
-    close: () =>
-      new Promise<void>((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
+    bytes: () => counts.bytes,
+    botSpans: () => ({ count: counts.botSpans, last: counts.botLast }),
+    close: () => stop(child),
   };
 }
+
+/** Epoch milliseconds with sub-millisecond resolution: the collector's process reads the same clock. */
+const epochNow = () => performance.timeOrigin + performance.now();
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
@@ -150,8 +139,8 @@ async function sdkBot(url: string, sink: Awaited<ReturnType<typeof collector>>):
   });
   const tracer = provider.getTracer("bench");
   const before = sink.botSpans().count;
-  const t0 = performance.now();
-  for (let i = 0; performance.now() - t0 < BOT_SECONDS * 1000; i++) {
+  const t0 = epochNow();
+  for (let i = 0; epochNow() - t0 < BOT_SECONDS * 1000; i++) {
     const span = tracer.startSpan(BOT_SPAN_NAME, {
       attributes: { "messaging.system": "telegram", "bot.chat_id": `chat-${i % 97}`, "bot.seq": i },
     });
@@ -219,7 +208,7 @@ async function run(target: URL, sink: Awaited<ReturnType<typeof collector>>, pid
     const due = start + (i * 1000) / perSecond;
     const wait = due - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    sentAt.set(`mark-${i};`, performance.now());
+    sentAt.set(`mark-${i};`, epochNow());
     void request_(agent, target, marked[i] as Uint8Array);
   }
   const end = performance.now() + 30_000;
@@ -227,7 +216,10 @@ async function run(target: URL, sink: Awaited<ReturnType<typeof collector>>, pid
   if (process.env.BENCH_DEBUG) {
     // The slowest requests and when they were sent: a period among them points at a timer.
     const slowest = [...sentAt]
-      .map(([k, t]) => ({ at: (t - start) / 1000, ms: (sink.arrived.get(k) ?? Number.NaN) - t }))
+      .map(([k, t]) => ({
+        at: (t - start - performance.timeOrigin) / 1000,
+        ms: (sink.arrived.get(k) ?? Number.NaN) - t,
+      }))
       .sort((a, b) => b.ms - a.ms)
       .slice(0, 12);
     console.error(
