@@ -330,8 +330,10 @@ export class SeriesWindows {
   }
 
   /**
-   * Several rules on one metric at once: for each series, every rule whose `match` it has gets its
-   * aggregate, and `fn` is called with the rule's index in `rules`. Series outside, rules inside: a
+   * The rules on one metric: for each series, every rule whose `match` its attributes include gets its
+   * aggregate over the window ending at `now`, and `fn` is called with the rule's index in `rules`
+   * (not at all when the window holds no point and the aggregate has no value without one). Series
+   * outside, rules inside: a
    * series is read once while it is in the CPU's cache (rule by rule, every series was fetched from
    * memory again for each rule, which was most of an evaluation's time with many series).
    */
@@ -361,24 +363,6 @@ export class SeriesWindows {
         if (v !== null) fn(i, attributes, v, key);
       }
     }
-  }
-
-  /**
-   * Calls `fn` with each series of `name` whose attributes include `match`, and
-   * its aggregate over the window ending at `now` (none when the window holds no
-   * point and the aggregate has no value without one).
-   */
-  forEach(
-    name: string,
-    match: Readonly<Record<string, string>>,
-    aggregate: Aggregate,
-    windowMs: number,
-    now: number,
-    fn: (attributes: Record<string, string>, value: number, key: string) => void,
-  ): void {
-    this.forEachRule(name, [{ match, aggregate, windowMs }], now, (_rule, attributes, value, key) =>
-      fn(attributes, value, key),
-    );
   }
 }
 

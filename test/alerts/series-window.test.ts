@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { SeriesWindows } from "../../src/alerts/series-window.js";
+import { type Aggregate, SeriesWindows } from "../../src/alerts/series-window.js";
 
 /** A seeded generator, so a failure repeats. */
 function rng(seed: number): () => number {
@@ -46,7 +46,7 @@ test("percentiles over sliding windows equal a brute-force nearest rank, through
           q,
         );
         let got: number | null = null;
-        w.forEach("lat", {}, agg, windowMs, now, (_a, v) => {
+        w.forEachRule("lat", [{ match: {}, aggregate: agg, windowMs }], now, (_i, _a, v) => {
           got = v;
         });
         assert.equal(got, expected, `step ${step}, ${agg} over ${windowMs} ms`);
@@ -67,9 +67,9 @@ test("sums, rates and gauges over buckets; a series idle past its window and idl
   const t0 = 10_000_000;
   for (let i = 0; i < 60; i++) w.sample("c", "COUNTER", 2, {}, "", t0 + i * 1000);
   for (let i = 0; i < 3; i++) w.sample("g", "GAUGE", 10 + i * 10, { x: String(i) }, `k${i}`, t0);
-  const value = (name: string, agg: Parameters<SeriesWindows["forEach"]>[2], at: number) => {
+  const value = (name: string, agg: Aggregate, at: number) => {
     const out: number[] = [];
-    w.forEach(name, {}, agg, 60_000, at, (_a, v) => out.push(v));
+    w.forEachRule(name, [{ match: {}, aggregate: agg, windowMs: 60_000 }], at, (_i, _a, v) => out.push(v));
     return out;
   };
   const end = t0 + 59_999;
@@ -92,9 +92,11 @@ test("histogram counts without values (Vigil's own): count, sum, avg and rate ha
   const t0 = 50_000_000;
   w.sampleAggregate("vigil.h", 4, 2, {}, "", t0);
   w.sampleAggregate("vigil.h", 6, 3, {}, "", t0 + 2000);
-  const value = (agg: Parameters<SeriesWindows["forEach"]>[2]) => {
+  const value = (agg: Aggregate) => {
     const out: number[] = [];
-    w.forEach("vigil.h", {}, agg, 60_000, t0 + 5000, (_a, v) => out.push(v));
+    w.forEachRule("vigil.h", [{ match: {}, aggregate: agg, windowMs: 60_000 }], t0 + 5000, (_i, _a, v) =>
+      out.push(v),
+    );
     return out[0] ?? null;
   };
   assert.equal(value("count"), 10);
@@ -103,7 +105,7 @@ test("histogram counts without values (Vigil's own): count, sum, avg and rate ha
   for (const agg of ["min", "max", "last", "p99"] as const) assert.equal(value(agg), null, agg);
 });
 
-test("forEachRule (a metric's rules in one pass over its series) gives each rule what forEach gives it alone", () => {
+test("forEachRule: a metric's rules in one pass over its series give each rule what it gets alone", () => {
   const random = rng(7);
   const w = new SeriesWindows({ maxSeries: 100, idleMs: 3600_000 });
   w.watch(new Map([["g", { windowMs: 300_000, quantileWindows: [60_000] }]]), {
@@ -126,7 +128,7 @@ test("forEachRule (a metric's rules in one pass over its series) gives each rule
   w.forEachRule("g", rules, now, (i, a, v, key) => together[i]?.push(`${key}=${a.s}:${v}`));
   rules.forEach((r, i) => {
     const alone: string[] = [];
-    w.forEach("g", r.match, r.aggregate, r.windowMs, now, (a, v, key) => alone.push(`${key}=${a.s}:${v}`));
+    w.forEachRule("g", [r], now, (_i, a, v, key) => alone.push(`${key}=${a.s}:${v}`));
     assert.deepEqual(together[i], alone, `rule ${i} (${r.aggregate})`);
   });
   assert.equal(together[0]?.length, 20);
