@@ -350,24 +350,21 @@ export class Spool {
       this.#hotSeqs.set(s, []);
       this.#coldMax.set(s, 0);
     }
+    // What an earlier run left is all cold (not in memory).
     for (const r of this.#db
-      .prepare("SELECT signal, MAX(seq) AS seq FROM spool GROUP BY signal")
-      .all() as Array<{
-      signal: Signal;
-      seq: number;
-    }>)
+      .prepare(
+        "SELECT signal, COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b, MAX(seq) AS seq FROM spool GROUP BY signal",
+      )
+      .all() as Array<{ signal: Signal; n: number; b: number; seq: number }>) {
+      this.#counts.set(r.signal, { depth: r.n, bytes: r.b });
+      this.#total += r.b;
       this.#coldMax.set(r.signal, r.seq);
+    }
     // AUTOINCREMENT's high-water mark: a seq is never given twice, even after the rows are gone.
     const high = this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'spool'").get() as
       | { seq: number }
       | undefined;
     this.#lastSeq = Math.max(high?.seq ?? 0, ...this.#coldMax.values());
-    for (const r of this.#db
-      .prepare("SELECT signal, COUNT(*) AS n, COALESCE(SUM(bytes), 0) AS b FROM spool GROUP BY signal")
-      .all() as Array<{ signal: Signal; n: number; b: number }>) {
-      this.#counts.set(r.signal, { depth: r.n, bytes: r.b });
-      this.#total += r.b;
-    }
     const m = opts.meter;
     const inst = {
       exported: m.createCounter("vigil.spool.exported", {
@@ -520,19 +517,16 @@ export class Spool {
     const batch = this.#appends;
     this.#appends = [];
     this.#commitsInFlight++;
-    const commit = this.#call({ append: batch.map((p) => p.row) });
-    commit.then(
-      () => this.#commitsInFlight--,
-      () => this.#commitsInFlight--,
-    );
-    commit.then(
+    this.#call({ append: batch.map((p) => p.row) }).then(
       () => {
+        this.#commitsInFlight--;
         for (const p of batch) p.resolve();
         if (this.#total > this.#config.maxBytes) this.#makeRoom();
         // Rows that were not kept in memory can be read back now.
         for (const signal of new Set(batch.map((p) => p.row.signal))) this.#exporters.get(signal)?.kick();
       },
       (e: unknown) => {
+        this.#commitsInFlight--;
         const err = toError(e);
         this.#logger.error(
           { err, requests: batch.length },
@@ -542,16 +536,8 @@ export class Spool {
         for (const p of batch) {
           p.reject(err);
           const { seq, signal, body } = p.row;
-          if (this.#deleting.has(seq)) continue; // forwarded already, and counted out then
-          const hot = this.#hot.get(seq);
-          if (hot) {
-            this.#hot.delete(seq);
-            this.#hotBytes -= hot.bytes;
-          }
-          const c = this.#counts.get(signal) as { depth: number; bytes: number };
-          c.depth--;
-          c.bytes -= body.length;
-          this.#total -= body.length;
+          // Forwarded already, and forgotten then.
+          if (!this.#deleting.has(seq)) this.#forget(seq, signal, body.length);
         }
       },
     );
@@ -609,22 +595,28 @@ export class Spool {
   #remove(seq: number, known?: { signal: Signal; bytes: number }): void {
     if (this.#deleting.has(seq)) return;
     const hot = this.#hot.get(seq);
-    if (hot) {
-      this.#hot.delete(seq);
-      this.#hotBytes -= hot.bytes;
-    }
     const row =
       known ??
       (hot ? { signal: hot.signal, bytes: hot.bytes } : undefined) ??
       (this.#rowInfo.get(seq) as { signal: Signal; bytes: number } | undefined);
     if (!row) return;
-    const c = this.#counts.get(row.signal) as { depth: number; bytes: number };
-    c.depth--;
-    c.bytes -= row.bytes;
-    this.#total -= row.bytes;
+    this.#forget(seq, row.signal, row.bytes);
     this.#deleting.add(seq);
     this.#deletes.push(seq);
     this.#scheduleFlush();
+  }
+
+  /** A row leaves memory and the counts (forwarded, dropped, or never committed). */
+  #forget(seq: number, signal: Signal, bytes: number): void {
+    const hot = this.#hot.get(seq);
+    if (hot) {
+      this.#hot.delete(seq);
+      this.#hotBytes -= hot.bytes;
+    }
+    const c = this.#counts.get(signal) as { depth: number; bytes: number };
+    c.depth--;
+    c.bytes -= bytes;
+    this.#total -= bytes;
   }
 
   /** Oldest first, whatever the signal, until the spool is under its bound again. */
