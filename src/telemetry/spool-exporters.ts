@@ -35,39 +35,30 @@ export class SpoolSink {
   }
 }
 
-export class SpoolSpanExporter implements SpanExporter {
+/**
+ * An SDK exporter (span, log record or metric: the three share this shape) that serializes with the
+ * SDK's own OTLP JSON serializer into the spool. Metrics go cumulative, as the OTLP/HTTP metric
+ * exporter sends by default.
+ */
+class SpoolExporter<T> {
   readonly #sink: SpoolSink;
-  constructor(sink: SpoolSink) {
+  readonly #signal: Signal;
+  readonly #serialize: (items: T) => Uint8Array | undefined;
+  constructor(sink: SpoolSink, signal: Signal, serialize: (items: T) => Uint8Array | undefined) {
     this.#sink = sink;
+    this.#signal = signal;
+    this.#serialize = serialize;
   }
-  export(spans: ReadableSpan[], done: (r: ExportResult) => void): void {
-    this.#sink.export("traces", JsonTraceSerializer.serializeRequest(spans), done);
+  export(items: T, done: (r: ExportResult) => void): void {
+    this.#sink.export(this.#signal, this.#serialize(items), done);
   }
   async shutdown(): Promise<void> {}
   async forceFlush(): Promise<void> {}
 }
 
-export class SpoolLogExporter implements LogRecordExporter {
-  readonly #sink: SpoolSink;
-  constructor(sink: SpoolSink) {
-    this.#sink = sink;
-  }
-  export(logs: ReadableLogRecord[], done: (r: ExportResult) => void): void {
-    this.#sink.export("logs", JsonLogsSerializer.serializeRequest(logs), done);
-  }
-  async shutdown(): Promise<void> {}
-  async forceFlush(): Promise<void> {}
-}
-
-/** Cumulative, as the OTLP/HTTP metric exporter sends by default. */
-export class SpoolMetricExporter implements PushMetricExporter {
-  readonly #sink: SpoolSink;
-  constructor(sink: SpoolSink) {
-    this.#sink = sink;
-  }
-  export(metrics: ResourceMetrics, done: (r: ExportResult) => void): void {
-    this.#sink.export("metrics", JsonMetricsSerializer.serializeRequest(metrics), done);
-  }
-  async shutdown(): Promise<void> {}
-  async forceFlush(): Promise<void> {}
-}
+export const spoolSpanExporter = (sink: SpoolSink): SpanExporter =>
+  new SpoolExporter<ReadableSpan[]>(sink, "traces", (s) => JsonTraceSerializer.serializeRequest(s));
+export const spoolLogExporter = (sink: SpoolSink): LogRecordExporter =>
+  new SpoolExporter<ReadableLogRecord[]>(sink, "logs", (l) => JsonLogsSerializer.serializeRequest(l));
+export const spoolMetricExporter = (sink: SpoolSink): PushMetricExporter =>
+  new SpoolExporter<ResourceMetrics>(sink, "metrics", (m) => JsonMetricsSerializer.serializeRequest(m));

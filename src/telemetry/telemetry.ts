@@ -18,10 +18,10 @@ import type { Config } from "../config/schema.js";
 import { toError } from "../errors.js";
 import { clientTlsOptions, hasClientTls } from "../util/client-tls.js";
 import {
-  SpoolLogExporter,
-  SpoolMetricExporter,
   type SpoolSink,
-  SpoolSpanExporter,
+  spoolLogExporter,
+  spoolMetricExporter,
+  spoolSpanExporter,
 } from "./spool-exporters.js";
 
 /** Instrumentation scope of Vigil's own signals (DESIGN §3). */
@@ -148,7 +148,7 @@ export class Telemetry {
       readers.push(
         new sdkMetrics.PeriodicExportingMetricReader({
           exporter: sink
-            ? new SpoolMetricExporter(sink)
+            ? spoolMetricExporter(sink)
             : new OTLPMetricExporter({ url: otlp.url("metrics"), ...exporterOptions }),
           exportIntervalMillis: config.telemetry.otlp.exportIntervalMs,
           exportTimeoutMillis: Math.min(config.telemetry.otlp.exportIntervalMs, 30_000),
@@ -161,7 +161,7 @@ export class Telemetry {
         spanProcessors: [
           new sdkTrace.BatchSpanProcessor(
             sink
-              ? new SpoolSpanExporter(sink)
+              ? spoolSpanExporter(sink)
               : new OTLPTraceExporter({ url: otlp.url("traces"), ...exporterOptions }),
           ),
         ],
@@ -171,7 +171,7 @@ export class Telemetry {
         processors: [
           new sdkLogs.BatchLogRecordProcessor({
             exporter: sink
-              ? new SpoolLogExporter(sink)
+              ? spoolLogExporter(sink)
               : new OTLPLogExporter({ url: otlp.url("logs"), ...exporterOptions }),
           }),
         ],
