@@ -52,6 +52,13 @@ class BadRequest extends Error {
   }
 }
 
+/** `vigil.spool.received`, the one counter both receivers count into. */
+function receivedCounter(meter: Meter): Counter {
+  return meter.createCounter("vigil.spool.received", {
+    description: "OTLP requests received, by signal and result (accepted, invalid, shed)",
+  });
+}
+
 /**
  * OTLP/HTTP receiver (`/v1/traces`, `/v1/metrics`, `/v1/logs`; protobuf and JSON; gzip) in front of the
  * spool: a request is answered 200 only once it is committed to disk. Bad requests get the OTLP
@@ -79,9 +86,7 @@ export class OtlpHttpReceiver {
     this.#spool = opts.spool;
     this.#logger = opts.logger.child({ component: "otlp-receiver" });
     this.#shedding = opts.shedding;
-    this.#requests = opts.meter.createCounter("vigil.spool.received", {
-      description: "OTLP requests received, by signal and result (accepted, invalid, shed)",
-    });
+    this.#requests = receivedCounter(opts.meter);
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((e: unknown) => {
         this.#logger.error({ err: toError(e) }, "OTLP request failed");
@@ -264,9 +269,7 @@ export class OtlpGrpcReceiver {
       "grpc.max_receive_message_length": opts.maxBodyBytes,
       "grpc.max_send_message_length": 1024 * 1024,
     });
-    const requests = opts.meter.createCounter("vigil.spool.received", {
-      description: "OTLP requests received, by signal and result (accepted, invalid, shed)",
-    });
+    const requests = receivedCounter(opts.meter);
     for (const signal of ["traces", "metrics", "logs"] as const) {
       this.#server.addService(exportService(signal), {
         Export: (call: ServerUnaryCall<Buffer, Buffer>, callback: sendUnaryData<Buffer>) => {
