@@ -37,6 +37,16 @@ export class DestinationQueue {
    * (HOT_MAX); past it rows are read back from the store as usual.
    */
   readonly #hot = new Map<number, QueuedMessage>();
+  /** Per priority, the seqs offered to `#hot` in order (from `#hotHead[p]` on): the index of the hot rows. */
+  readonly #hotSeqs: number[][] = [[], [], [], [], []];
+  readonly #hotHead = [0, 0, 0, 0, 0];
+  /**
+   * Per priority, the highest seq that may be in the store beyond the cursor without being in
+   * `#hotSeqs` (a row that did not fit the cache, came back from a retry, or was queued before
+   * start-up). While the cursor is at or past it, the next rows are exactly the hot ones, and a
+   * lease reads none of the store, not even the index.
+   */
+  readonly #coldMax = [0, 0, 0, 0, 0];
   /** Attempt counts not yet committed (the row's may be behind), by seq. */
   readonly #attempts = new Map<number, number>();
   /** seq → [priority, due time]. */
@@ -48,6 +58,8 @@ export class DestinationQueue {
     this.#store = store;
     this.depth = counts?.depth ?? 0;
     this.bytes = counts?.bytes ?? 0;
+    // Rows from before start-up: unknown until a scan of the store reaches the end of each priority.
+    if (this.depth > 0) this.#coldMax.fill(Number.POSITIVE_INFINITY);
   }
 
   get leasedCount(): number {
@@ -88,12 +100,24 @@ export class DestinationQueue {
 
   /** A committed message, still in memory: leased from here without reading its row back. */
   offer(m: QueuedMessage): void {
-    if (this.#hot.size >= HOT_MAX) return;
+    if (this.#hot.size >= HOT_MAX) {
+      this.#markCold(m.priority, m.seq);
+      return;
+    }
     // A decoded payload is a view into the whole received HTTP/2 chunk: copied, so the
     // cache holds the message's bytes and not every chunk it came in (measured: +47 MiB
     // RSS with 1,000,000 queued before the copy).
     m.payload = Buffer.from(m.payload);
     this.#hot.set(m.seq, m);
+    const seqs = this.#hotSeqs[m.priority] as number[];
+    seqs.push(m.seq);
+    // Rows that left the cache unread (TTL expiry of a paused destination's messages) leave their seqs here.
+    if (seqs.length - (this.#hotHead[m.priority] as number) > 2 * HOT_MAX) {
+      const live = seqs.slice(this.#hotHead[m.priority]).filter((seq) => this.#hot.has(seq));
+      seqs.length = 0;
+      seqs.push(...live);
+      this.#hotHead[m.priority] = 0;
+    }
   }
 
   /** Counts a committed insert. */
@@ -119,7 +143,10 @@ export class DestinationQueue {
     for (const p of PRIORITIES) {
       while (out.length < limit) {
         const want = limit - out.length;
-        const got = this.#hot.size > 0 ? this.#scanHot(p, want, out) : this.#scanRows(p, want, out);
+        const got =
+          (this.#cursor[p] as number) >= (this.#coldMax[p] as number)
+            ? this.#scanHot(p, want, out)
+            : this.#scanRows(p, want, out);
         if (got < want) break;
       }
       if (out.length >= limit) break;
@@ -127,20 +154,34 @@ export class DestinationQueue {
     return out;
   }
 
-  /** Seqs from the index, messages from memory where they are (else their rows); returns rows looked at. */
+  /**
+   * The next rows when all of them are hot (the cursor is past every cold row): seqs and messages
+   * from memory, no query. Returns rows looked at.
+   */
   #scanHot(p: number, want: number, out: QueuedMessage[]): number {
-    const seqs = this.#store.seqsAfter(this.name, p, this.#cursor[p] as number, want);
-    // A backlog older than the cache (a destination catching up): whole rows in one query instead.
-    if (seqs.length > 0 && !this.#hot.has(seqs[0] as number)) return this.#scanRows(p, want, out);
-    for (const seq of seqs) {
+    const seqs = this.#hotSeqs[p] as number[];
+    let head = this.#hotHead[p] as number;
+    let looked = 0;
+    while (head < seqs.length && looked < want) {
+      const seq = seqs[head++] as number;
+      if (seq <= (this.#cursor[p] as number)) continue;
+      looked++;
       this.#cursor[p] = seq;
       if (this.isHeld(seq)) continue;
+      // Not in memory and not held: its delete failed and it is queued again (rare), so read it back.
       const m = this.#hot.get(seq) ?? this.#store.get(seq);
       this.#hot.delete(seq);
-      if (!m) continue;
-      this.#take(m, out);
+      if (m) this.#take(m, out);
     }
-    return seqs.length;
+    if (head === seqs.length) {
+      seqs.length = 0;
+      head = 0;
+    } else if (head > 1024 && head * 2 > seqs.length) {
+      seqs.splice(0, head);
+      head = 0;
+    }
+    this.#hotHead[p] = head;
+    return looked;
   }
 
   /**
@@ -154,6 +195,8 @@ export class DestinationQueue {
       if (this.isHeld(m.seq)) continue;
       this.#take(m, out);
     }
+    // The end of this priority's rows: everything committed from now on is offered (hot) or marked cold.
+    if (rows.length < want) this.#coldMax[p] = 0;
     return rows.length;
   }
 
@@ -229,5 +272,11 @@ export class DestinationQueue {
 
   #rewind(priority: number, seq: number): void {
     if ((this.#cursor[priority] as number) >= seq) this.#cursor[priority] = seq - 1;
+    // Out of the hot cache once leased: read back from the store.
+    this.#markCold(priority, seq);
+  }
+
+  #markCold(priority: number, seq: number): void {
+    if (seq > (this.#coldMax[priority] as number)) this.#coldMax[priority] = seq;
   }
 }
