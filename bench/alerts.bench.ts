@@ -12,13 +12,13 @@
  * Target (issue): one cycle ≤ 50 ms, added CPU ≤ 10 % (of one core).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { call, createVigilClient } from "../src/client/client.js";
 import type { GetStatusResponse__Output } from "../src/generated/vigil/v1/GetStatusResponse.js";
-import { freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
+import { cpuSeconds, freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
@@ -30,7 +30,6 @@ const EXTRA_FLAGS = (process.env.BENCH_VIGIL_FLAGS ?? "").split(" ").filter(Bool
 const METRICS = 100;
 const SERIES_PER_METRIC = 100;
 const BATCH = 500;
-const CLK_TCK = 100;
 
 type Kind = "METRIC_KIND_GAUGE" | "METRIC_KIND_COUNTER" | "METRIC_KIND_HISTOGRAM";
 const kindOf = (m: number): Kind =>
@@ -64,12 +63,6 @@ function rulesYaml(n: number): string {
     );
   }
   return `${lines.join("\n")}\n`;
-}
-
-async function cpuTicks(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(fields[11]) + Number(fields[12]);
 }
 
 interface PhaseResult {
@@ -159,7 +152,7 @@ ${rulesYaml(rules)}`,
     })();
     await new Promise((r) => setTimeout(r, warmupSeconds * 1000));
     const pid = child.pid as number;
-    const cpu0 = await cpuTicks(pid);
+    const cpu0 = await cpuSeconds(pid);
     const t0 = Date.now();
     const sent0 = sent;
     const cycles: number[] = [];
@@ -177,7 +170,7 @@ ${rulesYaml(rules)}`,
       lastRuns = runs;
     }
     const elapsed = (Date.now() - t0) / 1000;
-    const cpu = (((await cpuTicks(pid)) - cpu0) / CLK_TCK / elapsed) * 100;
+    const cpu = (((await cpuSeconds(pid)) - cpu0) / elapsed) * 100;
     const st = await call<unknown, GetStatusResponse__Output>(client.admin.GetStatus.bind(client.admin), {});
     const rss = await rssMiB(pid);
     running = false;

@@ -30,6 +30,16 @@ export async function rssMiB(pid: number): Promise<number> {
   return kb / 1024;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const CLK_TCK = 100;
+
+/** CPU seconds (user + system, all threads) a process has used, from /proc. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
 /** SIGTERM, then wait for the exit. */
 export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;

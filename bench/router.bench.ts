@@ -29,7 +29,7 @@ import { AckPolicy, connect, DeliverPolicy, type JetStreamClient, type NatsConne
 import { call, createVigilClient, type VigilStubs } from "../src/client/client.js";
 import type { Delivery__Output } from "../src/generated/vigil/v1/Delivery.js";
 import type { PublishRequest } from "../src/generated/vigil/v1/PublishRequest.js";
-import { freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
+import { cpuSeconds, freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
@@ -49,6 +49,27 @@ interface Result {
   p99: number;
   rssQueuedMiB: number;
   queued: number;
+  /** CPU time per message in the end-to-end phase (µs): the server process's, and this client's. */
+  serverCpuUs: number;
+  clientCpuUs: number;
+}
+
+/** Runs the end-to-end phase; its rate and the CPU the server and this client spent per message. */
+async function endToEnd(
+  serverPid: number,
+  run: () => Promise<unknown>,
+): Promise<{ e2e: number; serverCpuUs: number; clientCpuUs: number }> {
+  const server0 = await cpuSeconds(serverPid);
+  const client0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run();
+  const e2e = N / ((performance.now() - t0) / 1000);
+  const client = process.cpuUsage(client0);
+  return {
+    e2e,
+    serverCpuUs: (((await cpuSeconds(serverPid)) - server0) * 1e6) / N,
+    clientCpuUs: (client.user + client.system) / N,
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -209,9 +230,9 @@ router:
     t0 = performance.now();
     if (!ONLY_E2E) await vigilConsume(client, N);
     const consume = N / ((performance.now() - t0) / 1000);
-    t0 = performance.now();
-    await Promise.all([vigilConsume(client, N), vigilPublish(client, N)]);
-    const e2e = N / ((performance.now() - t0) / 1000);
+    const e2e = await endToEnd(child.pid as number, () =>
+      Promise.all([vigilConsume(client, N), vigilPublish(client, N)]),
+    );
     // One PublishStream for the whole phase, as a bot keeps its stream open (JetStream's
     // client likewise publishes on its one connection).
     const steady = steadyPublisher(client);
@@ -228,7 +249,7 @@ router:
       await vigilPublish(client, QUEUED);
       rssQueuedMiB = await rssMiB(child.pid as number);
     }
-    return { publish, consume, e2e, ...lat, rssQueuedMiB, queued: QUEUED };
+    return { publish, consume, ...e2e, ...lat, rssQueuedMiB, queued: QUEUED };
   } finally {
     client.close();
     await stop(child);
@@ -336,9 +357,7 @@ async function benchJetStream(): Promise<Result> {
     t0 = performance.now();
     await jsConsume(js, N);
     const consume = N / ((performance.now() - t0) / 1000);
-    t0 = performance.now();
-    await Promise.all([jsConsume(js, N), jsPublish(js, N)]);
-    const e2e = N / ((performance.now() - t0) / 1000);
+    const e2e = await endToEnd(child.pid as number, () => Promise.all([jsConsume(js, N), jsPublish(js, N)]));
     const lat = await fixedRate(
       (count) =>
         jsConsume(js, count, (data) =>
@@ -353,7 +372,7 @@ async function benchJetStream(): Promise<Result> {
       await jsPublish(js, QUEUED);
       rssQueuedMiB = await rssMiB(child.pid as number);
     }
-    return { publish, consume, e2e, ...lat, rssQueuedMiB, queued: QUEUED };
+    return { publish, consume, ...e2e, ...lat, rssQueuedMiB, queued: QUEUED };
   } finally {
     await nc?.close();
     await stop(child);
@@ -367,13 +386,25 @@ const fmt = (n: number, d = 0) =>
   n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
 
 const jetstream = process.env.BENCH_SKIP_JETSTREAM
-  ? { publish: 1, consume: 1, e2e: 1, p50: 1, p99: 1, rssQueuedMiB: 1, queued: 0 }
+  ? {
+      publish: 1,
+      consume: 1,
+      e2e: 1,
+      p50: 1,
+      p99: 1,
+      rssQueuedMiB: 1,
+      queued: 0,
+      serverCpuUs: 1,
+      clientCpuUs: 1,
+    }
   : await benchJetStream();
 const vigil = await benchVigil();
 const rows: Array<[string, number, number, number, boolean]> = [
   ["publish, acked (msg/s)", vigil.publish, jetstream.publish, 0, true],
   ["consume, acked (msg/s)", vigil.consume, jetstream.consume, 0, true],
   ["end to end (msg/s)", vigil.e2e, jetstream.e2e, 0, true],
+  ["end to end: server CPU per message (µs)", vigil.serverCpuUs, jetstream.serverCpuUs, 1, false],
+  ["end to end: client CPU per message (µs)", vigil.clientCpuUs, jetstream.clientCpuUs, 1, false],
   [`latency p50 at ${RATE}/s (ms)`, vigil.p50, jetstream.p50, 2, false],
   [`latency p99 at ${RATE}/s (ms)`, vigil.p99, jetstream.p99, 2, false],
 ];

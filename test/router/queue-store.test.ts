@@ -61,3 +61,39 @@ test("a writer thread that dies is replaced at the next commit; what it had comm
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test("a committed batch reads back field for field: payloads of every size, unicode, attributes, TTLs", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "vigil-queue-"));
+  const store = new QueueStore({
+    path: join(dir, "queue.db"),
+    sync: "normal",
+    logger: captureLogger().logger,
+  });
+  try {
+    store.open();
+    const inserts = [0, 1, 1024, 70_000].map(
+      (size, i): NewMessage => ({
+        ...queueMessage(i),
+        dest: i % 2 ? "ünïcode-dest" : "d",
+        priority: 1 + i,
+        topic: `orders.${"é".repeat(i)}`,
+        payload: Buffer.alloc(size, 0x41 + i),
+        contentType: i === 2 ? "application/json" : "",
+        attributes: i === 3 ? { region: "eu", "emoji 🛰": "ok" } : ({} as Record<string, string>),
+        idempotencyKey: i === 1 ? "key-1" : "",
+        expiresAt: i === 2 ? 1_900_000_000_000 : 0,
+        traceparent: i === 3 ? "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" : "",
+        attempt: i,
+        bytes: size + 10,
+      }),
+    );
+    const seqs = await store.commit({ inserts, deletes: [], attempts: [], dedup: [] });
+    assert.equal(seqs.length, inserts.length);
+    inserts.forEach((m, i) => {
+      assert.deepEqual(store.get(seqs[i] as number), { ...m, seq: seqs[i] });
+    });
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
