@@ -14,6 +14,8 @@
  * unacknowledged publishes), consume the N queued with acks, both at once
  * (end to end), latency publish→receive at a fixed 2,000 msg/s, and the
  * server's RSS with BENCH_QUEUED messages queued (buffer bounds raised).
+ * A last end-to-end run against bench/grpc-floor-server.ts (the same API in
+ * bare grpc-js, in memory) gives the transport's own cost per message.
  * Vigil runs as `npm start` runs it (dist/, production Node flags) with
  * `router.sync: full`: every acknowledged publish is fsynced, as JetStream's
  * file store is not by default (it syncs every 2 minutes), so the comparison
@@ -285,6 +287,33 @@ async function fixedRate(
   return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
+/**
+ * The transport floor: the end-to-end phase against bench/grpc-floor-server.ts (the same API in bare
+ * grpc-js, in memory), so the report tells Vigil's own cost per message from grpc-js's.
+ */
+async function benchFloor(): Promise<{ e2e: number; serverCpuUs: number; clientCpuUs: number }> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [...NODE_FLAGS, "--import", "tsx", join(ROOT, "bench/grpc-floor-server.ts"), String(port)],
+    { stdio: ["ignore", "pipe", "inherit"], cwd: ROOT },
+  );
+  const client = createVigilClient(`127.0.0.1:${port}`, { "grpc-node.flow_control_window": 4 * 1024 * 1024 });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout?.once("data", () => resolve());
+      child.once("exit", (code) => reject(new Error(`grpc-floor-server exited with ${code}`)));
+    });
+    await Promise.all([vigilConsume(client, 1000), vigilPublish(client, 1000)]);
+    return await endToEnd(child.pid as number, () =>
+      Promise.all([vigilConsume(client, N), vigilPublish(client, N)]),
+    );
+  } finally {
+    client.close();
+    await stop(child);
+  }
+}
+
 // ---------------------------------------------------------------- JetStream
 
 async function jsPublish(
@@ -399,6 +428,7 @@ const jetstream = process.env.BENCH_SKIP_JETSTREAM
     }
   : await benchJetStream();
 const vigil = await benchVigil();
+const floor = await benchFloor();
 const rows: Array<[string, number, number, number, boolean]> = [
   ["publish, acked (msg/s)", vigil.publish, jetstream.publish, 0, true],
   ["consume, acked (msg/s)", vigil.consume, jetstream.consume, 0, true],
@@ -417,3 +447,6 @@ console.log("| measure | Vigil | JetStream | Vigil / JetStream |");
 console.log("|---|---:|---:|---:|");
 for (const [name, v, j, d] of rows)
   console.log(`| ${name} | ${fmt(v, d)} | ${fmt(j, d)} | ${fmt(v / j, 2)}x |`);
+console.log(
+  `\nTransport floor (the same API in bare grpc-js, in memory, bench/grpc-floor-server.ts), end to end: ${fmt(floor.e2e)} msg/s, server CPU ${fmt(floor.serverCpuUs, 1)} µs and client CPU ${fmt(floor.clientCpuUs, 1)} µs per message; Vigil's own share of its server CPU: ${fmt(vigil.serverCpuUs - floor.serverCpuUs, 1)} µs.`,
+);
