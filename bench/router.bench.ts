@@ -291,7 +291,13 @@ async function fixedRate(
  * The transport floor: the end-to-end phase against bench/grpc-floor-server.ts (the same API in bare
  * grpc-js, in memory), so the report tells Vigil's own cost per message from grpc-js's.
  */
-async function benchFloor(): Promise<{ e2e: number; serverCpuUs: number; clientCpuUs: number }> {
+async function benchFloor(): Promise<{
+  e2e: number;
+  serverCpuUs: number;
+  clientCpuUs: number;
+  p50: number;
+  p99: number;
+}> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
@@ -305,9 +311,19 @@ async function benchFloor(): Promise<{ e2e: number; serverCpuUs: number; clientC
       child.once("exit", (code) => reject(new Error(`grpc-floor-server exited with ${code}`)));
     });
     await Promise.all([vigilConsume(client, 1000), vigilPublish(client, 1000)]);
-    return await endToEnd(child.pid as number, () =>
+    const e2e = await endToEnd(child.pid as number, () =>
       Promise.all([vigilConsume(client, N), vigilPublish(client, N)]),
     );
+    const steady = steadyPublisher(client);
+    const lat = await fixedRate(
+      (count) =>
+        vigilConsume(client, count, (d) =>
+          latencies.push(performance.now() - (d.payload as Buffer).readDoubleLE(0)),
+        ),
+      (count) => steady.publish(count, () => ({ topic: "bench.orders", payload: stamped() })),
+    );
+    steady.end();
+    return { ...e2e, ...lat };
   } finally {
     client.close();
     await stop(child);
@@ -448,5 +464,5 @@ console.log("|---|---:|---:|---:|");
 for (const [name, v, j, d] of rows)
   console.log(`| ${name} | ${fmt(v, d)} | ${fmt(j, d)} | ${fmt(v / j, 2)}x |`);
 console.log(
-  `\nTransport floor (the same API in bare grpc-js, in memory, bench/grpc-floor-server.ts), end to end: ${fmt(floor.e2e)} msg/s, server CPU ${fmt(floor.serverCpuUs, 1)} µs and client CPU ${fmt(floor.clientCpuUs, 1)} µs per message; Vigil's own share of its server CPU: ${fmt(vigil.serverCpuUs - floor.serverCpuUs, 1)} µs.`,
+  `\nTransport floor (the same API in bare grpc-js, in memory, bench/grpc-floor-server.ts), end to end: ${fmt(floor.e2e)} msg/s, server CPU ${fmt(floor.serverCpuUs, 1)} µs and client CPU ${fmt(floor.clientCpuUs, 1)} µs per message (Vigil's own share of its server CPU: ${fmt(vigil.serverCpuUs - floor.serverCpuUs, 1)} µs); latency at ${RATE}/s p50 ${fmt(floor.p50, 2)} ms, p99 ${fmt(floor.p99, 2)} ms.`,
 );

@@ -52,7 +52,12 @@ router:
     const stream = s.client.router.Subscribe({ destination: "q" });
     stream.on("data", (d: Delivery__Output) => {
       got.push(d);
-      void call(s.client.router.Ack.bind(s.client.router), { destination: "q", message_ids: [d.message_id] });
+      call(s.client.router.Ack.bind(s.client.router), {
+        destination: "q",
+        message_ids: [d.message_id],
+      }).catch(
+        () => undefined, // an ack racing the teardown
+      );
     });
     stream.on("error", () => undefined);
     await eventually(() => got.length === 3, 5000, "the three kept");
@@ -241,7 +246,12 @@ router:
     const stream = s.client.router.Subscribe({ destination: "q" });
     stream.on("data", (d: Delivery__Output) => {
       times.push(Date.now());
-      void call(s.client.router.Ack.bind(s.client.router), { destination: "q", message_ids: [d.message_id] });
+      call(s.client.router.Ack.bind(s.client.router), {
+        destination: "q",
+        message_ids: [d.message_id],
+      }).catch(
+        () => undefined, // an ack racing the teardown
+      );
     });
     stream.on("error", () => undefined);
     await eventually(() => times.length === 6, 5000, "deliveries");
