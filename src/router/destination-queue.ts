@@ -32,9 +32,10 @@ export class DestinationQueue {
    */
   readonly #finishing = new Set<number>();
   /**
-   * Messages just committed, kept as published so that a destination keeping
-   * up reads only the index, not the rows it has in memory already. Bounded
-   * (HOT_MAX); past it rows are read back from the store as usual.
+   * Messages just published (their commit may still be running), kept as
+   * published so that a destination keeping up is handed them from memory,
+   * with no query. Bounded (HOT_MAX); past it rows are read back from the
+   * store once committed.
    */
   readonly #hot = new Map<number, QueuedMessage>();
   /** Per priority, the seqs offered to `#hot` in order (from `#hotHead[p]` on): the index of the hot rows. */
@@ -51,6 +52,8 @@ export class DestinationQueue {
   readonly #attempts = new Map<number, number>();
   /** seq → [priority, due time]. */
   readonly #delayed = new Map<number, [number, number]>();
+  /** Leased messages whose commit failed: not queued again when their delivery fails. */
+  readonly #doomed = new Set<number>();
   #nextDue = Number.POSITIVE_INFINITY;
 
   constructor(name: string, store: QueueStore, counts?: { depth: number; bytes: number }) {
@@ -79,6 +82,14 @@ export class DestinationQueue {
     return this.#leased.has(seq) || this.#delayed.has(seq) || this.#gone.has(seq) || this.#finishing.has(seq);
   }
 
+  /**
+   * Whether the overflow policy may drop the row: queued, or waiting out a retry's backoff; not
+   * one in delivery, nor one already on its way out.
+   */
+  isDroppable(seq: number): boolean {
+    return !this.#leased.has(seq) && !this.#gone.has(seq) && !this.#finishing.has(seq);
+  }
+
   /** Takes a row out now (counts and deliveries) while its delete is being committed. */
   drop(m: QueuedMessage): void {
     this.#delayed.delete(m.seq);
@@ -98,12 +109,13 @@ export class DestinationQueue {
     this.#rewind(m.priority, m.seq);
   }
 
-  /** A committed message, still in memory: leased from here without reading its row back. */
-  offer(m: QueuedMessage): void {
-    if (this.#hot.size >= HOT_MAX) {
-      this.#markCold(m.priority, m.seq);
-      return;
-    }
+  /**
+   * A message just published, its commit under way: leased from memory (without reading its row
+   * back) from now on, so its delivery need not wait for the commit. False when the cache is full;
+   * `committed` then queues it from the store.
+   */
+  offer(m: QueuedMessage): boolean {
+    if (this.#hot.size >= HOT_MAX) return false;
     // A decoded payload is a view into the whole received HTTP/2 chunk: copied, so the
     // cache holds the message's bytes and not every chunk it came in (measured: +47 MiB
     // RSS with 1,000,000 queued before the copy).
@@ -118,6 +130,36 @@ export class DestinationQueue {
       seqs.push(...live);
       this.#hotHead[m.priority] = 0;
     }
+    return true;
+  }
+
+  /**
+   * The message's row is committed. One not in the cache (it was full, or the message was
+   * redriven) is read from the store from now on: the cursor goes back before it, since hot
+   * rows with higher seqs may have been leased meanwhile.
+   */
+  committed(m: QueuedMessage): void {
+    if (this.isHeld(m.seq)) return;
+    if (!this.#hot.has(m.seq) || (this.#cursor[m.priority] as number) >= m.seq)
+      this.#rewind(m.priority, m.seq);
+  }
+
+  /**
+   * The message's commit failed (its publish was refused): out of the queue. One in delivery
+   * right now goes when its delivery ends (`finish` as usual; a retry does not queue it again).
+   */
+  abandon(m: QueuedMessage): void {
+    const seq = m.seq;
+    if (this.#leased.has(seq)) {
+      this.#doomed.add(seq);
+      return;
+    }
+    if (this.#finishing.has(seq) || this.#gone.has(seq)) return; // delivered or dropped already
+    this.#delayed.delete(seq);
+    this.#hot.delete(seq);
+    this.#attempts.delete(seq);
+    this.depth--;
+    this.bytes -= m.bytes;
   }
 
   /** Counts a committed insert. */
@@ -143,11 +185,12 @@ export class DestinationQueue {
     for (const p of PRIORITIES) {
       while (out.length < limit) {
         const want = limit - out.length;
-        const got =
-          (this.#cursor[p] as number) >= (this.#coldMax[p] as number)
-            ? this.#scanHot(p, want, out)
-            : this.#scanRows(p, want, out);
-        if (got < want) break;
+        if ((this.#cursor[p] as number) >= (this.#coldMax[p] as number)) {
+          if (this.#scanHot(p, want, out) < want) break;
+        } else {
+          // Past the end of the store's rows the hot ones (not all committed yet) follow in the same lease.
+          this.#scanRows(p, want, out);
+        }
       }
       if (out.length >= limit) break;
     }
@@ -219,6 +262,7 @@ export class DestinationQueue {
     const m = this.#leased.get(seq);
     if (!m) return undefined;
     this.#leased.delete(seq);
+    this.#doomed.delete(seq);
     this.#attempts.delete(seq);
     this.#hot.delete(seq);
     this.#finishing.add(seq);
@@ -238,6 +282,13 @@ export class DestinationQueue {
     const m = this.#leased.get(seq);
     if (!m) return;
     this.#leased.delete(seq);
+    if (this.#doomed.delete(seq)) {
+      this.#hot.delete(seq);
+      this.#attempts.delete(seq);
+      this.depth--;
+      this.bytes -= m.bytes;
+      return;
+    }
     if (m.attempt > 0) this.#attempts.set(seq, m.attempt);
     if (due > 0) {
       this.#delayed.set(seq, [m.priority, due]);

@@ -35,7 +35,8 @@ export interface DedupEntry {
 
 /** What one group commit writes, in one transaction. */
 export interface CommitBatch {
-  inserts: NewMessage[];
+  /** With the seq `nextSeq()` gave them (the router's), or without for the store to choose one. */
+  inserts: Array<NewMessage & { seq?: number }>;
   deletes: number[];
   attempts: Array<[seq: number, attempt: number]>;
   dedup: Array<[key: string, entry: DedupEntry]>;
@@ -119,6 +120,8 @@ export class QueueStore {
   #stmts: ReturnType<QueueStore["prepare"]> | null = null;
   #writer: Worker | null = null;
   #nextId = 0;
+  #lastSeq = 0;
+  #held: Array<{ id: number; batch: CommitBatch }> | null = null;
   readonly #pending = new Map<number, { resolve: (seqs: number[]) => void; reject: (e: Error) => void }>();
 
   constructor(opts: { path: string; sync: "full" | "normal"; logger: Logger }) {
@@ -143,6 +146,23 @@ export class QueueStore {
       corruptMessage: "queue.db is corrupt; moved it aside and started an empty queue",
     });
     this.#stmts = this.prepare(this.#db);
+    // AUTOINCREMENT's high-water mark (kept past deleted rows), or the highest row.
+    const last = this.#db
+      .prepare(
+        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'queue'), 0), coalesce((SELECT max(seq) FROM queue), 0))",
+      )
+      .pluck()
+      .get() as number;
+    this.#lastSeq = last;
+  }
+
+  /**
+   * The seq of the next message, given on this thread at publish so that the message can be
+   * handed to its destination while its commit runs. Seqs only grow: a destination's read
+   * cursor never passes over a newer message.
+   */
+  nextSeq(): number {
+    return ++this.#lastSeq;
   }
 
   /**
@@ -223,8 +243,33 @@ export class QueueStore {
     const id = ++this.#nextId;
     return new Promise<number[]>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      w.postMessage({ id, batch });
+      if (this.#held) this.#held.push({ id, batch });
+      else w.postMessage({ id, batch });
     });
+  }
+
+  /**
+   * Tests: commits wait until `release()` (then go to the writer in order) or fail with
+   * `fail(error)` as a commit the writer refused would.
+   */
+  holdCommitsForTest(): { release(): void; fail(e: Error): void } {
+    this.#held ??= [];
+    const take = () => {
+      const held = this.#held ?? [];
+      this.#held = null;
+      return held;
+    };
+    return {
+      release: () => {
+        for (const h of take()) this.#writer?.postMessage(h);
+      },
+      fail: (e) => {
+        for (const h of take()) {
+          this.#pending.get(h.id)?.reject(e);
+          this.#pending.delete(h.id);
+        }
+      },
+    };
   }
 
   /** Depth and bytes of every destination's queue (read at start). */

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { checkpointAndClose, openWriter } from "../util/sqlite.js";
-import type { CommitBatch, NewMessage } from "./queue-store.js";
+import type { CommitBatch } from "./queue-store.js";
 
 /**
  * The queue's writer, on its own thread: every group commit (inserts,
@@ -12,9 +12,9 @@ import type { CommitBatch, NewMessage } from "./queue-store.js";
 const { path, sync } = workerData as { path: string; sync: "full" | "normal" };
 const db = openWriter(path, sync);
 const insert = db.prepare(
-  `INSERT INTO queue (dest, priority, message_id, topic, payload, content_type, attributes,
+  `INSERT INTO queue (seq, dest, priority, message_id, topic, payload, content_type, attributes,
      idempotency_key, published_at, expires_at, traceparent, attempt, bytes)
-   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 const del = db.prepare("DELETE FROM queue WHERE seq = ?");
 const setAttempt = db.prepare("UPDATE queue SET attempt = ? WHERE seq = ?");
@@ -24,10 +24,11 @@ const dedupPut = db.prepare(
 
 const commit = db.transaction((b: CommitBatch): number[] => {
   const seqs: number[] = [];
-  for (const m of b.inserts as NewMessage[]) {
+  for (const m of b.inserts) {
     // Structured clone turns Buffers into Uint8Arrays; SQLite binds Buffers.
     const p = m.payload as Uint8Array;
     const r = insert.run(
+      m.seq ?? null,
       m.dest,
       m.priority,
       m.messageId,

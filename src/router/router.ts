@@ -517,7 +517,8 @@ export class Router {
       const queue = this.#queue(name);
       queue.added(bytes);
       this.#touched.add(name);
-      this.#batch.inserts.push({
+      const m: QueuedMessage = {
+        seq: this.#store.nextSeq(),
         dest: name,
         priority: input.priority,
         messageId,
@@ -531,7 +532,10 @@ export class Router {
         traceparent,
         attempt: 0,
         bytes,
-      });
+      };
+      this.#batch.inserts.push(m);
+      // Deliverable now, while its commit runs (its publish is still answered only after the commit).
+      if (queue.offer(m)) this.#destinations.get(name)?.dispatcher.kick();
     }
     if (names.length === 0) {
       this.#dropped.add(1, { destination: "", reason: "no_route" });
@@ -609,7 +613,7 @@ export class Router {
     this.#waiters = [];
     this.#touched = new Set();
     this.#committing = this.#store.commit(batch).then(
-      (seqs) => this.#committed(batch, waiters, touched, seqs),
+      () => this.#committed(batch, waiters, touched),
       (e: unknown) => this.#commitFailed(batch, waiters, e),
     );
     void this.#committing.finally(() => {
@@ -638,7 +642,7 @@ export class Router {
       `queue commit failed; publishes answered ${full ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE"}`,
     );
     if (waiters.length > 0) this.#rejected.add(waiters.length, { reason: full ? "disk_full" : "storage" });
-    for (const m of batch.inserts) this.#queue(m.dest).removed(m.bytes);
+    for (const m of batch.inserts as QueuedMessage[]) this.#queue(m.dest).abandon(m);
     for (const w of waiters) {
       if (w.key) this.#pendingKeys.delete(w.key);
       w.reject(reply);
@@ -706,16 +710,9 @@ export class Router {
     );
   }
 
-  #committed(batch: CommitBatch, waiters: Waiter[], touched: Set<string>, seqs: number[]): void {
+  #committed(batch: CommitBatch, waiters: Waiter[], touched: Set<string>): void {
     const now = this.#clock.now();
-    // The batch's objects become the queued messages: no copy, no read back for a destination keeping up.
-    for (let i = 0; i < batch.inserts.length; i++) {
-      const m = batch.inserts[i] as QueuedMessage;
-      const seq = seqs[i];
-      if (seq === undefined) break;
-      m.seq = seq;
-      this.#queue(m.dest).offer(m);
-    }
+    for (const m of batch.inserts as QueuedMessage[]) this.#queue(m.dest).committed(m);
     if (batch.deletes.length > 0) for (const q of this.#queues.values()) q.deleted(batch.deletes);
     for (const [key, entry] of batch.dedup) this.#cache?.set(key, entry);
     for (const w of waiters) {
@@ -730,6 +727,11 @@ export class Router {
       if (d.config.buffer.overflow !== "reject") this.#enforceBound(d);
       d.dispatcher.kick();
     }
+  }
+
+  /** Tests: holds the queue's commits (see QueueStore.holdCommitsForTest). */
+  holdCommitsForTest(): ReturnType<QueueStore["holdCommitsForTest"]> {
+    return this.#store.holdCommitsForTest();
   }
 
   /** Resolves when no commit is in flight and nothing waits to be committed. */
@@ -754,7 +756,7 @@ export class Router {
     const candidates = (limit: number): number[] => {
       if (b.overflow === "drop_lowest_priority") {
         for (const p of [1, 2, 3, 4]) {
-          const seqs = this.#store.seqsAfter(d.config.name, p, 0, limit).filter((s) => !q.isHeld(s));
+          const seqs = this.#store.seqsAfter(d.config.name, p, 0, limit).filter((s) => q.isDroppable(s));
           if (seqs.length > 0) return seqs;
         }
         return [];
@@ -763,7 +765,7 @@ export class Router {
       const all: number[] = [];
       for (const p of [1, 2, 3, 4])
         all.push(...this.#store.seqsAfter(d.config.name, p, 0, limit + q.leasedCount));
-      return all.filter((s) => !q.isHeld(s)).sort((x, y) => x - y);
+      return all.filter((s) => q.isDroppable(s)).sort((x, y) => x - y);
     };
     const excluded = new Set<number>();
     while ((depth > b.maxMessages || bytes > b.maxBytes) && victims.length < 10_000) {
@@ -937,7 +939,8 @@ export class Router {
     const from = this.#batch.inserts.length;
     for (const m of msgs) {
       this.#queue(m.dest).added(m.bytes);
-      this.#batch.inserts.push(m);
+      // Not offered to the hot cache: read from the store once committed (see DestinationQueue.committed).
+      this.#batch.inserts.push({ ...m, seq: this.#store.nextSeq() });
       this.#touched.add(m.dest);
     }
     return new Promise<void>((resolve, reject) => {

@@ -42,15 +42,19 @@ async function withStore(fn: (store: CountingStore) => Promise<void>): Promise<v
   }
 }
 
-/** Commits messages as the router does and offers them to the queue (the objects become the queued rows). */
+/**
+ * Publishes as the router does: a seq from the store, offered to the queue (the objects become the
+ * queued rows) before the commit, then the commit and its acknowledgement to the queue.
+ */
 async function publish(store: QueueStore, q: DestinationQueue, priorities: number[]): Promise<number[]> {
-  const inserts = priorities.map((priority, i) => ({ ...queueMessage(i), priority }));
-  const seqs = await store.commit({ inserts, deletes: [], attempts: [], dedup: [] });
-  inserts.forEach((m, i) => {
+  const msgs = priorities.map((priority, i) => ({ ...queueMessage(i), priority, seq: store.nextSeq() }));
+  for (const m of msgs) {
     q.added(m.bytes);
-    q.offer({ ...m, seq: seqs[i] as number });
-  });
-  return seqs;
+    q.offer(m);
+  }
+  await store.commit({ inserts: msgs, deletes: [], attempts: [], dedup: [] });
+  for (const m of msgs) q.committed(m);
+  return msgs.map((m) => m.seq);
 }
 
 test("a destination keeping up leases what was just committed without reading the store", async () => {
@@ -66,13 +70,16 @@ test("a destination keeping up leases what was just committed without reading th
   });
 });
 
-// Against a model: after any mix of publishes (some past the hot cache), leases, deliveries and
-// immediate redeliveries, a lease returns exactly the highest-priority, oldest messages not held.
-test("leases follow priority then seq through the hot cache, its overflow, retries and a restart", async () => {
+// Against a model: after any mix of publishes (some past the hot cache, some whose commit fails),
+// leases while commits run, deliveries and immediate redeliveries, a lease returns exactly the
+// highest-priority, oldest messages not held, and the depth counts what is left.
+test("leases follow priority then seq through the hot cache, its overflow, failed commits, retries and a restart", async () => {
   await withStore(async (store) => {
     let q = new DestinationQueue("d", store);
     const queued = new Map<number, number>(); // seq → priority, not yet delivered
     const leased = new Set<number>();
+    const notYet = new Set<number>(); // published, not in the cache, commit under way: not leasable
+    const doomed = new Set<number>(); // leased when their commit failed
     let seed = 7;
     const rand = (n: number) => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -80,7 +87,7 @@ test("leases follow priority then seq through the hot cache, its overflow, retri
     };
     const expectLease = (n: number) => {
       const want = [...queued]
-        .filter(([seq]) => !leased.has(seq))
+        .filter(([seq]) => !leased.has(seq) && !notYet.has(seq))
         .sort((a, b) => b[1] - a[1] || a[0] - b[0])
         .slice(0, n)
         .map(([seq]) => seq);
@@ -88,15 +95,7 @@ test("leases follow priority then seq through the hot cache, its overflow, retri
       assert.deepEqual(got, want);
       for (const seq of got) leased.add(seq);
     };
-    for (let round = 0; round < 40; round++) {
-      // Now and then a burst larger than the hot cache (4,096), so some rows are only on disk.
-      const count = round % 10 === 3 ? 5000 : rand(200);
-      const priorities = Array.from({ length: count }, () => 1 + rand(4));
-      const seqs = await publish(store, q, priorities);
-      seqs.forEach((seq, i) => {
-        queued.set(seq, priorities[i] as number);
-      });
-      expectLease(1 + rand(300));
+    const settleSome = async () => {
       const done: number[] = [];
       for (const seq of [...leased]) {
         const r = rand(3);
@@ -104,24 +103,60 @@ test("leases follow priority then seq through the hot cache, its overflow, retri
           q.finish(seq);
           leased.delete(seq);
           queued.delete(seq);
+          doomed.delete(seq);
           done.push(seq);
         } else if (r === 1) {
           q.release(seq);
           leased.delete(seq);
+          if (doomed.delete(seq)) queued.delete(seq);
         }
       }
       await store.commit({ inserts: [], deletes: done, attempts: [], dedup: [] });
       q.deleted(done);
+    };
+    for (let round = 0; round < 60; round++) {
+      // Now and then a burst larger than the hot cache (4,096), so some rows are only on disk.
+      const count = round % 10 === 3 ? 5000 : rand(200);
+      const msgs = Array.from({ length: count }, (_, i) => ({
+        ...queueMessage(i),
+        priority: 1 + rand(4),
+        seq: store.nextSeq(),
+      }));
+      for (const m of msgs) {
+        q.added(m.bytes);
+        if (!q.offer(m)) notYet.add(m.seq);
+        queued.set(m.seq, m.priority);
+      }
+      expectLease(rand(100)); // deliveries while the commit runs
+      if (round % 7 === 5) {
+        // The commit failed: nothing of the batch is queued any more, and what is in delivery goes when it ends.
+        for (const m of msgs) {
+          q.abandon(m);
+          notYet.delete(m.seq);
+          if (leased.has(m.seq)) doomed.add(m.seq);
+          else queued.delete(m.seq);
+        }
+      } else {
+        await store.commit({ inserts: msgs, deletes: [], attempts: [], dedup: [] });
+        for (const m of msgs) {
+          q.committed(m);
+          notYet.delete(m.seq);
+        }
+      }
+      expectLease(1 + rand(300));
+      await settleSome();
       expectLease(rand(50));
+      assert.equal(q.depth, queued.size, "depth counts what is queued or in delivery");
       if (round === 25) {
-        // A restart: what is leased comes back, read from the store.
+        // A restart: what is leased comes back, read from the store (a doomed one never was stored).
+        for (const seq of doomed) queued.delete(seq);
+        doomed.clear();
         leased.clear();
-        let bytes = 0;
-        for (const _ of queued) bytes += 3;
-        q = new DestinationQueue("d", store, { depth: queued.size, bytes });
+        q = new DestinationQueue("d", store, { depth: queued.size, bytes: queued.size * 3 });
       }
     }
     expectLease(queued.size + 1);
-    assert.equal(leased.size, queued.size, "every queued message leased once at the end");
+    for (const seq of doomed) queued.delete(seq);
+    assert.equal(leased.size - doomed.size, queued.size, "every queued message leased once at the end");
   });
 });

@@ -94,6 +94,65 @@ test("a published message reaches a subscriber, is acked and leaves the queue", 
   }
 });
 
+test("a subscriber gets a message while its commit runs; the publish is answered only once it is committed", async () => {
+  const s = await startSidecar(SUBSCRIBER);
+  try {
+    const consumer = new Consumer(s, "consumers", { autoAck: false });
+    await eventually(async () => (await status_(s, "consumers")).subscribers === 1, 5000, "subscribed");
+    const hold = s.sidecar.router.holdCommitsForTest();
+    let answered = false;
+    const published = publish(s, { topic: "orders.created", payload: Buffer.from("early") }).then((r) => {
+      answered = true;
+      return r;
+    });
+    await eventually(() => consumer.received.length === 1, 5000, "delivery while the commit is held");
+    assert.equal(answered, false, "no answer before the commit");
+    hold.release();
+    const r = await published;
+    assert.equal(consumer.received[0]?.message_id, r.message_id);
+    await consumer.ack([r.message_id]);
+    await eventually(async () => (await status_(s, "consumers")).queueDepth === 0, 5000, "acked and gone");
+    consumer.close();
+  } finally {
+    await s.close();
+  }
+});
+
+test("a commit that fails refuses its publishes and takes their messages out, also one in delivery", async () => {
+  const s = await startSidecar(SUBSCRIBER);
+  try {
+    const consumer = new Consumer(s, "consumers", { autoAck: false });
+    await eventually(async () => (await status_(s, "consumers")).subscribers === 1, 5000, "subscribed");
+    const hold = s.sidecar.router.holdCommitsForTest();
+    const refused = publish(s, { topic: "orders.created", payload: Buffer.from("doomed") }).then(
+      () => assert.fail("the publish was answered OK"),
+      (e: { code?: number }) => e,
+    );
+    await eventually(() => consumer.received.length === 1, 5000, "delivery while the commit is held");
+    const doomed = consumer.received[0]?.message_id ?? "";
+    hold.fail(Object.assign(new Error("disk I/O error"), { code: "SQLITE_IOERR" }));
+    assert.equal((await refused).code, status.UNAVAILABLE);
+    // Nacked: it would be retried if it were queued; it is not, so it is gone.
+    await consumer.ack([], [doomed]);
+    await eventually(
+      async () => (await status_(s, "consumers")).queueDepth === 0,
+      5000,
+      "nothing left queued",
+    );
+    // The queue goes on: the next message is delivered and nothing comes back.
+    const r = await publish(s, { topic: "orders.created", payload: Buffer.from("next") });
+    await eventually(() => consumer.received.length === 2, 5000, "the next delivery");
+    assert.equal(consumer.received[1]?.message_id, r.message_id);
+    await consumer.ack([r.message_id]);
+    await eventually(async () => (await status_(s, "consumers")).queueDepth === 0, 5000, "drained");
+    await new Promise((res) => setTimeout(res, 300));
+    assert.equal(consumer.received.length, 2, "the refused message is not delivered again");
+    consumer.close();
+  } finally {
+    await s.close();
+  }
+});
+
 test("a topic no route matches is answered routed: 0 and counted, not queued", async () => {
   const s = await startSidecar(SUBSCRIBER);
   try {
@@ -252,6 +311,33 @@ router:
       ids.slice(2),
     );
     consumer.close();
+  } finally {
+    await s.close();
+  }
+});
+
+test("drop_oldest also drops messages waiting out a retry's backoff, never the one in delivery", async () => {
+  // Port 1 refuses at once: each message is tried as soon as it is published and then waits 10 s.
+  const s = await startSidecar(`router:
+  destinations:
+    - { name: down, kind: http, url: "http://127.0.0.1:1/x", concurrency: 1, retry: { initial: 10s, max: 10s }, circuit_breaker: { consecutive_failures: 100 }, buffer: { max_messages: 2, overflow: drop_oldest } }
+  routes: [{ match: { topic: ">" }, to: [down] }]
+`);
+  try {
+    for (let i = 0; i < 5; i++) {
+      await publish(s, { topic: "t", payload: Buffer.from(String(i)) });
+      await eventually(async () => (await status_(s, "down")).failed > i, 5000, `attempt ${i}`);
+    }
+    await publish(s, { topic: "t", payload: Buffer.from("last") });
+    const st = await eventually(
+      async () => {
+        const d = await status_(s, "down");
+        return d.queueDepth <= 2 ? d : null;
+      },
+      5000,
+      "the bound of 2 held",
+    );
+    assert.equal(st.dropped, 4);
   } finally {
     await s.close();
   }
