@@ -235,17 +235,7 @@ router:
     const e2e = await endToEnd(child.pid as number, () =>
       Promise.all([vigilConsume(client, N), vigilPublish(client, N)]),
     );
-    // One PublishStream for the whole phase, as a bot keeps its stream open (JetStream's
-    // client likewise publishes on its one connection).
-    const steady = steadyPublisher(client);
-    const lat = await fixedRate(
-      (count) =>
-        vigilConsume(client, count, (d) =>
-          latencies.push(performance.now() - (d.payload as Buffer).readDoubleLE(0)),
-        ),
-      (count) => steady.publish(count, () => ({ topic: "bench.orders", payload: stamped() })),
-    );
-    steady.end();
+    const lat = await vigilLatency(client);
     let rssQueuedMiB = 0;
     if (QUEUED > 0) {
       await vigilPublish(client, QUEUED);
@@ -260,6 +250,23 @@ router:
 }
 
 const latencies: number[] = [];
+
+/**
+ * The latency phase over the router API. One PublishStream for the whole phase, as a bot keeps its
+ * stream open (JetStream's client likewise publishes on its one connection).
+ */
+async function vigilLatency(client: VigilStubs): Promise<{ p50: number; p99: number }> {
+  const steady = steadyPublisher(client);
+  const lat = await fixedRate(
+    (count) =>
+      vigilConsume(client, count, (d) =>
+        latencies.push(performance.now() - (d.payload as Buffer).readDoubleLE(0)),
+      ),
+    (count) => steady.publish(count, () => ({ topic: "bench.orders", payload: stamped() })),
+  );
+  steady.end();
+  return lat;
+}
 
 /**
  * Latency at RATE msg/s for LATENCY_SECONDS: one publish of RATE/100 messages
@@ -314,16 +321,7 @@ async function benchFloor(): Promise<{
     const e2e = await endToEnd(child.pid as number, () =>
       Promise.all([vigilConsume(client, N), vigilPublish(client, N)]),
     );
-    const steady = steadyPublisher(client);
-    const lat = await fixedRate(
-      (count) =>
-        vigilConsume(client, count, (d) =>
-          latencies.push(performance.now() - (d.payload as Buffer).readDoubleLE(0)),
-        ),
-      (count) => steady.publish(count, () => ({ topic: "bench.orders", payload: stamped() })),
-    );
-    steady.end();
-    return { ...e2e, ...lat };
+    return { ...e2e, ...(await vigilLatency(client)) };
   } finally {
     client.close();
     await stop(child);

@@ -1,25 +1,13 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import { DestinationQueue } from "../../src/router/destination-queue.js";
-import { QueueStore } from "../../src/router/queue-store.js";
-import { captureLogger } from "../helpers/log-capture.js";
-import { queueMessage } from "../helpers/queue-message.js";
+import { queueMessage, withQueueStore } from "../helpers/queue-message.js";
 
 // Found by the flapping fault test under CPU load: a delivered row whose delete was not committed yet
 // was read again behind a cursor rewound by a retry, delivered twice, and counted out twice; the
 // negative depth then stalled the queue with messages still in it.
 test("a finished row whose delete is not committed yet is not leased again when a retry rewinds the cursor", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "vigil-queue-"));
-  const store = new QueueStore({
-    path: join(dir, "queue.db"),
-    sync: "normal",
-    logger: captureLogger().logger,
-  });
-  try {
-    store.open();
+  await withQueueStore(async (store) => {
     const seqs = await store.commit({
       inserts: [queueMessage(1), queueMessage(2), queueMessage(3)],
       deletes: [],
@@ -36,8 +24,5 @@ test("a finished row whose delete is not committed yet is not leased again when 
     assert.equal(q.depth, 2);
     await store.commit({ inserts: [], deletes: [seqs[1] as number], attempts: [], dedup: [] });
     q.deleted([seqs[1] as number]);
-    await store.close();
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  });
 });

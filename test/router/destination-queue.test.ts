@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import { DestinationQueue } from "../../src/router/destination-queue.js";
 import { type QueuedMessage, QueueStore } from "../../src/router/queue-store.js";
-import { captureLogger } from "../helpers/log-capture.js";
-import { queueMessage } from "../helpers/queue-message.js";
+import { queueMessage, withQueueStore } from "../helpers/queue-message.js";
 
 /** A real store that counts the reads the queue makes of it. */
 class CountingStore extends QueueStore {
@@ -25,22 +21,8 @@ class CountingStore extends QueueStore {
   }
 }
 
-async function withStore(fn: (store: CountingStore) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "vigil-dq-"));
-  const store = new CountingStore({
-    path: join(dir, "queue.db"),
-    sync: "normal",
-    logger: captureLogger().logger,
-  });
-  try {
-    store.open();
-    await fn(store);
-  } finally {
-    // Closed on a failed assertion too: its writer thread would keep the test process alive.
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withStore = (fn: (store: CountingStore) => Promise<void>) =>
+  withQueueStore(fn, (opts) => new CountingStore(opts));
 
 /**
  * Publishes as the router does: a seq from the store, offered to the queue (the objects become the

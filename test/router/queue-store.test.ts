@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { type NewMessage, QueueStore } from "../../src/router/queue-store.js";
 import { captureLogger } from "../helpers/log-capture.js";
-import { queueMessage } from "../helpers/queue-message.js";
+import { queueMessage, withQueueStore } from "../helpers/queue-message.js";
 import { eventually } from "../helpers/sidecar.js";
 
 const batch = (inserts: NewMessage[]) => ({ inserts, deletes: [], attempts: [], dedup: [] });
@@ -62,15 +62,8 @@ test("a writer thread that dies is replaced at the next commit; what it had comm
   }
 });
 
-test("a committed batch reads back field for field: payloads of every size, unicode, attributes, TTLs", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "vigil-queue-"));
-  const store = new QueueStore({
-    path: join(dir, "queue.db"),
-    sync: "normal",
-    logger: captureLogger().logger,
-  });
-  try {
-    store.open();
+test("a committed batch reads back field for field: payloads of every size, unicode, attributes, TTLs", () =>
+  withQueueStore(async (store) => {
     const inserts = [0, 1, 1024, 70_000].map(
       (size, i): NewMessage => ({
         ...queueMessage(i),
@@ -92,8 +85,4 @@ test("a committed batch reads back field for field: payloads of every size, unic
     inserts.forEach((m, i) => {
       assert.deepEqual(store.get(seqs[i] as number), { ...m, seq: seqs[i] });
     });
-  } finally {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+  }));
