@@ -238,7 +238,8 @@ export class DestinationQueue {
       if (this.isHeld(m.seq)) continue;
       this.#take(m, out);
     }
-    // The end of this priority's rows: everything committed from now on is offered (hot) or marked cold.
+    // The end of this priority's rows: a message published from now on is offered (hot) or, once
+    // committed, marked cold (`committed`).
     if (rows.length < want) this.#coldMax[p] = 0;
     return rows.length;
   }

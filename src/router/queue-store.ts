@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import type { Database as Db, Statement } from "better-sqlite3";
 import type { Logger } from "pino";
-import { openSqlite } from "../util/sqlite.js";
+import { lastAutoincrementSeq, openSqlite } from "../util/sqlite.js";
 import { startWorker } from "../util/worker.js";
 
 /** One queued copy of a message for one destination (a row of `queue`). */
@@ -146,14 +146,7 @@ export class QueueStore {
       corruptMessage: "queue.db is corrupt; moved it aside and started an empty queue",
     });
     this.#stmts = this.prepare(this.#db);
-    // AUTOINCREMENT's high-water mark (kept past deleted rows), or the highest row.
-    const last = this.#db
-      .prepare(
-        "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'queue'), 0), coalesce((SELECT max(seq) FROM queue), 0))",
-      )
-      .pluck()
-      .get() as number;
-    this.#lastSeq = last;
+    this.#lastSeq = lastAutoincrementSeq(this.#db, "queue");
   }
 
   /**

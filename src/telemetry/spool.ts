@@ -10,7 +10,7 @@ import type { Clock } from "../util/clock.js";
 import { DeliveryError } from "../util/delivery-error.js";
 import { HttpPoster } from "../util/http-poster.js";
 import { firstAbove } from "../util/sorted.js";
-import { openSqlite } from "../util/sqlite.js";
+import { lastAutoincrementSeq, openSqlite } from "../util/sqlite.js";
 import { startWorker } from "../util/worker.js";
 
 export const SIGNALS = ["traces", "metrics", "logs"] as const;
@@ -360,11 +360,7 @@ export class Spool {
       this.#total += r.b;
       this.#coldMax.set(r.signal, r.seq);
     }
-    // AUTOINCREMENT's high-water mark: a seq is never given twice, even after the rows are gone.
-    const high = this.#db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'spool'").get() as
-      | { seq: number }
-      | undefined;
-    this.#lastSeq = Math.max(high?.seq ?? 0, ...this.#coldMax.values());
+    this.#lastSeq = lastAutoincrementSeq(this.#db, "spool");
     const m = opts.meter;
     const inst = {
       exported: m.createCounter("vigil.spool.exported", {

@@ -66,6 +66,20 @@ function openChecked(opts: SqliteOptions): Db {
   }
 }
 
+/**
+ * The last seq an AUTOINCREMENT key of `table` (column `seq`) has given: its high-water mark in
+ * sqlite_sequence, which outlives deleted rows, or the highest row. A thread that gives seqs
+ * itself continues from here, so no seq is ever given twice.
+ */
+export function lastAutoincrementSeq(db: Db, table: string): number {
+  return db
+    .prepare(
+      `SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0), coalesce((SELECT max(seq) FROM "${table}"), 0))`,
+    )
+    .pluck()
+    .get(table) as number;
+}
+
 /** Closes a WAL database after truncating its -wal file (closing checkpoints anyway; this keeps it small). */
 export function checkpointAndClose(db: Db): void {
   try {
