@@ -55,7 +55,7 @@ class BadRequest extends Error {
 /** `vigil.spool.received`, the one counter both receivers count into. */
 function receivedCounter(meter: Meter): Counter {
   return meter.createCounter("vigil.spool.received", {
-    description: "OTLP requests received, by signal and result (accepted, invalid, shed)",
+    description: "OTLP requests received, by signal and result (accepted, invalid, shed, failed)",
   });
 }
 
@@ -161,6 +161,7 @@ export class OtlpHttpReceiver {
         await this.#spool.append(signal, type, body);
       } catch (e: unknown) {
         // Not on disk, so not accepted: the sender retries.
+        this.#requests.add(1, { signal, result: "failed" });
         this.#logger.error({ err: toError(e), signal }, "cannot spool an OTLP request");
         res.writeHead(503, { "content-type": type, "retry-after": "5" });
         res.end(this.#status(json, 14, "the request could not be stored; retry later"));
@@ -295,6 +296,7 @@ export class OtlpGrpcReceiver {
               callback(null, Buffer.alloc(0));
             },
             (e: unknown) => {
+              requests.add(1, { signal, result: "failed" });
               this.#logger.error({ err: toError(e), signal }, "cannot spool an OTLP request");
               callback({ code: grpcStatus.UNAVAILABLE, details: "the request could not be stored; retry" });
             },

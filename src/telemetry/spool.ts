@@ -12,6 +12,7 @@ import { HttpPoster } from "../util/http-poster.js";
 import { firstAbove } from "../util/sorted.js";
 import { lastAutoincrementSeq, openSqlite } from "../util/sqlite.js";
 import { startWorker } from "../util/worker.js";
+import { type SpoolWrites, spoolWrites } from "./spool-writes.js";
 
 export const SIGNALS = ["traces", "metrics", "logs"] as const;
 export type Signal = (typeof SIGNALS)[number];
@@ -251,6 +252,12 @@ class SignalExporter {
 
 /** Just-committed request bodies kept in memory for the exporter, at most this many bytes. */
 const HOT_MAX_BYTES = 32 * 1024 * 1024;
+/** A batch of appends up to this size is committed on the event loop when the writer has nothing queued. */
+const LOCAL_MAX_BYTES = 256 * 1024;
+/** After this many bytes written on the event loop, the writer thread checkpoints the WAL (as SQLite's 1,000-page default). */
+const CHECKPOINT_BYTES = 4 * 1024 * 1024;
+/** What one transaction writes besides the bodies (table and index leaves, the WAL frame headers). */
+const TRANSACTION_BYTES = 2 * 4096;
 
 interface Pending {
   row: { seq: number; signal: Signal; contentType: string; body: Buffer; receivedAt: number };
@@ -264,12 +271,18 @@ interface Pending {
  * `maxBytes`: when full, the oldest requests are dropped, counted in `vigil.spool.dropped{reason}` and
  * logged, never silently. Requests are stored and forwarded as the bot encoded them (protobuf or JSON).
  *
- * Writes go to a writer thread (spool-writer-worker.ts): the appends of one event-loop turn are one
- * transaction, and so are the deletes of what was forwarded. This thread keeps a read connection, the
- * counts, and the bodies it just committed (bounded), so a collector that keeps up is fed from memory.
+ * The appends of one event-loop turn are one transaction, and so are the deletes of what was
+ * forwarded. A small transaction while the writer thread (spool-writer-worker.ts) has nothing queued is
+ * committed on the event loop (~0.1 ms for a 50 KiB request): an SDK exports one batch at a time, so the
+ * two thread hand-offs would be most of its round trip. A larger one, or one that comes while the writer
+ * is busy, goes to the writer, so under load the receiver keeps reading. With `sync: full` every commit
+ * waits for an fsync, so all of them go to the writer. Checkpoints never run on the event loop: the
+ * writer runs them. This thread keeps the counts and the bodies it just committed (bounded), so a
+ * collector that keeps up is fed from memory.
  */
 export class Spool {
   readonly #db: Database;
+  readonly #local: SpoolWrites;
   readonly #path: string;
   readonly #nextSeq: Statement;
   readonly #row: Statement;
@@ -298,6 +311,13 @@ export class Spool {
   #lastSeq = 0;
   #writer: Worker | null = null;
   #nextId = 0;
+  /** Appends, deletes and the close posted to the writer and not answered yet (checkpoints are not counted). */
+  #writesInFlight = 0;
+  /** Whether small transactions may be committed on this thread (`sync: normal`). */
+  readonly #localCommits: boolean;
+  /** Bytes written by this thread's transactions since the last checkpoint was asked for. */
+  #uncheckpointed = 0;
+  #checkpointing = false;
   readonly #replies = new Map<number, { resolve: (m: WriterReply) => void; reject: (e: Error) => void }>();
   #appends: Pending[] = [];
   #deletes: number[] = [];
@@ -334,6 +354,10 @@ export class Spool {
       logger: this.#logger,
       corruptMessage: "spool.db is corrupt; moved it aside and started an empty spool",
     });
+    this.#local = spoolWrites(this.#db);
+    this.#localCommits = opts.config.sync === "normal";
+    // The writer thread checkpoints (asked for by #wrote), so a checkpoint never stalls the event loop.
+    this.#db.pragma("wal_autocheckpoint = 0");
     this.#nextSeq = this.#db.prepare(
       "SELECT seq FROM spool WHERE signal = ? AND seq > ? ORDER BY seq LIMIT 1",
     );
@@ -486,14 +510,52 @@ export class Spool {
     });
   }
 
-  #call(message: { append?: unknown; delete?: number[]; close?: boolean }): Promise<WriterReply> {
+  #call(message: {
+    append?: unknown;
+    delete?: number[];
+    close?: boolean;
+    checkpoint?: boolean;
+  }): Promise<WriterReply> {
     const w = this.#writer;
     if (!w) return Promise.reject(new Error("spool: no writer"));
     const id = ++this.#nextId;
-    return new Promise((resolve, reject) => {
+    const write = !message.checkpoint;
+    if (write) this.#writesInFlight++;
+    return new Promise<WriterReply>((resolve, reject) => {
       this.#replies.set(id, { resolve, reject });
       w.postMessage({ id, ...message });
+    }).finally(() => {
+      if (write) this.#writesInFlight--;
     });
+  }
+
+  /**
+   * Whether a transaction of `bytes` is committed here: small, and nothing is queued at the writer (so
+   * the two connections never wait for each other's write lock, and the writer's order is kept). Not
+   * while the writer checkpoints either: SQLite starts the WAL file over only once a checkpoint has
+   * copied every frame in it, so what comes meanwhile goes to the writer, behind the checkpoint.
+   */
+  #commitHere(bytes: number): boolean {
+    return (
+      this.#localCommits &&
+      this.#writer !== null &&
+      this.#writesInFlight === 0 &&
+      !this.#checkpointing &&
+      bytes <= LOCAL_MAX_BYTES
+    );
+  }
+
+  /** A transaction committed on this thread: once enough is in the WAL, the writer checkpoints it. */
+  #wrote(bytes: number): void {
+    this.#uncheckpointed += bytes + TRANSACTION_BYTES;
+    if (this.#uncheckpointed < CHECKPOINT_BYTES || this.#checkpointing) return;
+    this.#uncheckpointed = 0;
+    this.#checkpointing = true;
+    this.#call({ checkpoint: true })
+      .catch((e: unknown) => this.#logger.warn({ err: toError(e) }, "spool checkpoint failed; retried"))
+      .finally(() => {
+        this.#checkpointing = false;
+      });
   }
 
   #scheduleFlush(): void {
@@ -512,48 +574,78 @@ export class Spool {
     if (this.#appends.length === 0) return;
     const batch = this.#appends;
     this.#appends = [];
+    const bytes = batch.reduce((n, p) => n + p.row.body.length, 0);
+    if (this.#commitHere(bytes)) {
+      try {
+        this.#local.appendAll(batch.map((p) => p.row));
+      } catch (e: unknown) {
+        this.#appendFailed(batch, e);
+        return;
+      }
+      this.#wrote(bytes);
+      this.#appended(batch);
+      return;
+    }
     this.#commitsInFlight++;
     this.#call({ append: batch.map((p) => p.row) }).then(
       () => {
         this.#commitsInFlight--;
-        for (const p of batch) p.resolve();
-        if (this.#total > this.#config.maxBytes) this.#makeRoom();
-        // Rows that were not kept in memory can be read back now.
-        for (const signal of new Set(batch.map((p) => p.row.signal))) this.#exporters.get(signal)?.kick();
+        this.#appended(batch);
       },
       (e: unknown) => {
         this.#commitsInFlight--;
-        const err = toError(e);
-        this.#logger.error(
-          { err, requests: batch.length },
-          "spool commit failed; OTLP requests answered 503",
-        );
-        // Not accepted: out of the counts and of memory (a send in flight finds it gone when done).
-        for (const p of batch) {
-          p.reject(err);
-          const { seq, signal, body } = p.row;
-          // Forwarded already, and forgotten then.
-          if (!this.#deleting.has(seq)) this.#forget(seq, signal, body.length);
-        }
+        this.#appendFailed(batch, e);
       },
     );
+  }
+
+  #appended(batch: Pending[]): void {
+    for (const p of batch) p.resolve();
+    if (this.#total > this.#config.maxBytes) this.#makeRoom();
+    // Rows that were not kept in memory can be read back now.
+    for (const signal of new Set(batch.map((p) => p.row.signal))) this.#exporters.get(signal)?.kick();
+  }
+
+  #appendFailed(batch: Pending[], e: unknown): void {
+    const err = toError(e);
+    this.#logger.error({ err, requests: batch.length }, "spool commit failed; OTLP requests answered 503");
+    // Not accepted: out of the counts and of memory (a send in flight finds it gone when done).
+    for (const p of batch) {
+      p.reject(err);
+      const { seq, signal, body } = p.row;
+      // Forwarded already, and forgotten then.
+      if (!this.#deleting.has(seq)) this.#forget(seq, signal, body.length);
+    }
   }
 
   #flushDeletes(): void {
     if (this.#deletes.length === 0) return;
     const seqs = this.#deletes;
     this.#deletes = [];
+    if (this.#commitHere(0)) {
+      try {
+        this.#local.deleteAll(seqs);
+      } catch (e: unknown) {
+        this.#deleteFailed(seqs, e);
+        return;
+      }
+      this.#wrote(0);
+      for (const seq of seqs) this.#deleting.delete(seq);
+      return;
+    }
     this.#call({ delete: seqs }).then(
       () => {
         for (const seq of seqs) this.#deleting.delete(seq);
       },
-      (e: unknown) => {
-        // Tried again with the next deletes; until then the rows stay held back from the exporters.
-        this.#logger.error({ err: toError(e), rows: seqs.length }, "spool delete failed; retried");
-        this.#deletes.push(...seqs);
-        setTimeout(() => this.#scheduleFlush(), 1000).unref();
-      },
+      (e: unknown) => this.#deleteFailed(seqs, e),
     );
+  }
+
+  #deleteFailed(seqs: number[], e: unknown): void {
+    // Tried again with the next deletes; until then the rows stay held back from the exporters.
+    this.#logger.error({ err: toError(e), rows: seqs.length }, "spool delete failed; retried");
+    this.#deletes.push(...seqs);
+    setTimeout(() => this.#scheduleFlush(), 1000).unref();
   }
 
   /** The first row of `signal` after `after` that is not being deleted: from memory if it is there. */

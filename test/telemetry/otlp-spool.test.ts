@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -373,4 +373,70 @@ describe("OTLP in, spooled, OTLP out", () => {
       await s.close();
     }
   });
+
+  test("what the event loop commits itself is checkpointed by the writer thread: spool.db-wal stays bounded", async () => {
+    const down = new OtlpReceiver();
+    const endpoint = await down.start();
+    const port = Number(new URL(endpoint).port);
+    await down.stop(); // away: every request stays in the spool, each one committed on the event loop
+    const s = await vigil(`http://127.0.0.1:${port}`);
+    try {
+      const body = JSON.stringify({
+        resourceSpans: [{ scopeSpans: [{ spans: [{ name: "x".repeat(60 * 1024) }] }] }],
+      });
+      for (let i = 0; i < 300; i++) {
+        const r = await fetch(`${s.otlp}/v1/traces`, {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/json" },
+        });
+        assert.equal(r.status, 200);
+      }
+      const spooled = s.sidecar.spool?.status().find((x) => x.signal === "traces");
+      assert.equal(spooled?.depth, 300);
+      // 18 MiB committed; checkpoints every 4 MiB let SQLite write the WAL from its start again.
+      const wal = (await stat(join(s.dir, "data", "spool.db-wal"))).size;
+      assert.ok(wal < 10 * 1024 * 1024, `spool.db-wal is ${wal} bytes`);
+    } finally {
+      await s.close();
+    }
+  });
+
+  for (const sync of ["normal", "full"] as const)
+    test(`a commit that fails (sync: ${sync}) is answered 503 with Retry-After, counted, and leaves nothing spooled`, async () => {
+      const down = new OtlpReceiver();
+      const endpoint = await down.start();
+      const s = await vigil(endpoint, `, sync: ${sync}`);
+      const post = (name: string) =>
+        fetch(`${s.otlp}/v1/traces`, {
+          method: "POST",
+          body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ name }] }] }] }),
+          headers: { "content-type": "application/json" },
+        });
+      // A real SQLite failure of the insert, on whichever connection commits it.
+      const Database = (await import("better-sqlite3")).default;
+      const db = new Database(join(s.dir, "data", "spool.db"));
+      try {
+        db.exec(
+          "CREATE TRIGGER refuse BEFORE INSERT ON spool BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;",
+        );
+        const r = await post("refused");
+        assert.equal(r.status, 503);
+        assert.equal(r.headers.get("retry-after"), "5");
+        const st = s.sidecar.spool?.status().find((x) => x.signal === "traces");
+        assert.equal(st?.depth, 0);
+        assert.equal(st?.bytes, 0);
+        db.exec("DROP TRIGGER refuse");
+        assert.equal((await post("accepted")).status, 200);
+        await eventually(() => down.spans().some((x) => x.name === "accepted"));
+        await eventually(() => s.sidecar.spool?.status().find((x) => x.signal === "traces")?.depth === 0);
+        const text = await (await fetch(`${s.httpUrl}/metrics`)).text();
+        assert.match(text, /vigil_spool_received_total\{[^}]*result="failed"[^}]*\} 1\b/);
+        assert.ok(s.logs.some((l) => String(l.msg).startsWith("spool commit failed")));
+      } finally {
+        db.close();
+        await s.close();
+        await down.stop();
+      }
+    });
 });
