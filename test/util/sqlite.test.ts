@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import pino from "pino";
+import { openSqlite, openWriter, QUEUE_CACHE_PRAGMA } from "../../src/util/sqlite.js";
+
+test("a queue file's connections (the main thread's and the writer's) keep a 2 MiB page cache, WAL and the durability asked for", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "vigil-sqlite-"));
+  const path = join(dir, "q.db");
+  const main = openSqlite({
+    path,
+    migrations: ["CREATE TABLE q (seq INTEGER PRIMARY KEY)"],
+    pragmas: ["journal_mode = WAL", QUEUE_CACHE_PRAGMA],
+    logger: pino({ level: "silent" }),
+    corruptMessage: "corrupt",
+  });
+  const writer = openWriter(path, "full");
+  try {
+    // better-sqlite3's own default is 16 MiB (-16000) per connection.
+    assert.equal(main.pragma("cache_size", { simple: true }), -2048);
+    assert.equal(writer.pragma("cache_size", { simple: true }), -2048);
+    assert.equal(writer.pragma("journal_mode", { simple: true }), "wal");
+    assert.equal(writer.pragma("synchronous", { simple: true }), 2); // FULL
+  } finally {
+    writer.close();
+    main.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
