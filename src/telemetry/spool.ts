@@ -122,7 +122,13 @@ class SignalExporter {
       maxDelay: opts.config.retry.maxMs,
     });
     this.breaker = circuitBreaker(handleAll, {
-      halfOpenAfter: opts.config.retry.maxMs,
+      // The first probe comes retry.initial after the breaker opens, and each failed probe doubles the
+      // wait up to retry.max: a collector back from a restart is found within a step of the backoff,
+      // not retry.max (30 s by default) after the outage began.
+      halfOpenAfter: new ExponentialBackoff({
+        initialDelay: opts.config.retry.initialMs,
+        maxDelay: opts.config.retry.maxMs,
+      }),
       breaker: new ConsecutiveBreaker(5),
     });
     this.breaker.onBreak(() =>

@@ -229,6 +229,46 @@ describe("OTLP in, spooled, OTLP out", () => {
     }
   });
 
+  test("after an outage long enough to open the breaker, the collector's return is found within the backoff, not retry.max later", async () => {
+    const down = new OtlpReceiver();
+    const endpoint = await down.start();
+    const port = Number(new URL(endpoint).port);
+    await down.stop();
+    // retry.max 30 s: a breaker that waited retry.max before its first probe would miss the deadline below.
+    const s = await startSidecar(
+      `telemetry:\n  otlp: { endpoint: "${endpoint}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:0" }, grpc: { enabled: false } }\n  spool: { retry: { initial: 50ms, max: 30s } }\n`,
+    );
+    const again = new OtlpReceiver();
+    try {
+      const url = `http://127.0.0.1:${s.sidecar.otlpReceiver?.port}/v1/traces`;
+      const post = (name: string) =>
+        fetch(url, {
+          method: "POST",
+          body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ name }] }] }] }),
+          headers: { "content-type": "application/json" },
+        });
+      assert.equal((await post("during-outage")).status, 200);
+      await eventually(
+        () => s.sidecar.spool?.status().find((x) => x.signal === "traces" && x.circuit === "open"),
+        10_000,
+        "the breaker open",
+      );
+      await new Promise((r) => setTimeout(r, 1000)); // the outage goes on; probes keep failing
+      await again.start(port);
+      const back = Date.now();
+      await eventually(() => again.spans().some((x) => x.name === "during-outage"), 15_000, "delivered");
+      assert.ok(Date.now() - back < 15_000);
+      await eventually(
+        () => s.sidecar.spool?.status().find((x) => x.signal === "traces")?.circuit === "closed",
+        5000,
+        "the breaker closed again",
+      );
+    } finally {
+      await s.close();
+      await again.stop();
+    }
+  });
+
   test("SIGKILL during an outage: what was accepted is still delivered after a restart", async () => {
     const dir = await mkdtemp(join(tmpdir(), "vigil-spool-kill-"));
     const down = new OtlpReceiver();
