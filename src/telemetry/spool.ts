@@ -559,7 +559,9 @@ export class Spool {
     this.#uncheckpointed = 0;
     this.#checkpointing = true;
     this.#call({ checkpoint: true })
-      .catch((e: unknown) => this.#logger.warn({ err: toError(e) }, "spool checkpoint failed; retried"))
+      .catch((e: unknown) =>
+        this.#logger.warn({ err: toError(e) }, "spool checkpoint failed; asked again after 4 MiB more"),
+      )
       .finally(() => {
         this.#checkpointing = false;
       });
@@ -629,14 +631,17 @@ export class Spool {
     if (this.#deletes.length === 0) return;
     const seqs = this.#deletes;
     this.#deletes = [];
-    if (this.#commitHere(0)) {
+    // A delete writes a few pages per row (its leaves, the freed pages' list): a drained backlog's
+    // long deletes go to the writer.
+    const written = seqs.length * TRANSACTION_BYTES;
+    if (this.#commitHere(written)) {
       try {
         this.#local.deleteAll(seqs);
       } catch (e: unknown) {
         this.#deleteFailed(seqs, e);
         return;
       }
-      this.#wrote(0);
+      this.#wrote(written);
       for (const seq of seqs) this.#deleting.delete(seq);
       return;
     }
