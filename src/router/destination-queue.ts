@@ -155,9 +155,14 @@ export class DestinationQueue {
       return;
     }
     if (this.#finishing.has(seq) || this.#gone.has(seq)) return; // delivered or dropped already
-    this.#delayed.delete(seq);
-    this.#hot.delete(seq);
-    this.#attempts.delete(seq);
+    this.#leave(m);
+  }
+
+  /** An abandoned message leaves the queue: no redelivery, out of the counts (its row was never written). */
+  #leave(m: QueuedMessage): void {
+    this.#delayed.delete(m.seq);
+    this.#hot.delete(m.seq);
+    this.#attempts.delete(m.seq);
     this.depth--;
     this.bytes -= m.bytes;
   }
@@ -284,10 +289,7 @@ export class DestinationQueue {
     if (!m) return;
     this.#leased.delete(seq);
     if (this.#doomed.delete(seq)) {
-      this.#hot.delete(seq);
-      this.#attempts.delete(seq);
-      this.depth--;
-      this.bytes -= m.bytes;
+      this.#leave(m);
       return;
     }
     if (m.attempt > 0) this.#attempts.set(seq, m.attempt);
