@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import type { Database as Db, Statement } from "better-sqlite3";
 import type { Logger } from "pino";
-import { lastAutoincrementSeq, openSqlite, QUEUE_CACHE_PRAGMA } from "../util/sqlite.js";
+import { lastAutoincrementSeq, openSqlite, queuePragmas } from "../util/sqlite.js";
 import { startWorker } from "../util/worker.js";
 
 /** One queued copy of a message for one destination (a row of `queue`). */
@@ -136,13 +136,7 @@ export class QueueStore {
       path: this.path,
       migrations: MIGRATIONS,
       // auto_vacuum must be chosen before the first table exists.
-      pragmas: [
-        "auto_vacuum = INCREMENTAL",
-        "journal_mode = WAL",
-        `synchronous = ${this.#sync === "full" ? "FULL" : "NORMAL"}`,
-        "busy_timeout = 5000",
-        QUEUE_CACHE_PRAGMA,
-      ],
+      pragmas: ["auto_vacuum = INCREMENTAL", ...queuePragmas(this.#sync)],
       logger: this.#logger,
       corruptMessage: "queue.db is corrupt; moved it aside and started an empty queue",
     });

@@ -10,7 +10,7 @@ import type { Clock } from "../util/clock.js";
 import { DeliveryError } from "../util/delivery-error.js";
 import { HttpPoster } from "../util/http-poster.js";
 import { firstAbove } from "../util/sorted.js";
-import { lastAutoincrementSeq, openSqlite, QUEUE_CACHE_PRAGMA } from "../util/sqlite.js";
+import { lastAutoincrementSeq, openSqlite, queuePragmas } from "../util/sqlite.js";
 import { startWorker } from "../util/worker.js";
 import { type SpoolWrites, spoolWrites } from "./spool-writes.js";
 
@@ -351,13 +351,7 @@ export class Spool {
     this.#db = openSqlite({
       path: this.#path,
       migrations: MIGRATIONS,
-      pragmas: [
-        "auto_vacuum = INCREMENTAL",
-        "journal_mode = WAL",
-        `synchronous = ${opts.config.sync === "full" ? "FULL" : "NORMAL"}`,
-        "busy_timeout = 5000",
-        QUEUE_CACHE_PRAGMA,
-      ],
+      pragmas: ["auto_vacuum = INCREMENTAL", ...queuePragmas(opts.config.sync)],
       logger: this.#logger,
       corruptMessage: "spool.db is corrupt; moved it aside and started an empty spool",
     });

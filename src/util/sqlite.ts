@@ -91,23 +91,29 @@ export function checkpointAndClose(db: Db): void {
 }
 
 /**
- * The page cache of the queue's and the spool's connections. better-sqlite3 builds SQLite with 16 MiB
- * per connection, and with a large backlog each connection filled it (queue.db's two took 20 MiB of
- * the sidecar's RSS with 1,000,000 messages queued). Both files are queues written at one end and
- * deleted at the other, so their working set is a few dozen pages; bodies are read once.
+ * The pragmas of every connection to `queue.db` and `spool.db`, the main thread's and the writer
+ * thread's: WAL, the configured durability, a wait rather than SQLITE_BUSY while the other connection
+ * writes, and a 2 MiB page cache. better-sqlite3 builds SQLite with 16 MiB per connection, and with a
+ * large backlog each connection filled it (queue.db's two took 20 MiB of the sidecar's RSS with
+ * 1,000,000 messages queued); both files are queues written at one end and deleted at the other, so
+ * their working set is a few dozen pages, and bodies are read once.
  */
-export const QUEUE_CACHE_PRAGMA = "cache_size = -2048";
+export function queuePragmas(sync: "full" | "normal"): string[] {
+  return [
+    "journal_mode = WAL",
+    `synchronous = ${sync === "full" ? "FULL" : "NORMAL"}`,
+    "busy_timeout = 5000",
+    "cache_size = -2048",
+  ];
+}
 
 /**
- * The writer thread's connection to a file the main thread already opened (and migrated): WAL, the
- * configured durability, and a wait rather than SQLITE_BUSY while the main thread reads or vacuums.
+ * The writer thread's connection to a file the main thread already opened (and migrated), with the
+ * same pragmas (`queuePragmas`).
  */
 export function openWriter(path: string, sync: "full" | "normal"): Db {
   const Database = createRequire(import.meta.url)("better-sqlite3") as typeof import("better-sqlite3");
   const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma(`synchronous = ${sync === "full" ? "FULL" : "NORMAL"}`);
-  db.pragma("busy_timeout = 5000");
-  db.pragma(QUEUE_CACHE_PRAGMA);
+  for (const p of queuePragmas(sync)) db.pragma(p);
   return db;
 }

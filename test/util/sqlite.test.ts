@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import pino from "pino";
-import { openSqlite, openWriter, QUEUE_CACHE_PRAGMA } from "../../src/util/sqlite.js";
+import { openSqlite, openWriter, queuePragmas } from "../../src/util/sqlite.js";
 
 test("a queue file's connections (the main thread's and the writer's) keep a 2 MiB page cache, WAL and the durability asked for", async () => {
   const dir = await mkdtemp(join(tmpdir(), "vigil-sqlite-"));
@@ -12,7 +12,7 @@ test("a queue file's connections (the main thread's and the writer's) keep a 2 M
   const main = openSqlite({
     path,
     migrations: ["CREATE TABLE q (seq INTEGER PRIMARY KEY)"],
-    pragmas: ["journal_mode = WAL", QUEUE_CACHE_PRAGMA],
+    pragmas: queuePragmas("normal"),
     logger: pino({ level: "silent" }),
     corruptMessage: "corrupt",
   });
