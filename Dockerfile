@@ -38,5 +38,5 @@ EXPOSE 9464
 # child processes to reap (its queue writer is a thread).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s \
   CMD ["node", "-e", "fetch('http://127.0.0.1:9464/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-ENTRYPOINT ["node", "--max-semi-space-size=2", "--v8-pool-size=1", "/app/dist/src/main.js"]
+ENTRYPOINT ["node", "--max-semi-space-size=2", "--v8-pool-size=1", "--heap-growing-percent=50", "/app/dist/src/main.js"]
 CMD ["run"]
