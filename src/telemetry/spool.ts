@@ -124,11 +124,9 @@ class SignalExporter {
     this.breaker = circuitBreaker(handleAll, {
       // The first probe comes retry.initial after the breaker opens, and each failed probe doubles the
       // wait up to retry.max: a collector back from a restart is found within a step of the backoff,
-      // not retry.max (30 s by default) after the outage began.
-      halfOpenAfter: new ExponentialBackoff({
-        initialDelay: opts.config.retry.initialMs,
-        maxDelay: opts.config.retry.maxMs,
-      }),
+      // not retry.max (30 s by default) after the outage began. The retries' backoff is a factory
+      // (each next() starts a fresh sequence), so the breaker draws its waits from it too.
+      halfOpenAfter: this.#backoff,
       breaker: new ConsecutiveBreaker(5),
     });
     this.breaker.onBreak(() =>
