@@ -582,7 +582,7 @@ async function run(configFlag: string | undefined): Promise<number> {
     process.on("SIGTERM", () => shutdown("SIGTERM"));
     process.on("SIGINT", () => shutdown("SIGINT"));
     process.on("SIGHUP", () => {
-      sidecar.reload("file").catch(() => {
+      sidecar.reload("signal").catch(() => {
         // The sidecar logged why; the running config stays.
       });
     });

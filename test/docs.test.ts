@@ -74,10 +74,7 @@ test("the annotated examples/vigil.yaml, the demo's and the example bots' are va
   const { loadConfigFile } = await import("../src/config/load.js");
   const loaded = loadConfigFile(new URL("../examples/vigil.yaml", import.meta.url).pathname, {});
   assert.equal(loaded.config.bot.name, "support-bot");
-  // The demo sets DEMO_PARTNER_URL to the partner API it starts.
-  const demo = loadConfigFile(new URL("../examples/demo/vigil.yaml", import.meta.url).pathname, {
-    DEMO_PARTNER_URL: "http://127.0.0.1:1/orders",
-  });
+  const demo = loadConfigFile(new URL("../examples/demo/vigil.yaml", import.meta.url).pathname, {});
   assert.equal(demo.config.bot.name, "demo-bot");
   const bots = loadConfigFile(new URL("../examples/bots.vigil.yaml", import.meta.url).pathname, {});
   assert.equal(bots.config.bot.name, "example-bot");

@@ -5,8 +5,11 @@
  * have something to show within a minute. Ctrl+C stops everything.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { call, createVigilClient } from "../../src/client/client.js";
 import { VigilClient } from "../../src/client/vigil-client.js";
@@ -23,15 +26,22 @@ const partner = createServer((req, res) => {
 });
 await new Promise<void>((r) => partner.listen(0, "127.0.0.1", () => r()));
 const partnerUrl = `http://127.0.0.1:${(partner.address() as AddressInfo).port}/orders`;
-const vigil = spawn(
-  process.execPath,
-  ["--import", "tsx", "src/main.ts", "run", "--config", "examples/demo/vigil.yaml"],
-  {
-    cwd: root,
-    env: { ...process.env, DEMO_PARTNER_URL: partnerUrl },
-    stdio: ["ignore", "inherit", "inherit"],
-  },
+// The partner listens on a free port: the demo's config, with that port in the partner's URL, goes to a temp file.
+const configDir = mkdtempSync(join(tmpdir(), "vigil-demo-"));
+const configFile = join(configDir, "vigil.yaml");
+process.on("exit", () => rmSync(configDir, { recursive: true, force: true }));
+writeFileSync(
+  configFile,
+  readFileSync(join(root, "examples/demo/vigil.yaml"), "utf8").replace(
+    "http://127.0.0.1:9480/orders",
+    partnerUrl,
+  ),
 );
+const vigil = spawn(process.execPath, ["--import", "tsx", "src/main.ts", "run", "--config", configFile], {
+  cwd: root,
+  env: process.env,
+  stdio: ["ignore", "inherit", "inherit"],
+});
 const client = createVigilClient(process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070");
 const hb = client.heartbeat;
 const beat = (req: Record<string, unknown>) => call(hb.Beat.bind(hb), req);

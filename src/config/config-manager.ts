@@ -38,6 +38,18 @@ const RESTART_KEYS: Array<[string, (c: Config) => unknown]> = [
   ["router.sync", (c) => c.router.sync],
 ];
 
+/**
+ * Keys a config that arrives over the API (import, rollback) cannot change:
+ * who may call, how calls are protected and bounded, and where secrets are
+ * read. They change only through the file, which only the pod's owner writes.
+ */
+const PROTECTED_KEYS: Array<[string, (l: LoadedConfig) => unknown]> = [
+  ["server.auth", (l) => l.config.server.auth],
+  ["server.grpc.tls", (l) => l.config.server.grpc.tls],
+  ["server.limits", (l) => l.config.server.limits],
+  ["config.secret_dirs", (l) => l.secretDirs],
+];
+
 /** sha256 of a file's content, or null when it cannot be read. */
 async function fileHash(path: string): Promise<string | null> {
   const text = await readFile(path, "utf8").catch(() => null);
@@ -131,8 +143,11 @@ export class ConfigManager {
     this.#watcher = null;
   }
 
-  /** Re-reads the config file. `file` (the watcher) never re-applies a file a rollback or import replaced. */
-  async reload(source: "file" | "api", by = ""): Promise<ConfigChangeOutcome> {
+  /**
+   * Re-reads the config file. `file` (the watcher) never re-applies a file a
+   * rollback or import replaced; `signal` (SIGHUP) and `api` always do.
+   */
+  async reload(source: "file" | "signal" | "api", by = ""): Promise<ConfigChangeOutcome> {
     const path = this.#loaded.path;
     if (path === null) {
       throw new VigilError(
@@ -150,7 +165,7 @@ export class ConfigManager {
       }
     }
     return this.#change(
-      source,
+      source === "signal" ? "file" : source,
       by,
       "",
       () => loadConfigFile(path, this.#opts.env),
@@ -168,7 +183,10 @@ export class ConfigManager {
       "rollback",
       by,
       `rollback to v${version}`,
-      () => parseConfigText(text, `config version v${version}`, this.#loaded.path, this.#opts.env),
+      () =>
+        parseConfigText(text, `config version v${version}`, this.#loaded.path, this.#opts.env, {
+          secretDirs: this.#loaded.secretDirs,
+        }),
       () => this.#gateFile(),
     );
   }
@@ -179,7 +197,10 @@ export class ConfigManager {
       "import",
       by,
       description || "imported config",
-      () => parseConfigText(text, "imported config", this.#loaded.path, this.#opts.env),
+      () =>
+        parseConfigText(text, "imported config", this.#loaded.path, this.#opts.env, {
+          secretDirs: this.#loaded.secretDirs,
+        }),
       () => this.#gateFile(),
     );
   }
@@ -241,6 +262,19 @@ export class ConfigManager {
         this.#reloads.add(1, { result: "rejected", source });
         this.#logger.warn({ source, error: message }, "config change rejected; keeping the running config");
         throw new VigilError("VIGIL_ERR_CONFIG_INVALID", message);
+      }
+      if (source === "import" || source === "rollback") {
+        const touched = PROTECTED_KEYS.filter(
+          ([, get]) => JSON.stringify(get(next)) !== JSON.stringify(get(this.#loaded)),
+        ).map(([k]) => k);
+        if (touched.length > 0) {
+          this.#reloads.add(1, { result: "denied", source });
+          this.#logger.warn({ source, by, keys: touched }, "config change denied: it changes protected keys");
+          throw new VigilError(
+            "VIGIL_ERR_CONFIG_PROTECTED_KEY",
+            `${touched.join(", ")}: ${touched.length === 1 ? "changes" : "change"} only through the config file, not through a config sent over the API (keep ${touched.length === 1 ? "it" : "them"} as running)`,
+          );
+        }
       }
       const changes = diffTrees(effectiveTree(this.#loaded.display), effectiveTree(next.display));
       if (next.hash === this.#loaded.hash) {

@@ -1,4 +1,5 @@
 import { configSchema } from "./schema.js";
+import { hasSecretRef, REDACTED, redactUrl } from "./secrets.js";
 
 /**
  * The effective config in the user's notation: what the user wrote (secret
@@ -64,13 +65,12 @@ function merge(base: unknown, over: unknown): unknown {
 }
 
 const SECRET_KEY = /(token|secret|password|passwd|authorization|api[_-]?key|credential|private[_-]?key)/i;
-/** A value that holds its secret only as a reference ("Bearer ${env:TOKEN}"). */
-const SECRET_REF = /\$\{(env|file):[^}]*\}/;
-export const REDACTED = "<redacted>";
+export { REDACTED };
 
 /**
  * Secret references are shown as written; a value without one under a key
- * that names a secret is replaced, in case someone wrote a token into the file.
+ * that names a secret is replaced, in case someone wrote a token into the file,
+ * and so is the userinfo of any URL (`https://<redacted>@host/`).
  */
 export function redact(node: unknown, key = ""): unknown {
   if (Array.isArray(node)) return node.map((v) => redact(v, key));
@@ -79,7 +79,10 @@ export function redact(node: unknown, key = ""): unknown {
     for (const [k, v] of Object.entries(node)) out[k] = redact(v, k);
     return out;
   }
-  if (typeof node === "string" && SECRET_KEY.test(key) && !SECRET_REF.test(node)) return REDACTED;
+  if (typeof node === "string") {
+    if (SECRET_KEY.test(key) && !hasSecretRef(node)) return REDACTED;
+    return redactUrl(node);
+  }
   return node;
 }
 

@@ -1,10 +1,18 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { toError } from "../errors.js";
 import { type Config, configSchema, NOT_YET_IMPLEMENTED } from "./schema.js";
+import {
+  defaultSecretDirs,
+  fileRefProblem,
+  hasSecretRef,
+  redactUrlsInText,
+  SECRET_REF,
+  secretKindAt,
+} from "./secrets.js";
 
 /** One problem in a config, located as precisely as we can. */
 export interface ConfigIssue {
@@ -44,6 +52,8 @@ export interface LoadedConfig {
   hash: string;
   /** sha256 of the display form alone: the identity of a config version (no secret goes into it). */
   contentHash: string;
+  /** The directories `${file:}` references were read under (absolute). */
+  secretDirs: readonly string[];
 }
 
 /** Environment variables that override the file (DESIGN §3), and the key each sets. */
@@ -53,8 +63,6 @@ export const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[]]> 
   ["VIGIL_HTTP_ADDRESS", ["server", "http", "address"]],
   ["VIGIL_LOG_LEVEL", ["logs", "level"]],
 ];
-
-const SECRET_REF = /\$\{(env|file):([^}]*)\}/g;
 
 /**
  * Which file to load: --config, else VIGIL_CONFIG, else ./vigil.yaml when it
@@ -99,11 +107,20 @@ function cyclePath(v: unknown, ancestors: unknown[] = [], path: PropertyKey[] = 
   return null;
 }
 
+export interface ParseOptions {
+  /**
+   * Where `${file:}` may read. A config that arrives over the API is read with
+   * the running config's directories, never with the ones it names itself.
+   */
+  secretDirs?: readonly string[];
+}
+
 export function parseConfigText(
   text: string,
   source: string,
   path: string | null,
   env: NodeJS.ProcessEnv,
+  options: ParseOptions = {},
 ): LoadedConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
@@ -166,23 +183,157 @@ export function parseConfigText(
     envSource.set(keyPath.join("."), name);
   }
 
-  const resolved = structuredClone(display);
-  resolveSecrets(resolved, [], env, (p, message) =>
-    issues.push({ source, ...locate(p), path: formatPath(p), message }),
-  );
+  const secretDirs = options.secretDirs ?? secretDirsOf(display, path);
+  const secrets = new SecretTable();
+  const placeholders = structuredClone(display);
+  substituteSecrets(placeholders, [], (p, value) => {
+    const kind = secretKindAt(configSchema, p);
+    const problem = (message: string) => {
+      issues.push({ source, ...locate(p), path: formatPath(p), message });
+      return value;
+    };
+    if (kind === null)
+      return problem(
+        "a secret reference ($" +
+          "{env:…} or $" +
+          "{file:…}) is accepted only in keys that hold secrets (headers, tokens, TLS files, URL userinfo); this key is not one",
+      );
+    const out = value.replace(SECRET_REF, (ref: string, from: string, name: string) => {
+      const resolved = resolveRef(from, name, env, secretDirs);
+      if (typeof resolved !== "string") {
+        problem(resolved.problem);
+        return "";
+      }
+      return secrets.add(ref, resolved, kind === "url");
+    });
+    if (kind === "url" && !secrets.onlyInUserinfo(out))
+      return problem(
+        "a secret reference in a URL is accepted only in its userinfo (the user:password part before @)",
+      );
+    if (kind === "value" && secrets.holdsControlCharacters(out))
+      return problem("the referenced secret holds a line break or another control character");
+    return out;
+  });
 
-  const result = configSchema.safeParse(resolved);
+  const result = configSchema.safeParse(placeholders);
   if (!result.success) {
     for (const issue of result.error.issues) issues.push(...toIssues(issue, source, locate, envSource));
   }
-  if (issues.length > 0 || !result.success) throw new ConfigError(issues);
+  if (issues.length > 0 || !result.success) {
+    throw new ConfigError(
+      issues.map((i) => ({ ...i, message: redactUrlsInText(secrets.references(i.message)) })),
+    );
+  }
+  const config = secrets.resolve(result.data) as Config;
   const hash = createHash("sha256")
     .update(JSON.stringify(display))
     .update("\0")
-    .update(JSON.stringify(resolved))
+    .update(secrets.digest())
     .digest("hex");
   const contentHash = createHash("sha256").update(JSON.stringify(display)).digest("hex");
-  return { config: result.data, path, display, hash, contentHash };
+  return { config, path, display, hash, contentHash, secretDirs };
+}
+
+/** config.secret_dirs as written (relative ones from the config file's directory), else the defaults. */
+function secretDirsOf(display: Record<string, unknown>, path: string | null): string[] {
+  const written = (display.config as { secret_dirs?: unknown } | undefined)?.secret_dirs;
+  if (!Array.isArray(written) || !written.every((d) => typeof d === "string")) return defaultSecretDirs(path);
+  const base = path === null ? process.cwd() : resolve(path, "..");
+  return written.map((d) => resolve(base, d));
+}
+
+function resolveRef(
+  from: string,
+  name: string,
+  env: NodeJS.ProcessEnv,
+  secretDirs: readonly string[],
+): string | { problem: string } {
+  if (from === "env") {
+    const v = env[name];
+    return v === undefined
+      ? { problem: `environment variable ${name} referenced by \${env:${name}} is not set` }
+      : v;
+  }
+  const why = fileRefProblem(name, secretDirs);
+  if (why !== null) return { problem: `\${file:${name}} ${why}` };
+  try {
+    return readFileSync(name, "utf8").replace(/\r?\n$/, "");
+  } catch (e) {
+    return { problem: `cannot read \${file:${name}}: ${(e as NodeJS.ErrnoException).code ?? "error"}` };
+  }
+}
+
+function hasControlCharacter(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+/**
+ * Resolved secrets stand in the config as placeholders while it is validated,
+ * so no validation message can hold a secret's value (a message shows the
+ * reference instead), and are put in only once the config is valid.
+ */
+class SecretTable {
+  readonly #nonce = randomBytes(6).toString("hex");
+  readonly #entries: Array<{ placeholder: string; ref: string; value: string }> = [];
+
+  add(ref: string, value: string, inUrl: boolean): string {
+    const placeholder = `vigilsecret${this.#entries.length}x${this.#nonce}`;
+    // In a URL's userinfo the value is percent-encoded, so a password with @ or : stays a password.
+    this.#entries.push({ placeholder, ref, value: inUrl ? encodeURIComponent(value) : value });
+    return placeholder;
+  }
+
+  /** Whether every placeholder in a URL sits in its userinfo. */
+  onlyInUserinfo(url: string): boolean {
+    const here = this.#entries.filter((e) => url.includes(e.placeholder));
+    if (here.length === 0) return true;
+    const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#@]*)@/.exec(url);
+    const userinfo = m?.[1] ?? "";
+    const rest = m ? url.slice(m[0].length) : url;
+    return here.every((e) => userinfo.includes(e.placeholder) && !rest.includes(e.placeholder));
+  }
+
+  holdsControlCharacters(value: string): boolean {
+    return this.#entries.some((e) => value.includes(e.placeholder) && hasControlCharacter(e.value));
+  }
+
+  /** Text with every placeholder shown as the reference it stands for. */
+  references(text: string): string {
+    let out = text;
+    for (const e of this.#entries) out = out.split(e.placeholder).join(e.ref);
+    return out;
+  }
+
+  /** The validated config with the secrets' values in place of their placeholders. */
+  resolve(node: unknown): unknown {
+    if (this.#entries.length === 0) return node;
+    if (typeof node === "string") {
+      let out = node;
+      for (const e of this.#entries)
+        if (out.includes(e.placeholder)) out = out.split(e.placeholder).join(e.value);
+      return out;
+    }
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) node[i] = this.resolve(node[i]);
+    } else if (
+      node !== null &&
+      typeof node === "object" &&
+      Object.getPrototypeOf(node) === Object.prototype
+    ) {
+      const obj = node as Record<string, unknown>;
+      for (const k of Object.keys(obj)) obj[k] = this.resolve(obj[k]);
+    }
+    return node;
+  }
+
+  /** What the resolved secrets are, for the change hash (never shown). */
+  digest(): string {
+    return JSON.stringify(this.#entries.map((e) => [e.ref, e.value]));
+  }
 }
 
 function toIssues(
@@ -250,50 +401,26 @@ function setPath(obj: Record<string, unknown>, keyPath: readonly string[], value
   cur[keyPath[keyPath.length - 1] as string] = value;
 }
 
-/** Replaces `${env:NAME}` and `${file:/path}` in every string, in place. */
-function resolveSecrets(
+/** Calls `each` on every string that holds a secret reference, in place, with its key path. */
+function substituteSecrets(
   node: unknown,
   p: PropertyKey[],
-  env: NodeJS.ProcessEnv,
-  report: (p: PropertyKey[], message: string) => void,
+  each: (p: PropertyKey[], value: string) => string,
 ): void {
   if (Array.isArray(node)) {
     for (let i = 0; i < node.length; i++) {
       const v = node[i];
-      if (typeof v === "string") node[i] = resolveString(v, [...p, i], env, report);
-      else resolveSecrets(v, [...p, i], env, report);
+      if (typeof v === "string") {
+        if (hasSecretRef(v)) node[i] = each([...p, i], v);
+      } else substituteSecrets(v, [...p, i], each);
     }
   } else if (typeof node === "object" && node !== null) {
     const obj = node as Record<string, unknown>;
     for (const k of Object.keys(obj)) {
       const v = obj[k];
-      if (typeof v === "string") obj[k] = resolveString(v, [...p, k], env, report);
-      else resolveSecrets(v, [...p, k], env, report);
+      if (typeof v === "string") {
+        if (hasSecretRef(v)) obj[k] = each([...p, k], v);
+      } else substituteSecrets(v, [...p, k], each);
     }
   }
-}
-
-function resolveString(
-  value: string,
-  p: PropertyKey[],
-  env: NodeJS.ProcessEnv,
-  report: (p: PropertyKey[], message: string) => void,
-): string {
-  if (!value.includes("${")) return value;
-  return value.replace(SECRET_REF, (_all, kind: string, ref: string) => {
-    if (kind === "env") {
-      const v = env[ref];
-      if (v === undefined) {
-        report(p, `environment variable ${ref} referenced by \${env:${ref}} is not set`);
-        return "";
-      }
-      return v;
-    }
-    try {
-      return readFileSync(ref, "utf8").replace(/\r?\n$/, "");
-    } catch (e) {
-      report(p, `cannot read \${file:${ref}}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-      return "";
-    }
-  });
 }

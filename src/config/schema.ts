@@ -2,6 +2,7 @@ import { isAbsolute } from "node:path";
 import { Cron } from "croner";
 import { z } from "zod";
 import { parseDurationMs, parseSizeBytes } from "../util/units.js";
+import { secret, secretUrl } from "./secrets.js";
 
 /**
  * Defaults are given in the user's notation (`prefault("30s")`) wherever the
@@ -47,9 +48,9 @@ function certAndKeyTogether(
 const clientTls = () =>
   z
     .strictObject({
-      ca_file: z.string().nullable().default(null),
-      cert_file: z.string().nullable().default(null),
-      key_file: z.string().nullable().default(null),
+      ca_file: secret(z.string()).nullable().default(null),
+      cert_file: secret(z.string()).nullable().default(null),
+      key_file: secret(z.string()).nullable().default(null),
     })
     .superRefine((t, ctx) => certAndKeyTogether(t, ctx, "a client certificate needs its key"));
 
@@ -199,8 +200,8 @@ const destinationSchema = z
     ack_timeout: positiveDuration().optional(),
     max_in_flight: z.number().int().min(1).max(100_000).optional(),
     // http, nats
-    url: z.string().optional(),
-    headers: z.record(z.string(), z.string()).optional(),
+    url: secretUrl(z.string()).optional(),
+    headers: z.record(z.string(), secret(z.string())).optional(),
     tls: clientTls().optional(),
     format: z.enum(["raw", "json"]).optional(),
     // log
@@ -217,7 +218,7 @@ const destinationSchema = z
     // nats
     subject: z.string().min(1).optional(),
     jetstream: z.boolean().optional(),
-    token: z.string().optional(),
+    token: secret(z.string()).optional(),
   })
   .superRefine((d, ctx) => {
     for (const [key, kinds] of Object.entries(KIND_KEYS)) {
@@ -402,7 +403,7 @@ const checkSchema = z
   .strictObject({
     kind: z.enum(CHECK_KINDS),
     address: address().optional(),
-    url: z.string().optional(),
+    url: secretUrl(z.string()).optional(),
     expect_status: z.array(z.number().int().min(100).max(599)).optional(),
     path: z.string().min(1).optional(),
     max_age: positiveDuration().optional(),
@@ -578,8 +579,8 @@ const notifierSchema = z
   .strictObject({
     name: z.string().regex(DESTINATION_NAME, "expected [A-Za-z0-9_.-]{1,64}").optional(),
     kind: z.enum(NOTIFIER_KINDS),
-    url: z.string().optional(),
-    headers: z.record(z.string(), z.string()).default({}),
+    url: secretUrl(z.string()).optional(),
+    headers: z.record(z.string(), secret(z.string())).default({}),
     tls: clientTls().prefault({}),
     timeout: positiveDuration().prefault("10s"),
     resend_interval: positiveDuration().optional(),
@@ -684,9 +685,9 @@ export const configSchema = z
             max_concurrent_streams: z.number().int().positive().default(1000),
             tls: z
               .strictObject({
-                cert_file: z.string().min(1).nullable().default(null),
-                key_file: z.string().min(1).nullable().default(null),
-                client_ca_file: z.string().min(1).nullable().default(null),
+                cert_file: secret(z.string().min(1)).nullable().default(null),
+                key_file: secret(z.string().min(1)).nullable().default(null),
+                client_ca_file: secret(z.string().min(1)).nullable().default(null),
                 reload_interval: positiveDuration().prefault("1m"),
               })
               .prefault({})
@@ -726,7 +727,7 @@ export const configSchema = z
           .prefault({}),
         auth: z
           .strictObject({
-            tokens_file: z.string().min(1).nullable().default(null),
+            tokens_file: secret(z.string().min(1)).nullable().default(null),
             tokens_env: z
               .string()
               .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "expected an environment variable name")
@@ -741,11 +742,10 @@ export const configSchema = z
       .strictObject({
         otlp: z
           .strictObject({
-            endpoint: z
-              .url({ protocol: /^https?$/ })
+            endpoint: secretUrl(z.url({ protocol: /^https?$/ }))
               .nullable()
               .default(null),
-            headers: z.record(z.string(), z.string()).default({}),
+            headers: z.record(z.string(), secret(z.string())).default({}),
             tls: clientTls().prefault({}),
             export_interval: positiveDuration().prefault("10s"),
           })
@@ -860,6 +860,8 @@ export const configSchema = z
       .strictObject({
         watch: z.boolean().default(true),
         keep_versions: z.number().int().min(1).max(10_000).default(20),
+        // null: the config file's directory, /run/secrets and /var/run/secrets.
+        secret_dirs: z.array(z.string().min(1)).nullable().default(null),
       })
       .prefault({}),
     shutdown: z
@@ -950,7 +952,7 @@ export const configSchema = z
         dryRun: c.logs.cleaner.dry_run,
       },
     },
-    config: { watch: c.config.watch, keepVersions: c.config.keep_versions },
+    config: { watch: c.config.watch, keepVersions: c.config.keep_versions, secretDirs: c.config.secret_dirs },
     shutdown: { timeoutMs: c.shutdown.timeout, drainDelayMs: c.shutdown.drain_delay },
   }));
 

@@ -18,9 +18,27 @@ import { toError } from "../errors.js";
 /** Services every caller may use without a token: the kubelet's and tools' health checks and reflection. */
 const OPEN_SERVICES = ["/grpc.health.v1.Health/", "/grpc.reflection."];
 
+/**
+ * AdminService methods that change state: once any token is marked `admin`,
+ * only admin tokens may call them.
+ */
+const ADMIN_METHODS = new Set(
+  [
+    "ReloadConfig",
+    "RollbackConfig",
+    "ImportConfig",
+    "RunCleanup",
+    "PauseDestination",
+    "ResumeDestination",
+    "RedriveDeadLetters",
+    "Diagnose",
+  ].map((m) => `/vigil.v1.AdminService/${m}`),
+);
+
 interface Token {
   name: string;
   digest: Buffer;
+  admin: boolean;
 }
 
 /**
@@ -139,14 +157,23 @@ export class Authenticator {
 
   /** The token's name when `authorization` holds a configured bearer token; null otherwise. */
   check(authorization: string | undefined): string | null {
+    return this.#find(authorization)?.name ?? null;
+  }
+
+  /** Whether the call needs an admin token: a state-changing AdminService method while any token is admin. */
+  #needsAdmin(path: string): boolean {
+    return ADMIN_METHODS.has(path) && this.#tokens.some((t) => t.admin);
+  }
+
+  #find(authorization: string | undefined): Token | null {
     const m = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!m) return null;
     const digest = createHash("sha256")
       .update(m[1] as string)
       .digest();
-    let found: string | null = null;
+    let found: Token | null = null;
     // Every token is compared, whatever matched: the time does not tell which one (or whether any) did.
-    for (const t of this.#tokens) if (timingSafeEqual(digest, t.digest) && found === null) found = t.name;
+    for (const t of this.#tokens) if (timingSafeEqual(digest, t.digest) && found === null) found = t;
     return found;
   }
 
@@ -161,8 +188,8 @@ export class Authenticator {
             return;
           }
           const header = metadata.get("authorization")[0];
-          const name = this.check(header === undefined ? undefined : String(header));
-          if (name === null) {
+          const token = this.#find(header === undefined ? undefined : String(header));
+          if (token === null) {
             const reason = header === undefined ? "missing" : "invalid";
             this.#failures.add(1, { reason });
             this.#logger.debug(
@@ -178,7 +205,19 @@ export class Authenticator {
             });
             return;
           }
-          metadata.set(PRINCIPAL_KEY, name);
+          if (!token.admin && this.#needsAdmin(method.path)) {
+            this.#failures.add(1, { reason: "not_admin" });
+            this.#logger.info(
+              { rpc: method.path, peer: call.getPeer(), token: token.name },
+              "call refused: needs an admin token",
+            );
+            call.sendStatus({
+              code: status.PERMISSION_DENIED,
+              details: `VIGIL_ERR_AUTH_NOT_ADMIN: ${method.path.slice(method.path.lastIndexOf("/") + 1)} changes Vigil's state and needs a token marked admin in the tokens file; ${token.name} is not`,
+            });
+            return;
+          }
+          metadata.set(PRINCIPAL_KEY, token.name);
           next(metadata);
         })
         .build();
@@ -190,22 +229,26 @@ export class Authenticator {
   }
 }
 
-/** "name: token" per line; blank lines and lines starting with # are skipped. */
+/**
+ * "name: token" per line, optionally followed by the word `admin`
+ * ("deploy: 3f9c…e1 admin"); blank lines and lines starting with # are skipped.
+ */
 export function parseTokens(text: string, source: string): Token[] {
   const out: Token[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) return;
-    const m = /^([A-Za-z0-9_.@-]{1,64})\s*:\s*(\S{16,})$/.exec(line);
+    const m = /^([A-Za-z0-9_.@-]{1,64})\s*:\s*(\S{16,})(?:\s+(admin))?$/.exec(line);
     if (!m)
       throw new Error(
-        `${source}: line ${i + 1}: expected "name: token" (name [A-Za-z0-9_.@-], token of at least 16 characters, no spaces)`,
+        `${source}: line ${i + 1}: expected "name: token" or "name: token admin" (name [A-Za-z0-9_.@-], token of at least 16 characters, no spaces)`,
       );
     out.push({
       name: m[1] as string,
       digest: createHash("sha256")
         .update(m[2] as string)
         .digest(),
+      admin: m[3] === "admin",
     });
   });
   return out;

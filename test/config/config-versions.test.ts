@@ -146,7 +146,7 @@ describe("config versions", () => {
     try {
       await writeFile(
         t.configPath,
-        `${base(t)}config: { watch: false }\nheartbeats:\n  default_interval: 1m\n  components: [{ name: worker }]\nbot:\n  attributes: { api_key: "literal-s3cret", team: "${"${env:OTLP_TOKEN}"}" }\n`,
+        `${base(t)}config: { watch: false }\nheartbeats:\n  default_interval: 1m\n  components: [{ name: worker }]\nbot:\n  attributes: { api_key: "literal-s3cret" }\ntelemetry:\n  otlp: { headers: { x-team: "${"${env:OTLP_TOKEN}"}" } }\n`,
       );
       await api.reload();
       const d = await api.diff(1, 2);
@@ -154,7 +154,11 @@ describe("config versions", () => {
       assert.deepEqual(byPath["heartbeats.default_interval"], ["CHANGE_KIND_CHANGED", '"30s"', '"1m"']);
       assert.deepEqual(byPath["heartbeats.components[0]"], ["CHANGE_KIND_ADDED", "", '{"name":"worker"}']);
       assert.deepEqual(byPath["bot.attributes.api_key"], ["CHANGE_KIND_ADDED", "", '"<redacted>"']);
-      assert.deepEqual(byPath["bot.attributes.team"], ["CHANGE_KIND_ADDED", "", '"${env:OTLP_TOKEN}"']);
+      assert.deepEqual(byPath["telemetry.otlp.headers.x-team"], [
+        "CHANGE_KIND_ADDED",
+        "",
+        '"${env:OTLP_TOKEN}"',
+      ]);
       assert.ok(!JSON.stringify(d).includes("s3cret"));
       const same = await api.diff(2, 0);
       assert.deepEqual(same.changes, [], "0 is the running version");

@@ -178,8 +178,8 @@ describe("config loading", () => {
     await writeFile(secretFile, "s3cret-from-file\n");
     const loaded = parseConfigText(
       `telemetry:\n  otlp:\n    endpoint: http://127.0.0.1:4318\n    headers: { authorization: "Bearer \${env:OTLP_TOKEN}", x-file: "\${file:${secretFile}}" }\n`,
-      "vigil.yaml",
-      null,
+      join(dir, "vigil.yaml"),
+      join(dir, "vigil.yaml"),
       { OTLP_TOKEN: "s3cret-from-env" },
     );
     assert.deepEqual(loaded.config.telemetry.otlp.headers, {
@@ -192,8 +192,8 @@ describe("config loading", () => {
   });
 
   test("a missing secret is an error at its key", () => {
-    const issues = issuesOf('bot:\n  attributes: { token: "${env:NOPE}" }\n');
-    assert.equal(issues[0]?.path, "bot.attributes.token");
+    const issues = issuesOf('telemetry:\n  otlp: { headers: { token: "${env:NOPE}" } }\n');
+    assert.equal(issues[0]?.path, "telemetry.otlp.headers.token");
     assert.equal(issues[0]?.line, 2);
     assert.match(issues[0]?.message ?? "", /NOPE.*not set/);
   });
@@ -219,9 +219,10 @@ describe("config loading", () => {
   });
 
   test("the hash changes with content, including a rotated secret", () => {
-    const a = parseConfigText('bot: { attributes: { t: "${env:T}" } }\n', "x", null, { T: "1" });
-    const b = parseConfigText('bot: { attributes: { t: "${env:T}" } }\n', "x", null, { T: "2" });
-    const c = parseConfigText('bot: { attributes: { t: "${env:T}" } }\n', "x", null, { T: "1" });
+    const text = 'telemetry: { otlp: { headers: { t: "${env:T}" } } }\n';
+    const a = parseConfigText(text, "x", null, { T: "1" });
+    const b = parseConfigText(text, "x", null, { T: "2" });
+    const c = parseConfigText(text, "x", null, { T: "1" });
     assert.notEqual(a.hash, b.hash);
     assert.equal(a.hash, c.hash);
   });

@@ -12,7 +12,7 @@ test("vigil diagnose writes one JSON report: status, redacted effective config, 
   const cfg = (interval: string) =>
     `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(
       join(dir, "data"),
-    )}\nconfig: { watch: false }\nbot:\n  name: diag-bot\n  attributes: { api_token: "${"${env:BOT_TOKEN}"}", password: literal-pw }\nheartbeats: { default_interval: ${interval} }\n`;
+    )}\nconfig: { watch: false }\nbot:\n  name: diag-bot\n  attributes: { password: literal-pw }\ntelemetry:\n  otlp: { headers: { x-api-token: "${"${env:BOT_TOKEN}"}" } }\nheartbeats: { default_interval: ${interval} }\n`;
   await writeFile(file, cfg("30s"));
   const p = spawnVigil(["run", "--config", file], { BOT_TOKEN: "tok-123-secret" });
   try {
@@ -30,7 +30,7 @@ test("vigil diagnose writes one JSON report: status, redacted effective config, 
     assert.ok(!text.includes("literal-pw"), "a literal password is redacted");
     const report = JSON.parse(text);
     assert.equal(report.status.botName, "diag-bot");
-    assert.equal(report.config.effective.bot.attributes.api_token, "${env:BOT_TOKEN}");
+    assert.equal(report.config.effective.telemetry.otlp.headers["x-api-token"], "${env:BOT_TOKEN}");
     assert.equal(report.config.effective.bot.attributes.password, "<redacted>");
     assert.equal(report.config.effective.heartbeats.default_interval, "30s");
     assert.equal(report.config.effective.server.grpc.max_message_bytes, "4MiB", "defaults are filled in");
