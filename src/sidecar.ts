@@ -245,6 +245,7 @@ export class Sidecar implements AdminBackend {
       logger: this.#logger,
       handlers,
       decoders: metricsDecoders(protoDir()),
+      // Auth first: it replaces any client-sent principal with the token's name, which the limits key on.
       interceptors: [this.auth.interceptor(), this.limits.interceptor()],
       credentials: tls?.credentials(),
     });
@@ -442,7 +443,7 @@ export class Sidecar implements AdminBackend {
     return this.#stopping;
   }
 
-  reload(source: "file" | "api"): Promise<ConfigChangeOutcome> {
+  reload(source: "file" | "signal" | "api"): Promise<ConfigChangeOutcome> {
     return this.configs.reload(source);
   }
 

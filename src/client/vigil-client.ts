@@ -14,7 +14,7 @@ export interface VigilClientOptions {
   address?: string;
   /** Bearer token and TLS, for a Vigil with server.auth or server.grpc.tls. */
   security?: ClientSecurity;
-  /** Sent as `vigil-client` metadata: this process's name for per-client limits. */
+  /** Sent as `vigil-client` metadata: this process's name for per-client limits (with tokens, the token's name counts instead). */
   clientName?: string;
   /** Publishes waiting for Vigil (in flight or retrying) at most; one more is refused at once. Default 1000. */
   maxPendingPublishes?: number;

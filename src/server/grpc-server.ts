@@ -50,7 +50,7 @@ export class GrpcServer {
     handlers: ServiceHandlers;
     /** Request decoders replacing proto-loader's, by method path ("/vigil.v1.MetricsService/Record"). */
     decoders?: Record<string, (buf: Buffer) => unknown>;
-    /** Run before every call's handler (bearer-token auth). */
+    /** Run before every call's handler (bearer-token auth); a call's metadata reaches the first one first. */
     interceptors?: ServerInterceptor[];
     /** TLS or mTLS (server.grpc.tls); plaintext without. */
     credentials?: ServerCredentials;

@@ -219,7 +219,7 @@ test("client_rate_limit refuses a client over its rate with RESOURCE_EXHAUSTED a
     assert.equal(e.code, 8); // RESOURCE_EXHAUSTED
     assert.match(
       e.details,
-      /VIGIL_ERR_ROUTER_RATE_LIMITED: client noisy is over router.client_rate_limit \(1\/s\); retry in \d+ ms/,
+      /VIGIL_ERR_ROUTER_RATE_LIMITED: client noisy@127\.0\.0\.1 is over router.client_rate_limit \(1\/s\); retry in \d+ ms/,
     );
     // Another client is not held back by the noisy one.
     await publish(s, { topic: "a", payload: Buffer.from("x") }, as("quiet"));

@@ -39,7 +39,7 @@ test("client_requests_per_second: a unary call over it is RESOURCE_EXHAUSTED wit
     assert.equal(e.code, GrpcStatus.RESOURCE_EXHAUSTED);
     assert.match(
       e.details,
-      /VIGIL_ERR_LIMIT_CLIENT_RATE: client noisy is over server\.limits\.client_requests_per_second \(5\/s\).*retry in \d+ ms/,
+      /VIGIL_ERR_LIMIT_CLIENT_RATE: client noisy@127\.0\.0\.1 is over server\.limits\.client_requests_per_second \(5\/s\).*retry in \d+ ms/,
     );
     assert.ok(Number(e.metadata.get("grpc-retry-pushback-ms")[0]) > 0, "the standard retry pushback trailer");
     assert.equal(await beat(s, "quiet"), null, "a neighbour has a bucket of its own");
