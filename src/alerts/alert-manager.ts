@@ -3,6 +3,7 @@ import { isAbsolute, resolve } from "node:path";
 import type { Counter, Meter, ObservableGauge, ObservableResult } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import type { AlertRuleConfig, AlertsConfig } from "../config/schema.js";
+import { redactUrl } from "../config/secrets.js";
 import { toError, VigilError } from "../errors.js";
 import type { ComponentView } from "../heartbeat/heartbeat-monitor.js";
 import type { DestinationSnapshot } from "../router/router.js";
@@ -443,7 +444,8 @@ export class AlertManager {
         const res = this.#checks.get(r.name);
         const c = r.check;
         if (!res || !c) break;
-        const target = c.kind === "tcp" ? c.address : c.kind === "http" ? c.url : c.path;
+        // A check's URL may carry a resolved password in its userinfo: labels are shown and sent on.
+        const target = c.kind === "tcp" ? c.address : c.kind === "http" ? redactUrl(c.url) : c.path;
         out.push({
           key: "",
           labels: { check: c.kind, target },

@@ -21,6 +21,16 @@ export interface BeatRequest {
   'grace'?: (_google_protobuf_Duration | null);
   'attributes'?: ({[key: string]: string});
   'signal'?: (_vigil_v1_Signal);
+  /**
+   * Pairs a job's START with its SUCCESS or FAIL, so concurrent runs of one job each keep their own
+   * deadline. Optional; [A-Za-z0-9_.:-]{1,64}.
+   */
+  'run_id'?: (string);
+  /**
+   * A job run's exit status: 0 is SUCCESS, anything else FAIL with the message "exit code N".
+   */
+  'exit_code'?: (number);
+  '_exit_code'?: "exit_code";
 }
 
 export interface BeatRequest__Output {
@@ -40,4 +50,14 @@ export interface BeatRequest__Output {
   'grace'?: (_google_protobuf_Duration__Output);
   'attributes': ({[key: string]: string});
   'signal'?: (_vigil_v1_Signal__Output);
+  /**
+   * Pairs a job's START with its SUCCESS or FAIL, so concurrent runs of one job each keep their own
+   * deadline. Optional; [A-Za-z0-9_.:-]{1,64}.
+   */
+  'run_id'?: (string);
+  /**
+   * A job run's exit status: 0 is SUCCESS, anything else FAIL with the message "exit code N".
+   */
+  'exit_code'?: (number);
+  '_exit_code'?: "exit_code";
 }
