@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import {
   type ChannelOptions,
   Server,
@@ -5,13 +8,13 @@ import {
   type ServerInterceptor,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { loadSync } from "@grpc/proto-loader";
+import type { PackageDefinition } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
-import { HealthImplementation, protoPath as healthProtoPath, type ServingStatus } from "grpc-health-check";
+import { HealthImplementation, type ServingStatus } from "grpc-health-check";
 import type { Logger } from "pino";
 import { safeDeserializer } from "../api/decode.js";
 import type { Config } from "../config/schema.js";
-import { loadVigilProto } from "../proto.js";
+import { loadVigilProto, protoDir } from "../proto.js";
 
 /** The handlers of every service of the contract. */
 export interface ServiceHandlers {
@@ -20,6 +23,26 @@ export interface ServiceHandlers {
   "vigil.v1.AdminService": UntypedServiceImplementation;
   "vigil.v1.RouterService": UntypedServiceImplementation;
   "vigil.v1.AlertService": UntypedServiceImplementation;
+}
+
+/**
+ * What reflection serves: the real file descriptors (proto/descriptors.binpb, written by
+ * scripts/gen-descriptors.sh), each vigil/v1 file under its own name with its imports, and
+ * grpc/health/v1/health.proto. proto-loader's own descriptors merge a package into one made-up file
+ * without imports, which `buf curl` and grpcurl cannot link. @grpc/reflection reads only
+ * `fileDescriptorProtos` from a definition, so the set is handed over in that shape.
+ */
+function reflectedFiles(): PackageDefinition {
+  const require = createRequire(import.meta.url);
+  const { FileDescriptorSet, FileDescriptorProto } = require("protobufjs/ext/descriptor") as {
+    FileDescriptorSet: { decode(b: Uint8Array): { file: unknown[] } };
+    FileDescriptorProto: { encode(f: unknown): { finish(): Uint8Array } };
+  };
+  const set = FileDescriptorSet.decode(readFileSync(join(protoDir(), "descriptors.binpb")));
+  const fileDescriptorProtos = set.file.map((f) => Buffer.from(FileDescriptorProto.encode(f).finish()));
+  return {
+    "vigil.descriptors": { format: "", type: {}, fileDescriptorProtos },
+  } as unknown as PackageDefinition;
 }
 
 type ServerState = "new" | "starting" | "serving" | "draining" | "stopped";
@@ -70,7 +93,7 @@ export class GrpcServer {
     };
     if (ka.maxConnectionIdleMs > 0) options["grpc.max_connection_idle_ms"] = ka.maxConnectionIdleMs;
     this.#server = new Server({ ...options, interceptors: opts.interceptors ?? [] });
-    const { definition, proto } = loadVigilProto();
+    const { proto } = loadVigilProto();
     const v1 = proto.vigil.v1;
     const services: Array<
       [string, { service: Parameters<Server["addService"]>[0] }, UntypedServiceImplementation]
@@ -92,9 +115,7 @@ export class GrpcServer {
     }
     this.#health = new HealthImplementation(initial);
     this.#health.addToServer(this.#server);
-    // Reflection describes the health service too, so grpcurl-style tools see everything served.
-    const healthDefinition = loadSync(healthProtoPath, { keepCase: true });
-    new ReflectionService({ ...definition, ...healthDefinition }).addToServer(this.#server);
+    new ReflectionService(reflectedFiles()).addToServer(this.#server);
   }
 
   get port(): number {
