@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { Metadata } from "@grpc/grpc-js";
 import { context } from "@opentelemetry/api";
@@ -29,6 +30,7 @@ import type { SilenceResponse__Output } from "./generated/vigil/v1/SilenceRespon
 import { createLogger, OtelLogStream } from "./logging.js";
 import { RecentErrors } from "./logs/recent-errors.js";
 import { Sidecar } from "./sidecar.js";
+import { DataDirInUse, DataDirLock } from "./util/data-dir-lock.js";
 import { formatBytes, parseDurationMs } from "./util/units.js";
 import { VERSION } from "./version.js";
 
@@ -531,6 +533,14 @@ async function run(configFlag: string | undefined): Promise<number> {
     );
     return EXIT.USAGE;
   }
+  // Before anything touches the data dir (queue, logs, versions): a second Vigil on it stops here.
+  let lock: DataDirLock;
+  try {
+    lock = DataDirLock.acquire(resolve(loaded.config.dataDir));
+  } catch (e) {
+    process.stderr.write(`vigil: ${toError(e).message}\n`);
+    return e instanceof DataDirInUse ? EXIT.USAGE : EXIT.FAILURE;
+  }
   const streams = pino.multistream([{ stream: pino.destination({ dest: 1, sync: false }), level: "trace" }]);
   const logger = createLogger(loaded.config.logs.level, streams);
   const recentErrors = new RecentErrors(50);
@@ -579,6 +589,8 @@ async function run(configFlag: string | undefined): Promise<number> {
         },
       );
     };
+    // Held (and so kept from the garbage collector, which would close it) until the process ends.
+    process.on("exit", () => lock.release());
     process.on("SIGTERM", () => shutdown("SIGTERM"));
     process.on("SIGINT", () => shutdown("SIGINT"));
     process.on("SIGHUP", () => {
