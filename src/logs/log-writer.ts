@@ -1,9 +1,10 @@
-import { close, closeSync, write as fsWrite, mkdirSync, openSync, renameSync, statSync } from "node:fs";
+import { close, closeSync, fstatSync, write as fsWrite, mkdirSync, openSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import type { Meter } from "@opentelemetry/api";
+import type { Counter, Meter } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { Clock } from "../util/clock.js";
+import { APPEND_NO_FOLLOW, assertInside, FILE_MODE, refusedSymlink } from "../util/no-follow.js";
 
 export interface LogWriterStats {
   file: string;
@@ -35,14 +36,24 @@ const RETRY_MS = 1000;
  * vigil-<time>-<sequence>.jsonl, which the cleaner's default pattern covers).
  * After a failed write (ENOSPC, a file removed under it) the data stays in its
  * buffer and the writer reopens its path and retries every second.
+ *
+ * The file is opened with O_NOFOLLOW, and only while the logs directory's real
+ * path is inside the data dir: a symlink planted at vigil.jsonl (or a logs
+ * directory swapped for one) is refused with an error in the log, counted in
+ * vigil.logs.errors, and retried like a full disk — records wait in the
+ * bounded buffer, never written where the link points.
  */
 export class LogWriter {
   readonly dir: string;
   readonly path: string;
+  readonly #dataDir: string;
   #config: Config["logs"];
   readonly #clock: Clock;
   readonly #logger: Logger | null;
   #fd: number | null = null;
+  /** Set by start(): records are taken even while no file is open (an open failed; retried). */
+  #started = false;
+  readonly #errors: Counter;
   /** The buffer records are encoded into, and how much of it is used. */
   #fill: Buffer = Buffer.alloc(0);
   #fillLen = 0;
@@ -71,6 +82,7 @@ export class LogWriter {
     logger?: Logger;
   }) {
     this.#config = opts.config;
+    this.#dataDir = opts.dataDir;
     this.dir = join(opts.dataDir, opts.config.dir);
     this.path = join(this.dir, "vigil.jsonl");
     this.#clock = opts.clock;
@@ -87,22 +99,24 @@ export class LogWriter {
         description: "Records dropped because the log buffer was full (the disk could not keep up)",
       })
       .addCallback((r) => r.observe(this.#dropped));
+    this.#errors = opts.meter.createCounter("vigil.logs.errors", {
+      description:
+        "Failed opens and writes of the local log file, by errno (ELOOP: a symlink at its path, refused)",
+    });
   }
 
   /** Opens the file (creating the directory) and allocates the buffers. */
   async start(): Promise<void> {
-    if (this.#fd !== null || this.#stopping) return;
+    if (this.#started || this.#stopping) return;
     mkdirSync(this.dir, { recursive: true });
     const half = Math.max(4096, Math.floor(this.#config.maxBufferBytes / 2));
     this.#fill = Buffer.allocUnsafe(half);
     this.#spare = Buffer.allocUnsafe(half);
-    this.#fd = openSync(this.path, "a", 0o640);
-    try {
-      this.#bytes = statSync(this.path).size;
-    } catch {
-      this.#bytes = 0;
-    }
     this.#nextDay = nextMidnight(this.#clock.now());
+    this.#started = true;
+    // A file that cannot be opened (a symlink at its path, no space) does not stop the sidecar:
+    // records wait in the buffer and the open is retried every second.
+    this.#reopen();
   }
 
   /** Rotation settings apply at once; a new buffer size at the next start. */
@@ -112,7 +126,7 @@ export class LogWriter {
 
   /** pino's destination interface; the hot path. */
   write(line: string): boolean {
-    if (this.#fd === null || this.#stopping) {
+    if (!this.#started || this.#stopping) {
       this.#dropped++;
       return false;
     }
@@ -155,6 +169,8 @@ export class LogWriter {
     this.#stopping ??= (async () => {
       if (this.#retry) clearTimeout(this.#retry);
       this.#retry = null;
+      // No file open (its open was refused or failed): one last try, else what is buffered is lost.
+      if (this.#fd === null && this.#started) this.#reopen();
       if (this.#fd === null) return;
       // Give buffered records until one retry interval to reach the disk.
       const deadline = Date.now() + RETRY_MS;
@@ -238,19 +254,37 @@ export class LogWriter {
   }
 
   #reopen(): void {
+    let fd: number;
     try {
-      const fd = openSync(this.path, "a", 0o640);
-      if (this.#fd !== null) closeSync(this.#fd);
-      this.#fd = fd;
+      assertInside(this.#dataDir, this.dir);
+      fd = openSync(this.path, APPEND_NO_FOLLOW, FILE_MODE);
     } catch (e) {
-      this.#onError(e as NodeJS.ErrnoException);
+      const err = refusedSymlink(this.path, e) as NodeJS.ErrnoException;
+      // Refused: write nothing more to the file held so far either (at rotation it is the rotated
+      // file, otherwise one replaced under us); records wait in the buffer until the link is gone.
+      if (err.code === "ELOOP" && this.#fd !== null) {
+        closeSync(this.#fd);
+        this.#fd = null;
+      }
+      this.#onError(err);
+      return;
+    }
+    if (this.#fd !== null) closeSync(this.#fd);
+    this.#fd = fd;
+    try {
+      this.#bytes = fstatSync(fd).size;
+    } catch {
+      this.#bytes = 0;
     }
   }
 
   #onError(err: NodeJS.ErrnoException): void {
     const first = this.#lastError === null;
     this.#lastError = err.code ?? err.message;
-    if (first)
+    this.#errors.add(1, { "error.type": err.code ?? "unknown" });
+    if (first && err.code === "ELOOP")
+      this.#logger?.error({ path: this.path, err: { code: err.code } }, err.message);
+    else if (first)
       this.#logger?.warn(
         { err: { code: err.code, message: err.message } },
         "log file write failed; retrying",
@@ -261,7 +295,7 @@ export class LogWriter {
     if (this.#retry === null && !this.#stopping) {
       this.#retry = setTimeout(() => {
         this.#retry = null;
-        if (this.#fd === null || this.#lastError === null) return;
+        if (this.#stopping || this.#lastError === null) return;
         this.#reopen();
         this.#kick();
       }, RETRY_MS);

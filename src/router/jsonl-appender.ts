@@ -1,6 +1,8 @@
-import { type FileHandle, mkdir, open, rename, stat } from "node:fs/promises";
+import { type FileHandle, mkdir, open, rename } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import type { Logger } from "pino";
 import type { Clock } from "../util/clock.js";
+import { APPEND_NO_FOLLOW, assertInside, FILE_MODE, refusedSymlink } from "../util/no-follow.js";
 
 const DAY = 86_400_000;
 
@@ -19,11 +21,21 @@ interface Pending {
  *
  * Rotation by size and at UTC midnight renames the file to
  * `<name>-<time>-<sequence>.jsonl` beside it.
+ *
+ * Files are created mode 0600 and opened with O_NOFOLLOW, and, given `root`,
+ * only while their directory's real path is inside it: a symlink planted at
+ * the file's path fails the append (ELOOP, a clear message, logged once until
+ * an append succeeds again) and the caller keeps the record to retry; nothing
+ * is written where the link points.
  */
 export class JsonlAppender {
   readonly path: string;
   readonly #clock: Clock;
   readonly #fsync: boolean;
+  readonly #root: string | null;
+  readonly #logger: Logger | null;
+  /** An append was refused (a symlink at the path) and no append has succeeded since. */
+  #refused = false;
   #rotate: { maxBytes: number; daily: boolean };
   #fh: FileHandle | null = null;
   #bytes = 0;
@@ -38,11 +50,16 @@ export class JsonlAppender {
     clock: Clock;
     rotate: { maxBytes: number; daily: boolean };
     fsync?: boolean;
+    /** The directory the file must stay in (the data dir). */
+    root?: string;
+    logger?: Logger;
   }) {
     this.path = opts.path;
     this.#clock = opts.clock;
     this.#rotate = opts.rotate;
     this.#fsync = opts.fsync ?? false;
+    this.#root = opts.root ?? null;
+    this.#logger = opts.logger ?? null;
   }
 
   setRotation(rotate: { maxBytes: number; daily: boolean }): void {
@@ -67,11 +84,19 @@ export class JsonlAppender {
         for (const p of batch) text += `${p.line}\n`;
         try {
           await this.#write(Buffer.from(text));
+          if (this.#refused) {
+            this.#refused = false;
+            this.#logger?.info({ path: this.path }, "file no longer a symlink; appending again");
+          }
           for (const p of batch) p.resolve();
         } catch (e) {
           // Reopen on the next batch: the file may have been removed or the disk freed.
           await this.#fh?.close().catch(() => undefined);
           this.#fh = null;
+          if ((e as NodeJS.ErrnoException).code === "ELOOP" && !this.#refused) {
+            this.#refused = true;
+            this.#logger?.error({ path: this.path, err: { code: "ELOOP" } }, (e as Error).message);
+          }
           for (const p of batch) p.reject(e);
         }
       }
@@ -100,8 +125,13 @@ export class JsonlAppender {
     }
     if (!this.#fh) {
       await mkdir(dirname(this.path), { recursive: true });
-      this.#fh = await open(this.path, "a", 0o640);
-      this.#bytes = (await stat(this.path)).size;
+      if (this.#root !== null) assertInside(this.#root, dirname(this.path));
+      try {
+        this.#fh = await open(this.path, APPEND_NO_FOLLOW, FILE_MODE);
+      } catch (e) {
+        throw refusedSymlink(this.path, e);
+      }
+      this.#bytes = (await this.#fh.stat()).size;
       this.#nextDay = Math.floor(now / DAY) * DAY + DAY;
     }
     let off = 0;

@@ -1,4 +1,4 @@
-import { existsSync, renameSync } from "node:fs";
+import { closeSync, constants, existsSync, fchmodSync, fstatSync, openSync, renameSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename } from "node:path";
 import type { Database as Db } from "better-sqlite3";
@@ -38,6 +38,7 @@ export function openSqlite(opts: SqliteOptions): Db {
 
 function openChecked(opts: SqliteOptions): Db {
   const Database = createRequire(import.meta.url)("better-sqlite3") as typeof import("better-sqlite3");
+  ownerOnly(opts.path, opts.logger);
   const db = new Database(opts.path);
   try {
     for (const p of opts.pragmas) db.pragma(p);
@@ -63,6 +64,47 @@ function openChecked(opts: SqliteOptions): Db {
   } catch (e) {
     db.close();
     throw e;
+  }
+}
+
+/**
+ * Creates `path` mode 0600 if it is missing, and tightens it and its -wal/-shm to 0600 if they
+ * are looser (files of an older Vigil). SQLite creates a database 0644 (less the umask) and gives
+ * its -wal/-shm the database's mode, so a database created 0600 first keeps all three private.
+ * Opened with O_NOFOLLOW: a symlink planted at one of these names is refused rather than followed
+ * (the queue written elsewhere, or the mode of the file it points to changed).
+ */
+function ownerOnly(path: string, logger: Logger): void {
+  for (const suffix of ["", "-wal", "-shm"]) {
+    const file = path + suffix;
+    let fd: number;
+    try {
+      fd = openSync(
+        file,
+        constants.O_RDONLY | constants.O_NOFOLLOW | (suffix === "" ? constants.O_CREAT : 0),
+        0o600,
+      );
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "ENOENT" && suffix !== "") continue;
+      if (code === "ELOOP")
+        throw Object.assign(
+          new Error(`${file} is a symlink; Vigil does not follow symlinks for its data files (remove it)`),
+          { code },
+        );
+      throw e;
+    }
+    try {
+      if ((fstatSync(fd).mode & 0o077) !== 0) fchmodSync(fd, 0o600);
+    } catch (e) {
+      // Not ours to change (another owner): SQLite still opens it; say so.
+      logger.warn(
+        { file, err: { code: (e as NodeJS.ErrnoException).code } },
+        "cannot make data file mode 0600",
+      );
+    } finally {
+      closeSync(fd);
+    }
   }
 }
 

@@ -130,6 +130,21 @@ describe("cleaner", () => {
     await rm(root, { recursive: true });
   });
 
+  test("walks at most 32 directories deep, says so, and counts it", async () => {
+    root = await mkdtemp(join(tmpdir(), "vigil-clean-"));
+    const deep = Array.from({ length: 40 }, (_, i) => `d${i}`).join("/");
+    await file(root, `logs/${deep}/old.jsonl`, 10, 60 * DAY);
+    await file(root, "logs/d0/old.jsonl", 10, 60 * DAY);
+    const { c, reader } = cleaner(root, 'logs: { cleaner: { patterns: ["logs/**/*.jsonl"] } }\n');
+    const r = await c.run();
+    assert.deepEqual(r.files, ["logs/d0/old.jsonl"]);
+    assert.equal(r.errors.length, 1);
+    assert.match(r.errors[0] ?? "", /deeper than 32 directories; not walked/);
+    const rows = await collect(reader);
+    assert.equal(rows.find((x) => x.name === "vigil.cleaner.errors")?.value, 1);
+    await rm(root, { recursive: true });
+  });
+
   test("never deletes a file this process holds open (the active file)", async () => {
     root = await mkdtemp(join(tmpdir(), "vigil-clean-"));
     const active = await file(root, "logs/vigil.jsonl", 10, 60 * DAY);

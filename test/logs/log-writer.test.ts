@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, unlink } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, unlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
@@ -113,23 +114,28 @@ describe("log writer", () => {
     await rm(dataDir, { recursive: true });
   });
 
-  test("recovers by itself after ENOSPC (the file was /dev/full) once the path is writable again", async () => {
-    const { writer, logsDir, dataDir } = await setup();
-    await mkdir(logsDir, { recursive: true });
-    await symlink("/dev/full", join(logsDir, "vigil.jsonl"));
-    await writer.start();
-    const log = createLogger("info", writer);
-    log.info("lost or kept");
-    await eventually(() => writer.stats().lastError === "ENOSPC", 5000, "ENOSPC");
-    await unlink(join(logsDir, "vigil.jsonl"));
-    await eventually(() => writer.stats().lastError === null, 5000, "recovery");
-    log.info("after recovery");
-    await writer.stop();
-    const text = await readFile(join(logsDir, "vigil.jsonl"), "utf8");
-    assert.match(text, /after recovery/);
-    assert.match(text, /lost or kept/, "the record buffered during the error is written after recovery");
-    await rm(dataDir, { recursive: true });
-  });
+  test(
+    "recovers by itself after ENOSPC (the file was /dev/full's device) once the path is writable again",
+    { skip: process.getuid?.() !== 0 && "needs root for mknod" },
+    async () => {
+      const { writer, logsDir, dataDir } = await setup();
+      await mkdir(logsDir, { recursive: true });
+      // A device node rather than a symlink to /dev/full: the writer refuses symlinks (O_NOFOLLOW).
+      execFileSync("mknod", [join(logsDir, "vigil.jsonl"), "c", "1", "7"]);
+      await writer.start();
+      const log = createLogger("info", writer);
+      log.info("lost or kept");
+      await eventually(() => writer.stats().lastError === "ENOSPC", 5000, "ENOSPC");
+      await unlink(join(logsDir, "vigil.jsonl"));
+      await eventually(() => writer.stats().lastError === null, 5000, "recovery");
+      log.info("after recovery");
+      await writer.stop();
+      const text = await readFile(join(logsDir, "vigil.jsonl"), "utf8");
+      assert.match(text, /after recovery/);
+      assert.match(text, /lost or kept/, "the record buffered during the error is written after recovery");
+      await rm(dataDir, { recursive: true });
+    },
+  );
 
   test("stop is safe before start and twice; writes after stop are dropped, not thrown", async () => {
     const { writer, dataDir } = await setup();
