@@ -1,6 +1,6 @@
-import type { ServerDuplexStream } from "@grpc/grpc-js";
+import { status as GrpcStatus, type ServerDuplexStream } from "@grpc/grpc-js";
 import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
-import { invalidField, toGrpcStatus } from "../errors.js";
+import { invalidField, toGrpcStatus, VigilError } from "../errors.js";
 import type { AckRequest__Output } from "../generated/vigil/v1/AckRequest.js";
 import type { AckResponse } from "../generated/vigil/v1/AckResponse.js";
 import type { Delivery } from "../generated/vigil/v1/Delivery.js";
@@ -9,6 +9,7 @@ import type { PublishResponse } from "../generated/vigil/v1/PublishResponse.js";
 import type { RouterServiceHandlers } from "../generated/vigil/v1/RouterService.js";
 import type { SubscribeRequest__Output } from "../generated/vigil/v1/SubscribeRequest.js";
 import type { PublishInput, Router } from "../router/router.js";
+import { isPrintableAscii, isToken, TOKEN_CHARS } from "../router/senders/header-encoding.js";
 import { PRIORITY_NAMES } from "../router/senders/sender.js";
 import { clientKey } from "./client-key.js";
 import { durationMs, toTimestamp } from "./convert.js";
@@ -33,13 +34,24 @@ const PRIORITY: Record<string, number> = {
   PRIORITY_CRITICAL: 4,
 };
 
-/** Checks a PublishRequest field by field; throws INVALID_ARGUMENT naming the first bad field. */
+/**
+ * Checks a PublishRequest field by field; throws INVALID_ARGUMENT naming the first bad field.
+ * Besides bounds, it refuses what no destination kind could carry, so a message that would fail
+ * on every delivery is never accepted: control characters in the topic or content type, a
+ * content type that is not printable ASCII (it goes into a Content-Type header as it is), and
+ * attribute keys that are not RFC 7230 tokens (they become `vigil-attr-<key>` header names, and
+ * a token is valid both as an HTTP header name and as a NATS header key). Values that are not
+ * plain ASCII are fine: senders encode them (header-encoding.ts).
+ */
 export function publishInput(req: PublishRequest__Output, maxPayloadBytes: number): PublishInput {
   const topic = req.topic ?? "";
   if (topic === "") throw invalidField("topic", "required");
   if (topic.length > MAX_TOPIC) throw invalidField("topic", `longer than ${MAX_TOPIC} characters`);
-  if (!/^[^\s.*>]+(\.[^\s.*>]+)*$/.test(topic))
-    throw invalidField("topic", "must be dot-separated non-empty tokens without white space, * or >");
+  if (!/^[^\s.*>\p{Cc}]+(\.[^\s.*>\p{Cc}]+)*$/u.test(topic))
+    throw invalidField(
+      "topic",
+      "must be dot-separated non-empty tokens without white space, control characters, * or >",
+    );
   const payload = req.payload ?? Buffer.alloc(0);
   if (payload.length > maxPayloadBytes)
     throw invalidField(
@@ -49,12 +61,22 @@ export function publishInput(req: PublishRequest__Output, maxPayloadBytes: numbe
   const contentType = req.content_type ?? "";
   if (contentType.length > MAX_CONTENT_TYPE)
     throw invalidField("content_type", `longer than ${MAX_CONTENT_TYPE} characters`);
+  if (!isPrintableAscii(contentType))
+    throw invalidField(
+      "content_type",
+      "must be printable ASCII without control characters (a media type such as text/plain; charset=utf-8)",
+    );
   const attributes = req.attributes ?? {};
   const keys = Object.keys(attributes);
   if (keys.length > MAX_ATTRIBUTES) throw invalidField("attributes", `at most ${MAX_ATTRIBUTES} entries`);
   for (const k of keys) {
     if (k.length === 0 || k.length > MAX_ATTRIBUTE_KEY)
       throw invalidField("attributes", `keys must have 1 to ${MAX_ATTRIBUTE_KEY} characters`);
+    if (!isToken(k))
+      throw invalidField(
+        "attributes",
+        `key ${JSON.stringify(k)} is not a token: keys may use only ${TOKEN_CHARS} (RFC 7230), since they become header names`,
+      );
     if ((attributes[k] as string).length > MAX_ATTRIBUTE_VALUE)
       throw invalidField(`attributes[${k}]`, `longer than ${MAX_ATTRIBUTE_VALUE} characters`);
   }
@@ -67,6 +89,21 @@ export function publishInput(req: PublishRequest__Output, maxPayloadBytes: numbe
   return { topic, payload, contentType, attributes, priority, idempotencyKey, ttlMs };
 }
 
+/**
+ * publishInput, counting a refusal in `vigil.router.rejected{reason="invalid_field", field}`. The
+ * field is the leading name of the error's message (invalidField's contract), without an index,
+ * so the metric's cardinality is the handful of PublishRequest fields.
+ */
+function checkedInput(req: PublishRequest__Output, router: Router): PublishInput {
+  try {
+    return publishInput(req, router.maxPayloadBytes);
+  } catch (e) {
+    if (e instanceof VigilError && e.code === "VIGIL_ERR_REQUEST_INVALID_FIELD")
+      router.countInvalid(/^[a-z_]+/.exec(e.message)?.[0] ?? "request");
+    throw e;
+  }
+}
+
 export function routerHandlers(ctx: ApiContext, router: Router, gate: LoadGate): RouterServiceHandlers {
   const rpc = "vigil.v1.RouterService";
   return {
@@ -76,7 +113,7 @@ export function routerHandlers(ctx: ApiContext, router: Router, gate: LoadGate):
       async (req, call, span) => {
         gate.admit(`${rpc}/Publish`);
         const r = await router.publish(
-          publishInput(req, router.maxPayloadBytes),
+          checkedInput(req, router),
           trace.setSpan(ROOT_CONTEXT, span),
           clientKey(call),
         );
@@ -169,7 +206,7 @@ function publishStream(
     if (failed) return;
     failed = true;
     const s = toGrpcStatus(e);
-    ctx.errors.add(1, { rpc, status: String(s.code) });
+    ctx.errors.add(1, { rpc, status: GrpcStatus[s.code] ?? String(s.code) });
     if (!s.expected) ctx.logger.error({ rpc, err: e }, "unexpected error in PublishStream");
     span.setAttribute("rpc.grpc.status_code", s.code);
     endSpan();
@@ -188,7 +225,7 @@ function publishStream(
       if (req instanceof DecodeFailure)
         throw invalidField("request", `cannot decode the message: ${req.message}`);
       gate.admit(rpc);
-      const input = publishInput(req, router.maxPayloadBytes);
+      const input = checkedInput(req, router);
       result = router.publish(input, spanCtx, client);
     } catch (e) {
       result = Promise.reject(e);

@@ -345,8 +345,12 @@ export class Dispatcher {
       return;
     }
     for (const m of leased) {
-      if (m.expiresAt > 0 && m.expiresAt <= now)
+      if (m.expiresAt > 0 && m.expiresAt <= now) {
         void this.#deadLetter(m, "expired", "TTL passed before delivery");
+        continue;
+      }
+      const problem = this.#sender.unencodable ? this.#sender.unencodable(m) : null;
+      if (problem !== null) this.#unencodable(m, problem);
       else
         this.#deliver(m).catch((e: unknown) =>
           this.#logger.error({ err: toError(e), messageId: m.messageId }, "delivery outcome failed"),
@@ -474,6 +478,10 @@ export class Dispatcher {
     span.setStatus({ code: SpanStatusCode.ERROR, message });
     span.setAttribute("error.type", kind);
     span.end();
+    if (kind === "unencodable") {
+      this.#unencodable(m, message);
+      return;
+    }
     if (kind === "lost") {
       // The consumer went away or did not ack in time: redeliver now, to whoever is there.
       this.#outcomes.attempted(m, attempt);
@@ -504,6 +512,20 @@ export class Dispatcher {
       { messageId: m.messageId, attempt, kind, error: message, delayMs: delay },
       "delivery failed",
     );
+  }
+
+  /**
+   * A message this destination's protocol cannot carry. Retrying cannot help and it says nothing
+   * about the destination, so it is dead-lettered at once and counted as a failed attempt and a
+   * fault, but neither as a breaker failure nor in the run of failures that marks it degraded:
+   * one bad message never holds back the ones behind it.
+   */
+  #unencodable(m: QueuedMessage, problem: string): void {
+    this.#failed++;
+    this.#inst.failed.add(1, { destination: this.name, reason: "unencodable" });
+    this.#faults.push({ time: this.#clock.now(), error: problem, kind: "unencodable" });
+    if (this.#faults.length > MAX_FAULTS) this.#faults.shift();
+    void this.#deadLetter(m, "unencodable", problem);
   }
 
   /** The attempt-th delay of cockatiel's exponential backoff (decorrelated jitter), computed without per-message state. */

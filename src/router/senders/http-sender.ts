@@ -1,7 +1,8 @@
 import type { DestinationConfig } from "../../config/schema.js";
 import { HttpPoster } from "../../util/http-poster.js";
 import type { QueuedMessage } from "../queue-store.js";
-import { messageJson, PRIORITY_NAMES, type SendContext, type Sender } from "./sender.js";
+import { headerValue, isPrintableAscii } from "./header-encoding.js";
+import { DeliveryError, messageJson, PRIORITY_NAMES, type SendContext, type Sender } from "./sender.js";
 
 /**
  * `http` destination: POSTs each message to a URL over keep-alive connections.
@@ -9,7 +10,10 @@ import { messageJson, PRIORITY_NAMES, type SendContext, type Sender } from "./se
  * message's metadata in `vigil-*` headers; `format: json` sends one JSON
  * object (DESIGN §2). 2xx is delivered; 408, 429 and 5xx are retried (429 and
  * 503 after their Retry-After); any other 4xx is permanent (dead-lettered);
- * connection errors and timeouts are retried.
+ * connection errors and timeouts are retried. The topic and idempotency key
+ * go into their headers by the rule of header-encoding.ts (RFC 8187 when not
+ * plain ASCII); a raw message whose content type a header cannot carry (a row
+ * queued before Publish checked it) is `unencodable`.
  */
 export class HttpSender implements Sender {
   readonly #format: "raw" | "json";
@@ -25,15 +29,23 @@ export class HttpSender implements Sender {
     });
   }
 
+  unencodable(m: QueuedMessage): string | null {
+    if (this.#format === "raw" && !isPrintableAscii(m.contentType))
+      return "content type has characters an HTTP header cannot carry (printable ASCII only)";
+    return null;
+  }
+
   send(m: QueuedMessage, ctx: SendContext): Promise<void> {
+    const problem = this.unencodable(m);
+    if (problem !== null) return Promise.reject(new DeliveryError("unencodable", problem));
     const headers: Record<string, string> = {
-      "vigil-message-id": m.messageId,
-      "vigil-topic": m.topic,
+      "vigil-message-id": headerValue(m.messageId),
+      "vigil-topic": headerValue(m.topic),
       "vigil-priority": PRIORITY_NAMES[m.priority] ?? "NORMAL",
       "vigil-attempt": String(ctx.attempt),
     };
     if (ctx.traceparent) headers.traceparent = ctx.traceparent;
-    if (m.idempotencyKey) headers["idempotency-key"] = m.idempotencyKey;
+    if (m.idempotencyKey) headers["idempotency-key"] = headerValue(m.idempotencyKey);
     let body: Buffer;
     if (this.#format === "json") {
       body = Buffer.from(JSON.stringify(messageJson(m, { attempt: ctx.attempt })));

@@ -2,7 +2,15 @@ import { readFileSync } from "node:fs";
 import type { JetStreamClient, NatsConnection } from "nats";
 import type { DestinationConfig } from "../../config/schema.js";
 import type { QueuedMessage } from "../queue-store.js";
+import { headerValue, isPrintableAscii, isToken } from "./header-encoding.js";
 import { DeliveryError, PRIORITY_NAMES, type SendContext, type Sender } from "./sender.js";
+
+/**
+ * nats.js errors that are the message's own, found before anything is sent: retrying cannot
+ * help. JetStream's 10054 is a stream's `max_msg_size` (it answers 400 for it).
+ */
+const UNENCODABLE_CODES = new Set(["BAD_HEADER", "BAD_SUBJECT", "BAD_PAYLOAD", "MAX_PAYLOAD_EXCEEDED"]);
+const JS_MESSAGE_TOO_BIG = 10054;
 
 /**
  * `nats` destination: publishes to a subject (`{topic}` is replaced by the
@@ -14,6 +22,13 @@ import { DeliveryError, PRIORITY_NAMES, type SendContext, type Sender } from "./
  *
  * The connection is opened on first use and reconnects by itself; until it is
  * up, deliveries fail as transient and the breaker does the rest.
+ *
+ * Message fields go into header values by the rule of header-encoding.ts
+ * (RFC 8187 when not plain ASCII: nats.js refuses CR/LF and trims the ends).
+ * A message no NATS server would take — an attribute key that is not a token
+ * or a content type with control characters (rows queued before Publish
+ * checked them), a payload over the server's `max_payload` or the stream's
+ * `max_msg_size` — is `unencodable`, dead-lettered rather than retried.
  */
 export class NatsSender implements Sender {
   readonly #config: DestinationConfig;
@@ -60,8 +75,18 @@ export class NatsSender implements Sender {
     return this.#conn;
   }
 
+  unencodable(m: QueuedMessage): string | null {
+    if (!isPrintableAscii(m.contentType))
+      return "content type has characters a NATS header cannot carry (printable ASCII only)";
+    for (const k in m.attributes)
+      if (!isToken(k)) return "an attribute key is not a token, so it cannot name a NATS header";
+    return null;
+  }
+
   async send(m: QueuedMessage, ctx: SendContext): Promise<void> {
     if (this.#closed) throw new DeliveryError("lost", "destination closed");
+    const problem = this.unencodable(m);
+    if (problem !== null) throw new DeliveryError("unencodable", problem);
     let nc: NatsConnection;
     try {
       nc = await this.#connection();
@@ -70,13 +95,13 @@ export class NatsSender implements Sender {
     }
     const h = (this.#nats as typeof import("nats")).headers();
     if (ctx.traceparent) h.set("traceparent", ctx.traceparent);
-    h.set("vigil-message-id", m.messageId);
-    h.set("vigil-topic", m.topic);
+    h.set("vigil-message-id", headerValue(m.messageId));
+    h.set("vigil-topic", headerValue(m.topic));
     h.set("vigil-priority", PRIORITY_NAMES[m.priority] ?? "NORMAL");
     h.set("vigil-attempt", String(ctx.attempt));
     if (m.contentType) h.set("content-type", m.contentType);
     for (const [k, v] of Object.entries(this.#config.headers)) h.set(k, v);
-    for (const [k, v] of Object.entries(m.attributes)) h.set(`vigil-attr-${k}`, v);
+    for (const [k, v] of Object.entries(m.attributes)) h.set(`vigil-attr-${k}`, headerValue(v));
     const subject = this.#config.subject.replaceAll("{topic}", m.topic);
     try {
       if (this.#js) {
@@ -90,7 +115,14 @@ export class NatsSender implements Sender {
         await nc.flush();
       }
     } catch (e) {
-      const err = e as Error & { code?: string };
+      const err = e as Error & { code?: string; api_error?: { err_code?: number } };
+      if (
+        (err.code !== undefined && UNENCODABLE_CODES.has(err.code)) ||
+        err.api_error?.err_code === JS_MESSAGE_TOO_BIG
+      )
+        throw new DeliveryError("unencodable", `${err.code ? `${err.code} ` : ""}${err.message}`, {
+          cause: e,
+        });
       // 503 from JetStream: no stream takes this subject (yet); retried, so a stream created later gets it.
       throw new DeliveryError("transient", `${err.code ? `${err.code} ` : ""}${err.message}`, { cause: e });
     }

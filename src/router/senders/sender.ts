@@ -16,6 +16,12 @@ export interface SendContext {
 export interface Sender {
   /** Deliveries that may start now besides the destination's concurrency (subscribers: free in-flight slots). */
   capacity?(): number;
+  /**
+   * Why this destination's protocol cannot carry `m` (a header it would refuse), or null. Asked
+   * before the message reaches the rate limiter and the breaker, so a poison message is
+   * dead-lettered without spending a token or being taken for a failing destination.
+   */
+  unencodable?(m: QueuedMessage): string | null;
   /** Resolves when the destination has the message; rejects with a DeliveryError (or anything: transient). */
   send(m: QueuedMessage, ctx: SendContext): Promise<void>;
   close(): Promise<void>;
