@@ -27,6 +27,16 @@ export interface QueuedMessage {
 
 export type NewMessage = Omit<QueuedMessage, "seq">;
 
+/** What one reclaim step (`QueueStore.reclaim`) left. */
+export interface ReclaimResult {
+  /** Free pages still in the file. */
+  freePages: number;
+  /** Pages given back to the file system by this step. */
+  vacuumed: number;
+  /** The main file's size after the step. */
+  fileBytes: number;
+}
+
 export interface DedupEntry {
   messageId: string;
   routed: number;
@@ -122,7 +132,7 @@ export class QueueStore {
   #nextId = 0;
   #lastSeq = 0;
   #held: Array<{ id: number; batch: CommitBatch }> | null = null;
-  readonly #pending = new Map<number, { resolve: (seqs: number[]) => void; reject: (e: Error) => void }>();
+  readonly #pending = new Map<number, { resolve: (r: never) => void; reject: (e: Error) => void }>();
 
   constructor(opts: { path: string; sync: "full" | "normal"; logger: Logger }) {
     this.path = opts.path;
@@ -161,13 +171,21 @@ export class QueueStore {
   #startWriter(): void {
     const writer = startWorker(import.meta.url, "queue-writer-worker", { path: this.path, sync: this.#sync });
     this.#writer = writer;
-    writer.on("message", (m: { id: number; seqs?: number[]; error?: { message: string; code?: string } }) => {
-      const p = this.#pending.get(m.id);
-      if (!p) return;
-      this.#pending.delete(m.id);
-      if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
-      else p.resolve(m.seqs ?? []);
-    });
+    writer.on(
+      "message",
+      (m: {
+        id: number;
+        seqs?: number[];
+        reclaimed?: ReclaimResult;
+        error?: { message: string; code?: string };
+      }) => {
+        const p = this.#pending.get(m.id);
+        if (!p) return;
+        this.#pending.delete(m.id);
+        if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
+        else (p.resolve as (r: unknown) => void)(m.reclaimed ?? m.seqs ?? []);
+      },
+    );
     writer.on("error", (e) => this.#logger.error({ err: e }, "queue writer thread failed"));
     writer.on("exit", (code) => {
       if (this.#writer !== writer) return; // closed on purpose
@@ -233,6 +251,23 @@ export class QueueStore {
       this.#pending.set(id, { resolve, reject });
       if (this.#held) this.#held.push({ id, batch });
       else w.postMessage({ id, batch });
+    });
+  }
+
+  /**
+   * One step of giving freed pages back to the file system, on the writer thread, after the
+   * commits sent before it: the WAL checkpointed and truncated, up to `pages` free pages vacuumed.
+   * Skipped (nothing written) while less than `minBytes` (free pages and WAL) would come back.
+   * Rejects like a commit, e.g. with SQLITE_FULL when even that has no room.
+   */
+  reclaim(pages: number, minBytes = 0): Promise<ReclaimResult> {
+    if (!this.#db) return Promise.reject(new Error("queue store: not open"));
+    if (!this.#writer) this.#startWriter();
+    const w = this.#writer as Worker;
+    const id = ++this.#nextId;
+    return new Promise<ReclaimResult>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      w.postMessage({ id, reclaim: { pages, minBytes } });
     });
   }
 

@@ -1,6 +1,7 @@
+import { statSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { checkpointAndClose, openWriter } from "../util/sqlite.js";
-import type { CommitBatch } from "./queue-store.js";
+import type { CommitBatch, ReclaimResult } from "./queue-store.js";
 
 /**
  * The queue's writer, on its own thread: every group commit (inserts,
@@ -51,17 +52,51 @@ const commit = db.transaction((b: CommitBatch): number[] => {
   return seqs;
 });
 
-parentPort?.on("message", (msg: { id: number; batch?: CommitBatch; close?: boolean }) => {
-  if (msg.close) {
-    checkpointAndClose(db);
-    parentPort?.postMessage({ id: msg.id });
-    return;
-  }
-  try {
-    const seqs = commit(msg.batch as CommitBatch);
-    parentPort?.postMessage({ id: msg.id, seqs });
-  } catch (e) {
-    const err = e as Error & { code?: string };
-    parentPort?.postMessage({ id: msg.id, error: { message: err.message, code: err.code } });
-  }
-});
+const pragmaNumber = (p: string): number => db.pragma(p, { simple: true }) as number;
+const walBytes = (): number => statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+
+/**
+ * Gives freed pages back to the file system, here so that it queues behind commits rather than
+ * racing them for the write lock (and never blocks the event loop): the WAL is checkpointed and
+ * truncated first, since on a full disk its space is all the vacuum's own writes can use; then up
+ * to `pages` free pages are vacuumed (queue.db uses incremental auto-vacuum); in WAL mode the file
+ * shrinks at the checkpoint that follows. Does nothing while less than `minBytes` would come back.
+ */
+function reclaim(pages: number, minBytes: number): ReclaimResult {
+  const pageSize = pragmaNumber("page_size");
+  const before = pragmaNumber("freelist_count");
+  if (before * pageSize + walBytes() < minBytes)
+    return { freePages: before, vacuumed: 0, fileBytes: pragmaNumber("page_count") * pageSize };
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  if (before > 0) db.pragma(`incremental_vacuum(${Math.min(pages, before)})`);
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  const after = pragmaNumber("freelist_count");
+  return { freePages: after, vacuumed: before - after, fileBytes: pragmaNumber("page_count") * pageSize };
+}
+
+parentPort?.on(
+  "message",
+  (msg: {
+    id: number;
+    batch?: CommitBatch;
+    close?: boolean;
+    reclaim?: { pages: number; minBytes: number };
+  }) => {
+    if (msg.close) {
+      checkpointAndClose(db);
+      parentPort?.postMessage({ id: msg.id });
+      return;
+    }
+    try {
+      if (msg.reclaim) {
+        parentPort?.postMessage({ id: msg.id, reclaimed: reclaim(msg.reclaim.pages, msg.reclaim.minBytes) });
+        return;
+      }
+      const seqs = commit(msg.batch as CommitBatch);
+      parentPort?.postMessage({ id: msg.id, seqs });
+    } catch (e) {
+      const err = e as Error & { code?: string };
+      parentPort?.postMessage({ id: msg.id, error: { message: err.message, code: err.code } });
+    }
+  },
+);

@@ -28,6 +28,7 @@ import {
   type NewMessage,
   type QueuedMessage,
   QueueStore,
+  type ReclaimResult,
 } from "./queue-store.js";
 import { RouteTable } from "./route-table.js";
 import { HttpSender } from "./senders/http-sender.js";
@@ -97,6 +98,19 @@ interface Waiter {
 
 const LAZY_FLUSH_MS = 25;
 const LAZY_FLUSH_ROWS = 2048;
+/** Deletes and attempt counts whose commit failed are retried after this, doubling up to RETRY_MAX_MS. */
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5000;
+/** Free pages vacuumed per reclaim step (16 MiB of 4 KiB pages); halved while a step finds no room. */
+const RECLAIM_PAGES = 4096;
+/**
+ * A drained queue gives its pages back once this much is free in queue.db, at most every
+ * RECLAIM_EVERY_MS: a destination that keeps up drains to zero many times a second, and its few
+ * free pages are reused by the next inserts anyway.
+ */
+const RECLAIM_MIN_BYTES = 1024 * 1024;
+const RECLAIM_DELAY_MS = 250;
+const RECLAIM_EVERY_MS = 5000;
 
 const CIRCUIT_VALUE: Record<CircuitName, number> = { closed: 0, half_open: 1, open: 2, isolated: 3 };
 
@@ -142,6 +156,17 @@ export class Router {
   /** Set by a commit that failed for want of space; publishes are refused until space is back. */
   #diskFull = false;
   #diskTimer: NodeJS.Timeout | null = null;
+  #checkingDisk = false;
+  /** Commits failed in a row; retries of deletes and attempt counts back off meanwhile. */
+  #commitFailures = 0;
+  /** What the failing commits say: logged when it changes, not once per attempt. */
+  #commitFailure = "";
+  #retryTimer: NodeJS.Timeout | null = null;
+  #reclaiming: Promise<void> | null = null;
+  #reclaimTimer: NodeJS.Timeout | null = null;
+  #lastReclaim = Number.NEGATIVE_INFINITY;
+  #reclaimStep = RECLAIM_PAGES;
+  #reclaimError = "";
   /** queue.db's inode when opened; another (or none) at the path means the file was deleted or replaced. */
   #storeIno = 0;
   /** Set when queue.db is no longer at its path: what is acknowledged now would not survive a restart. */
@@ -198,7 +223,8 @@ export class Router {
         "Messages dropped without delivery, by destination and reason (overflow, no route, dead-letter bound)",
     });
     this.#rejected = m.createCounter("vigil.router.rejected", {
-      description: "Publishes refused and not accepted, by reason (queue_full, disk_full, storage)",
+      description:
+        "Publishes refused and not accepted, by reason (queue_full, disk_full, storage, invalid_field)",
     });
     this.#rateLimited = m.createCounter("vigil.router.rate_limited", {
       description: "Publishes refused because their client was over router.client_rate_limit",
@@ -212,7 +238,7 @@ export class Router {
       }),
       failed: m.createCounter("vigil.router.failed", {
         description:
-          "Failed delivery attempts, by destination and reason (transient, throttled, timeout, permanent)",
+          "Failed delivery attempts, by destination and reason (transient, throttled, timeout, permanent, unencodable)",
       }),
       duration: m.createHistogram("vigil.router.delivery.duration", {
         description: "Time to deliver one message to a destination, including the rate limiter's wait",
@@ -245,6 +271,11 @@ export class Router {
 
   get maxPayloadBytes(): number {
     return this.#config.maxPayloadBytes;
+  }
+
+  /** A publish the API refused for a bad field (src/api/router-api.ts), counted with the other refusals. */
+  countInvalid(field: string): void {
+    this.#rejected.add(1, { reason: "invalid_field", field });
   }
 
   get deadLetterDir(): string {
@@ -316,7 +347,13 @@ export class Router {
       case "http":
         return new HttpSender(c);
       case "log":
-        return new LogSender({ path: join(this.#dataDir, c.path), rotate: c.rotate, clock: this.#clock });
+        return new LogSender({
+          path: join(this.#dataDir, c.path),
+          rotate: c.rotate,
+          clock: this.#clock,
+          root: this.#dataDir,
+          logger: this.#logger.child({ destination: c.name }),
+        });
       case "nats":
         return new NatsSender(c);
     }
@@ -573,7 +610,8 @@ export class Router {
    * acking one message at a time does not cost one fsync per ack.
    */
   #scheduleLazyFlush(): void {
-    if (this.#flushScheduled) return;
+    // Commits are failing: the retry timer flushes (no loop of attempts 25 ms apart).
+    if (this.#flushScheduled || this.#retryTimer) return;
     if (this.#batch.deletes.length + this.#batch.attempts.length >= LAZY_FLUSH_ROWS) {
       this.#scheduleFlush();
       return;
@@ -621,7 +659,7 @@ export class Router {
       // Everything that arrived during this commit is the next group.
       if (
         this.#waiters.length > 0 ||
-        this.#batch.deletes.length + this.#batch.attempts.length >= LAZY_FLUSH_ROWS
+        (!this.#retryTimer && this.#batch.deletes.length + this.#batch.attempts.length >= LAZY_FLUSH_ROWS)
       )
         this.#flush();
       else if (this.#batch.deletes.length + this.#batch.attempts.length > 0) this.#scheduleLazyFlush();
@@ -637,10 +675,21 @@ export class Router {
     const reply = full
       ? diskFullError()
       : new VigilError("VIGIL_ERR_ROUTER_STORAGE", `the message could not be stored: ${err.message}`);
-    this.#logger.error(
-      { err, messages: waiters.length, dataDir: this.#dataDir },
-      `queue commit failed; publishes answered ${full ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE"}`,
-    );
+    this.#commitFailures++;
+    const retryMs = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(this.#commitFailures - 1, 10));
+    const failure = full ? "disk_full" : `storage ${code ?? err.message}`;
+    if (failure !== this.#commitFailure) {
+      this.#commitFailure = failure;
+      this.#logger.error(
+        { err, messages: waiters.length, dataDir: this.#dataDir, retryInMs: retryMs },
+        `queue commit failed; publishes answered ${full ? "RESOURCE_EXHAUSTED" : "UNAVAILABLE"}`,
+      );
+    } else {
+      this.#logger.debug(
+        { err: { code, message: err.message }, failures: this.#commitFailures, retryInMs: retryMs },
+        "queue commit still failing",
+      );
+    }
     if (waiters.length > 0) this.#rejected.add(waiters.length, { reason: full ? "disk_full" : "storage" });
     for (const m of batch.inserts as QueuedMessage[]) this.#queue(m.dest).abandon(m);
     for (const w of waiters) {
@@ -648,11 +697,92 @@ export class Router {
       w.reject(reply);
     }
     if (full) this.#enterDiskFull();
-    // Deletes and attempt counts are retried with a later commit.
+    // Deletes and attempt counts are kept and retried, backing off while commits keep failing: a
+    // delete given up would be a delivered message delivered again after a restart.
     this.#batch.deletes.push(...batch.deletes);
     this.#batch.attempts.push(...batch.attempts);
-    if (batch.deletes.length + batch.attempts.length > 0)
-      setTimeout(() => this.#scheduleFlush(), 1000).unref();
+    if (this.#batch.deletes.length + this.#batch.attempts.length > 0 && this.#state === "running") {
+      if (this.#retryTimer) clearTimeout(this.#retryTimer);
+      this.#retryTimer = setTimeout(() => {
+        this.#retryTimer = null;
+        this.#scheduleFlush();
+      }, retryMs);
+      this.#retryTimer.unref();
+    }
+  }
+
+  /** Commits work again after failing: said once, and what waited goes out as usual. */
+  #commitsRecovered(): void {
+    this.#logger.info(
+      { failures: this.#commitFailures, dataDir: this.#dataDir },
+      "queue commits succeed again; deletes and attempt counts that failed are committed",
+    );
+    this.#commitFailures = 0;
+    this.#commitFailure = "";
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
+  }
+
+  /**
+   * Once every queue has drained, queue.db gives its free pages back to the file system (a
+   * backlog would otherwise keep the disk it took, and a restart find no room for the reserve).
+   */
+  #reclaimWhenDrained(): void {
+    if (this.#reclaimTimer || this.#reclaiming || this.#state !== "running") return;
+    for (const q of this.#queues.values()) if (q.depth > 0) return;
+    const wait = Math.max(RECLAIM_DELAY_MS, this.#lastReclaim + RECLAIM_EVERY_MS - this.#clock.monotonic());
+    this.#reclaimTimer = setTimeout(() => {
+      this.#reclaimTimer = null;
+      for (const q of this.#queues.values()) if (q.depth > 0) return;
+      void this.#reclaimSpace(RECLAIM_MIN_BYTES);
+    }, wait);
+    this.#reclaimTimer.unref();
+  }
+
+  /**
+   * Gives free pages back to the file system, a step at a time on the writer thread, until none
+   * is left (or `minBytes` would not come back). A step with no room is tried smaller; a failure is
+   * logged when it changes. Never rejects.
+   */
+  #reclaimSpace(minBytes: number): Promise<void> {
+    this.#reclaiming ??= (async () => {
+      let vacuumed = 0;
+      let last: ReclaimResult | null = null;
+      try {
+        for (let i = 0; i < 64 && this.#storeOpen && this.#state === "running"; i++) {
+          try {
+            last = await this.#store.reclaim(this.#reclaimStep, minBytes);
+          } catch (e) {
+            const err = toError(e);
+            const code = (err as { code?: string }).code ?? err.message;
+            if (code === "SQLITE_FULL" && this.#reclaimStep > 64) {
+              this.#reclaimStep /= 2;
+              continue;
+            }
+            if (code !== this.#reclaimError) {
+              this.#reclaimError = code;
+              this.#logger.warn(
+                { err, dataDir: this.#dataDir },
+                "cannot give queue.db's free pages back to the file system yet; retried",
+              );
+            }
+            return;
+          }
+          this.#reclaimError = "";
+          vacuumed += last.vacuumed;
+          if (last.vacuumed === 0 || last.freePages === 0) break;
+          this.#reclaimStep = RECLAIM_PAGES;
+        }
+      } finally {
+        this.#lastReclaim = this.#clock.monotonic();
+        this.#reclaiming = null;
+      }
+      if (vacuumed > 0)
+        this.#logger.debug({ pages: vacuumed, fileBytes: last?.fileBytes }, "queue.db gave free pages back");
+      // Room again for the reserve a start or a full disk left released.
+      if (!this.#diskFull && this.#state === "running") this.#reserve.take();
+    })();
+    return this.#reclaiming;
   }
 
   /**
@@ -684,14 +814,20 @@ export class Router {
     this.#diskTimer.unref();
   }
 
-  /** While the disk is full: give freed pages back to the file system; leave once the reserve fits again. */
+  /**
+   * While the disk is full: give freed pages back to the file system (on the writer thread, the
+   * WAL truncated first); leave once the reserve fits again.
+   */
   #checkDisk(): void {
-    try {
-      this.#store.vacuumStep(4096);
-      this.#store.checkpoint();
-    } catch {
-      // Still no room even for that: the next deletes (with the reserve released) make some.
-    }
+    if (this.#checkingDisk) return;
+    this.#checkingDisk = true;
+    void this.#reclaimSpace(0).then(() => {
+      this.#checkingDisk = false;
+      if (this.#diskFull && this.#state === "running") this.#leaveDiskFullIfRoom();
+    });
+  }
+
+  #leaveDiskFullIfRoom(): void {
     let free = 0;
     try {
       free = this.#reserve.freeBytes();
@@ -712,8 +848,12 @@ export class Router {
 
   #committed(batch: CommitBatch, waiters: Waiter[], touched: Set<string>): void {
     const now = this.#clock.now();
+    if (this.#commitFailures > 0) this.#commitsRecovered();
     for (const m of batch.inserts as QueuedMessage[]) this.#queue(m.dest).committed(m);
-    if (batch.deletes.length > 0) for (const q of this.#queues.values()) q.deleted(batch.deletes);
+    if (batch.deletes.length > 0) {
+      for (const q of this.#queues.values()) q.deleted(batch.deletes);
+      if (!this.#diskFull) this.#reclaimWhenDrained();
+    }
     for (const [key, entry] of batch.dedup) this.#cache?.set(key, entry);
     for (const w of waiters) {
       if (w.key) this.#pendingKeys.delete(w.key);
@@ -1045,6 +1185,9 @@ export class Router {
       await Promise.all([...this.#destinations.values()].map((d) => d.sender.close().catch(() => undefined)));
       await this.#deadLetters.close();
       await this.#drainCommits();
+      if (this.#retryTimer) clearTimeout(this.#retryTimer);
+      if (this.#reclaimTimer) clearTimeout(this.#reclaimTimer);
+      await this.#reclaiming;
       await this.#store.close();
       if (this.#diskTimer) clearInterval(this.#diskTimer);
       this.#reserve.release();
