@@ -250,8 +250,9 @@ export class Sidecar implements AdminBackend {
       credentials: tls?.credentials(),
     });
     this.http = new HttpServer({
-      address: config.server.http.address,
+      config: config.server.http,
       logger: this.#logger,
+      meter: telemetry.meter,
       prometheus: telemetry.prometheus,
       ready: () => this.#state === "running" && this.grpc.state === "serving",
       status: () => this.status(),

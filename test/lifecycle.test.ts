@@ -44,8 +44,9 @@ const components: Record<string, () => Promise<{ start(): unknown; stop(): Promi
   GrpcServer: async () => new GrpcServer({ config: config.server.grpc, logger, handlers: emptyHandlers() }),
   HttpServer: async () =>
     new HttpServer({
-      address: "127.0.0.1:0",
+      config: { ...config.server.http, address: "127.0.0.1:0" },
       logger,
+      meter: metrics.getMeter("test"),
       prometheus: null,
       ready: () => true,
       status: () => Promise.reject(new Error("n/a")),

@@ -710,7 +710,25 @@ export const configSchema = z
               .prefault({}),
           })
           .prefault({}),
-        http: z.strictObject({ address: address().default("0.0.0.0:9464") }).prefault({}),
+        http: z
+          .strictObject({
+            address: address().default("0.0.0.0:9464"),
+            status_public: z.boolean().default(false),
+            max_connections: z.number().int().min(1).max(65_535).default(256),
+            headers_timeout: positiveDuration().prefault("10s"),
+            request_timeout: positiveDuration().prefault("30s"),
+            keep_alive_timeout: positiveDuration().prefault("5s"),
+          })
+          .prefault({})
+          .superRefine((h, ctx) => {
+            // Node refuses a server whose headers may take longer than the whole request.
+            if (h.headers_timeout > h.request_timeout)
+              ctx.addIssue({
+                code: "custom",
+                path: ["headers_timeout"],
+                message: "must not be longer than request_timeout",
+              });
+          }),
         limits: z
           .strictObject({
             client_requests_per_second: z.number().positive().nullable().default(null),
@@ -818,6 +836,7 @@ export const configSchema = z
       .strictObject({
         cardinality_limit: z.number().int().min(1).max(100_000).default(2000),
         series_ttl: positiveDuration().prefault("10m"),
+        max_instruments: z.number().int().min(1).max(100_000).default(1000),
       })
       .prefault({}),
     logs: z
@@ -890,7 +909,14 @@ export const configSchema = z
           maxConnectionIdleMs: c.server.grpc.keepalive.max_connection_idle,
         },
       },
-      http: { address: c.server.http.address },
+      http: {
+        address: c.server.http.address,
+        statusPublic: c.server.http.status_public,
+        maxConnections: c.server.http.max_connections,
+        headersTimeoutMs: c.server.http.headers_timeout,
+        requestTimeoutMs: c.server.http.request_timeout,
+        keepAliveTimeoutMs: c.server.http.keep_alive_timeout,
+      },
       auth: { tokensFile: c.server.auth.tokens_file, tokensEnv: c.server.auth.tokens_env },
       memoryLimiter: { limitBytes: c.server.memory_limiter.limit, shedAt: c.server.memory_limiter.shed_at },
       limits: {
@@ -936,7 +962,11 @@ export const configSchema = z
     },
     router: c.router,
     alerts: c.alerts,
-    metrics: { cardinalityLimit: c.metrics.cardinality_limit, seriesTtlMs: c.metrics.series_ttl },
+    metrics: {
+      cardinalityLimit: c.metrics.cardinality_limit,
+      seriesTtlMs: c.metrics.series_ttl,
+      maxInstruments: c.metrics.max_instruments,
+    },
     logs: {
       level: c.logs.level,
       dir: c.logs.dir,

@@ -97,6 +97,51 @@ const SIGNALS: readonly Signal[] = ["ALIVE", "START", "SUCCESS", "FAIL"];
 
 const MAX_ERRORS = 10;
 
+/** Appended to text Vigil cut short, so a reader knows it is not the whole of it. */
+export const TRUNCATED = "…[truncated]";
+/** Characters kept of a component's message, and of each kept error's message. */
+export const COMPONENT_MESSAGE_LIMIT = 1024;
+/** Characters kept of a component's attributes, keys and values together. */
+export const COMPONENT_ATTRIBUTES_LIMIT = 4096;
+/** Room kept within COMPONENT_ATTRIBUTES_LIMIT for the entry that counts dropped attributes. */
+const DROPPED_ENTRY_ROOM = 64;
+
+/**
+ * `s` cut to at most `max` characters with TRUNCATED at the end, never between the halves of a
+ * surrogate pair. The cut is copied: a V8 slice would keep the whole original (up to the 4 MiB a
+ * gRPC message may carry) alive for as long as the component is.
+ */
+export function truncateText(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let end = max - TRUNCATED.length;
+  const last = s.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return Buffer.from(s.slice(0, end) + TRUNCATED, "utf16le").toString("utf16le");
+}
+
+/**
+ * A beat's attributes as a component keeps them: each value cut at COMPONENT_MESSAGE_LIMIT, then
+ * attributes in the order sent while keys and values total at most COMPONENT_ATTRIBUTES_LIMIT; the
+ * rest are dropped and the entry TRUNCATED says how many. The common small set is returned as is.
+ */
+export function boundAttributes(attrs: Record<string, string>): Record<string, string> {
+  let total = 0;
+  for (const k in attrs) total += k.length + (attrs[k] as string).length;
+  if (total <= COMPONENT_ATTRIBUTES_LIMIT) return attrs;
+  const out: Record<string, string> = {};
+  let room = COMPONENT_ATTRIBUTES_LIMIT - DROPPED_ENTRY_ROOM;
+  let dropped = 0;
+  for (const k in attrs) {
+    const v = truncateText(attrs[k] as string, COMPONENT_MESSAGE_LIMIT);
+    if (k.length + v.length <= room) {
+      out[k] = v;
+      room -= k.length + v.length;
+    } else dropped++;
+  }
+  if (dropped > 0) out[TRUNCATED] = `${dropped} attributes dropped`;
+  return out;
+}
+
 export interface HeartbeatMonitorOptions {
   config: Config["heartbeats"];
   meter: Meter;
@@ -213,10 +258,11 @@ export class HeartbeatMonitor {
     }
     if (input.intervalMs !== undefined && rec.schedule === null) rec.intervalMs = input.intervalMs;
     if (input.graceMs !== undefined) rec.graceMs = input.graceMs;
-    rec.attributes = input.attributes;
+    // What a component keeps is bounded whatever a beat carries (README: "Heartbeats").
+    rec.attributes = boundAttributes(input.attributes);
     rec.beatCount++;
     rec.lastBeat = now;
-    rec.message = input.message;
+    rec.message = truncateText(input.message, COMPONENT_MESSAGE_LIMIT);
     switch (input.signal) {
       case "START":
         rec.jobStartedAt = now;
@@ -236,7 +282,7 @@ export class HeartbeatMonitor {
     if (rec.health !== "OK") {
       this.#pushError(rec, {
         time: now,
-        message: input.message || (input.signal === "FAIL" ? "job run failed" : rec.health.toLowerCase()),
+        message: rec.message || (input.signal === "FAIL" ? "job run failed" : rec.health.toLowerCase()),
         health: rec.health,
         state: "UP",
       });

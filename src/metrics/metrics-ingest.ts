@@ -61,6 +61,10 @@ const INSTRUMENT_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
 const MAX_ATTRIBUTES = 64;
 const MAX_ATTRIBUTE_KEY = 255;
 const MAX_ATTRIBUTE_VALUE = 4096;
+/** OpenTelemetry's instrument unit (ASCII, at most 63) and description (at most 1023) limits. */
+const MAX_UNIT = 63;
+const UNIT_CHARS = /^[\x20-\x7e]*$/;
+const MAX_DESCRIPTION = 1023;
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ "otel.metric.overflow": true });
 const OVERFLOW_KEY = "\u0002overflow";
 
@@ -134,6 +138,8 @@ export class MetricsIngest {
   readonly #pointLog: ((line: string) => void) | null;
   #recordToLog = false;
   #tap: MetricTap | null = null;
+  /** Whether reaching metrics.max_instruments was logged (once, not per refused point). */
+  #fullLogged = false;
 
   constructor(opts: MetricsIngestOptions) {
     this.#pointLog = opts.pointLog ?? null;
@@ -150,6 +156,7 @@ export class MetricsIngest {
 
   applyConfig(config: Config["metrics"]): void {
     this.#config = config;
+    this.#fullLogged = false;
   }
 
   /** logs.record_metrics: write every accepted point to the local log. */
@@ -227,6 +234,23 @@ export class MetricsIngest {
         `kind: ${name} is a ${inst.kind.toLowerCase()}, not a ${k.toLowerCase()}`,
       ];
     }
+    // Checked on every point, as every other field is; a known instrument's own unit skips the scan.
+    const unit = p.unit;
+    if (unit && (inst === undefined || unit !== inst.descriptor.unit)) {
+      if (unit.length > MAX_UNIT)
+        return [
+          "VIGIL_ERR_METRICS_INVALID_UNIT",
+          `unit: longer than ${MAX_UNIT} characters (got ${unit.length})`,
+        ];
+      if (!UNIT_CHARS.test(unit))
+        return ["VIGIL_ERR_METRICS_INVALID_UNIT", "unit: must be ASCII (OpenTelemetry's instrument unit)"];
+    }
+    if (p.description && p.description.length > MAX_DESCRIPTION) {
+      return [
+        "VIGIL_ERR_METRICS_INVALID_DESCRIPTION",
+        `description: longer than ${MAX_DESCRIPTION} characters (got ${p.description.length})`,
+      ];
+    }
     const value = p.value ?? 0;
     if (!Number.isFinite(value))
       return ["VIGIL_ERR_METRICS_INVALID_VALUE", `value: must be finite, got ${value}`];
@@ -239,7 +263,11 @@ export class MetricsIngest {
     const attrs = p.attributes ?? {};
     const key = attributeKey(attrs);
     if (key === null) return ["VIGIL_ERR_METRICS_INVALID_ATTRIBUTE", attributeProblem(attrs)];
-    if (inst === undefined) inst = this.#create(name, k, p.unit ?? "", p.description ?? "");
+    if (inst === undefined) {
+      // Instruments are never freed (the SDK keeps what it created), so their number is the bound.
+      if (this.#instruments.size >= this.#config.maxInstruments) return this.#full(name);
+      inst = this.#create(name, k, unit ?? "", p.description ?? "");
+    }
     const limit = this.#config.cardinalityLimit;
     if (k === "GAUGE") {
       const series = inst.gauges.get(key);
@@ -281,6 +309,21 @@ export class MetricsIngest {
     if (pending === undefined) sums.set(recordKey, { attributes: recordAttrs, sum: value });
     else pending.sum += value;
     return null;
+  }
+
+  #full(name: string): [ErrorCode, string] {
+    const max = this.#config.maxInstruments;
+    if (!this.#fullLogged) {
+      this.#fullLogged = true;
+      this.#logger.warn(
+        { metric: name, instruments: this.#instruments.size },
+        `metrics.max_instruments (${max}) reached: points of new metric names are rejected`,
+      );
+    }
+    return [
+      "VIGIL_ERR_METRICS_TOO_MANY_INSTRUMENTS",
+      `name: ${name} would be instrument ${this.#instruments.size + 1}; metrics.max_instruments is ${max} (points of known names are still recorded)`,
+    ];
   }
 
   #tapPoint(p: PointInput, now: number): void {

@@ -16,7 +16,10 @@ import type { Clock } from "../util/clock.js";
 
 type LimitsConfig = Config["server"]["limits"];
 
-/** Probes and tools are never limited. */
+/**
+ * Probes and tools are never rate limited; their streams (Health/Watch, reflection) still count
+ * against max_streams, as each holds a place in the server like any other stream.
+ */
 const OPEN_SERVICES = ["/grpc.health.v1.Health/", "/grpc.reflection."];
 const SUBSCRIBE = "/vigil.v1.RouterService/Subscribe";
 
@@ -82,10 +85,8 @@ export class CallLimits {
     return (method, call) => {
       const streaming = method.requestStream || method.responseStream;
       // Nothing to check: a bare pass-through, no listener on the hot unary path.
-      if (
-        OPEN_SERVICES.some((p) => method.path.startsWith(p)) ||
-        (!streaming && !this.#requests && !this.#bytes)
-      )
+      const open = OPEN_SERVICES.some((p) => method.path.startsWith(p));
+      if ((open && !streaming) || (!streaming && !this.#requests && !this.#bytes))
         return new ServerInterceptingCall(call);
       const subscribe = method.path === SUBSCRIBE;
       let client = "";
@@ -151,7 +152,7 @@ export class CallLimits {
         .withOnReceiveMessage((message, next) => {
           const attempt = () => {
             if (ended) return;
-            const over = this.#over(client, message);
+            const over = open ? null : this.#over(client, message);
             if (over === null) {
               next(message);
             } else if (!streaming) {

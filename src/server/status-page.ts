@@ -28,7 +28,7 @@ const STATE_COLOR: Record<string, string> = {
 };
 
 /**
- * Live refresh without reloading the page: fetch `/` again every 2 s and swap the <main> element (the
+ * Live refresh without reloading the page: fetch the page (with its ?offset=) again every 2 s and swap the <main> element (the
  * page is rendered on the server, so there is nothing else to keep in sync). Without JavaScript the
  * <noscript> meta refresh reloads every 5 s instead. No external assets, no build step.
  */
@@ -36,7 +36,7 @@ const LIVE = `(() => {
   const every = 2000;
   const tick = async () => {
     try {
-      const res = await fetch(location.pathname, { cache: "no-store" });
+      const res = await fetch(location.pathname + location.search, { cache: "no-store" });
       if (res.ok) {
         const next = new DOMParser().parseFromString(await res.text(), "text/html").getElementById("status");
         const main = document.getElementById("status");
@@ -67,8 +67,56 @@ export const STATUS_PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** The read-only status page at `/`: the same data as AdminService.GetStatus. */
-export function renderStatusPage(s: StatusSnapshot): string {
+/** Components, destinations and firing alerts one status render lists at most. */
+export const STATUS_PAGE_SIZE = 200;
+
+/** Which slice of the lists a status render shows, with the totals. */
+export interface StatusPageInfo {
+  offset: number;
+  limit: number;
+  components: number;
+  destinations: number;
+  firingAlerts: number;
+}
+
+export type PagedStatus = StatusSnapshot & { page: StatusPageInfo };
+
+/**
+ * One page of a snapshot: the lists a caller can grow (components by beating, destinations, firing
+ * alerts) from `offset`, at most STATUS_PAGE_SIZE each, so one render's size is bounded whatever their
+ * number; the totals say what is left.
+ */
+export function pageOfStatus(s: StatusSnapshot, offset: number): PagedStatus {
+  const end = offset + STATUS_PAGE_SIZE;
+  return {
+    ...s,
+    components: s.components.slice(offset, end),
+    destinations: s.destinations.slice(offset, end),
+    firingAlerts: s.firingAlerts.slice(offset, end),
+    page: {
+      offset,
+      limit: STATUS_PAGE_SIZE,
+      components: s.components.length,
+      destinations: s.destinations.length,
+      firingAlerts: s.firingAlerts.length,
+    },
+  };
+}
+
+/** "components 201–400 of 450" with links to the neighbouring pages; empty when all fit on one. */
+function pager(what: string, shown: number, total: number, page: StatusPageInfo): string {
+  if (page.offset === 0 && total <= page.limit) return "";
+  const links: string[] = [];
+  if (page.offset > 0)
+    links.push(`<a href="?offset=${Math.max(0, page.offset - page.limit)}">previous ${page.limit}</a>`);
+  if (page.offset + page.limit < total)
+    links.push(`<a href="?offset=${page.offset + page.limit}">next ${page.limit}</a>`);
+  const range = shown === 0 ? `none from ${page.offset + 1}` : `${page.offset + 1}–${page.offset + shown}`;
+  return `<p class="pager">${what} ${range} of ${total}${links.length ? ` · ${links.join(" · ")}` : ""}</p>`;
+}
+
+/** The read-only status page at `/`: the same data as AdminService.GetStatus, one page of its lists. */
+export function renderStatusPage(s: PagedStatus): string {
   const badge = (text: string) =>
     `<span class="badge" style="background:${STATE_COLOR[text] ?? "#6e7781"}">${esc(text)}</span>`;
   const rows = s.components
@@ -156,6 +204,7 @@ dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}dt{color:#
 <dt>Metrics</dt><dd>${s.metrics.instruments} instruments, ${s.metrics.series} series, ${s.metrics.accepted} points accepted, ${s.metrics.rejected} rejected</dd>
 </dl>
 <h2>Firing alerts</h2>
+${pager("firing alerts", s.firingAlerts.length, s.page.firingAlerts, s.page)}
 <table id="alerts"><thead><tr><th>Rule</th><th>Severity</th><th>Labels</th><th>Summary</th><th>Value</th><th>Since</th><th></th><th>Fingerprint</th></tr></thead>
 <tbody>
 ${alerts || '<tr><td colspan="8">No alert is firing.</td></tr>'}
@@ -166,11 +215,13 @@ ${alerts || '<tr><td colspan="8">No alert is firing.</td></tr>'}
 ${changes || '<tr><td colspan="5">No state change yet.</td></tr>'}
 </tbody></table>
 <h2>Components</h2>
+${pager("components", s.components.length, s.page.components, s.page)}
 <table id="components"><thead><tr><th>Name</th><th>State</th><th>Health</th><th>Last beat</th><th>Beats</th><th>Expected</th><th>Last error / message</th></tr></thead>
 <tbody>
-${rows || '<tr><td colspan="7">No component has registered yet.</td></tr>'}
+${rows || (s.page.components > 0 ? '<tr><td colspan="7">None on this page.</td></tr>' : '<tr><td colspan="7">No component has registered yet.</td></tr>')}
 </tbody></table>
 <h2>Destinations</h2>
+${pager("destinations", s.destinations.length, s.page.destinations, s.page)}
 <table id="destinations"><thead><tr><th>Name</th><th>Kind</th><th>State</th><th>Queued</th><th>In flight</th><th>Delivered</th><th>Failed</th><th>Dead letters</th><th>Last fault</th></tr></thead>
 <tbody>
 ${destinations || '<tr><td colspan="9">No destination is configured (router.destinations).</td></tr>'}
