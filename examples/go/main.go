@@ -1,7 +1,7 @@
-// A small Go bot beside Vigil: beats, records metrics, publishes orders and consumes them.
+// A small Go bot beside Vigil: beats, records metrics, publishes orders and consumes them, with the
+// Go client (clients/go, import path vigil/clients/go).
 //
-// Stubs come from Vigil's proto files; examples/go/build.sh makes them and builds the bot offline with
-// Debian's Go packages (GOPATH mode). Then:
+// examples/go/build.sh builds it offline with Debian's Go packages (GOPATH mode). Then:
 //
 //	VIGIL_ADDRESS=127.0.0.1:7070 ./vigil-go-bot [SECONDS]
 //
@@ -13,17 +13,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"sync/atomic"
 	"time"
 
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/metadata"
-	"google.golang.org/protobuf/types/known/durationpb"
-
-	vigil "vigil/v1"
+	vigil "vigil/clients/go"
 )
 
 type summary struct {
@@ -34,89 +29,64 @@ type summary struct {
 }
 
 func main() {
-	address := os.Getenv("VIGIL_ADDRESS")
-	if address == "" {
-		address = "127.0.0.1:7070"
-	}
 	seconds := 1e9
 	if len(os.Args) > 1 {
 		if s, err := strconv.ParseFloat(os.Args[1], 64); err == nil {
 			seconds = s
 		}
 	}
-	dial, cancelDial := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancelDial()
-	conn, err := grpc.DialContext(dial, address, grpc.WithInsecure(), grpc.WithBlock())
+	// Address from VIGIL_ADDRESS (else 127.0.0.1:7070), token from VIGIL_TOKEN.
+	v, err := vigil.New(vigil.Options{ClientID: "go-bot"})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "go-bot: cannot reach Vigil:", err)
+		fmt.Fprintln(os.Stderr, "go-bot:", err)
 		os.Exit(1)
 	}
-	defer conn.Close()
-	ctx, stop := context.WithCancel(metadata.AppendToOutgoingContext(context.Background(), "vigil-client", "go-bot"))
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	heartbeat := vigil.NewHeartbeatServiceClient(conn)
-	metrics := vigil.NewMetricsServiceClient(conn)
-	router := vigil.NewRouterServiceClient(conn)
-	s := summary{Language: "go"}
+	var beats, published, consumed int64
 
-	// Consume: subscribe and ack; the stream is opened again when it ends (Vigil restarting).
+	// Consume: the subscription opens its stream again by itself when Vigil restarts.
+	sub := v.Subscribe(ctx, "consumers", nil)
 	go func() {
-		for ctx.Err() == nil {
-			stream, err := router.Subscribe(ctx, &vigil.SubscribeRequest{Destination: "consumers", MaxInFlight: 16}, grpc.WaitForReady(true))
+		for {
+			d, err := sub.Next()
 			if err != nil {
-				time.Sleep(500 * time.Millisecond)
-				continue
+				return
 			}
-			for {
-				d, err := stream.Recv()
-				if err == io.EOF || err != nil {
-					break
-				}
-				atomic.AddInt64(&s.Consumed, 1)
-				router.Ack(ctx, &vigil.AckRequest{Destination: "consumers", MessageIds: []string{d.MessageId}})
-				metrics.Record(ctx, &vigil.RecordRequest{Points: []*vigil.MetricPoint{{
-					Name: "bot.orders.consumed", Kind: vigil.MetricKind_METRIC_KIND_COUNTER, Value: 1,
-					Attributes: map[string]string{"language": "go"},
-				}}})
+			if d.Ack(ctx) == nil {
+				atomic.AddInt64(&consumed, 1)
 			}
+			v.Counter("bot.orders.consumed", 1, map[string]string{"language": "go"})
 		}
 	}()
 
 	start := time.Now()
 	for n := 0; time.Since(start).Seconds() < seconds; n++ {
 		tick := time.Now()
-		_, err := heartbeat.Beat(ctx, &vigil.BeatRequest{
-			Component: "go-worker", Message: fmt.Sprintf("tick %d", n), Interval: durationpb.New(5 * time.Second),
-		}, grpc.WaitForReady(true))
-		if err == nil {
-			atomic.AddInt64(&s.Beats, 1)
+		if _, err := v.Beat(ctx, "go-worker", &vigil.BeatOptions{Message: fmt.Sprintf("tick %d", n), Interval: 5 * time.Second}); err == nil {
+			atomic.AddInt64(&beats, 1)
 		}
 		payload, _ := json.Marshal(map[string]interface{}{"id": n, "at": time.Now().Format(time.RFC3339Nano)})
-		priority := vigil.Priority_PRIORITY_NORMAL
+		priority := vigil.PriorityNormal
 		if n%10 == 0 {
-			priority = vigil.Priority_PRIORITY_HIGH
+			priority = vigil.PriorityHigh
 		}
-		r, err := router.Publish(ctx, &vigil.PublishRequest{
-			Topic: "orders.created", Payload: payload, ContentType: "application/json", Priority: priority,
-			// A retry of the same order is answered duplicate.
-			IdempotencyKey: fmt.Sprintf("go-bot-%d-%d", os.Getpid(), n),
-		}, grpc.WaitForReady(true))
-		if err == nil && r.Routed > 0 {
-			atomic.AddInt64(&s.Published, 1)
+		// Publish returns once the order is on Vigil's disk; retries (Vigil restarting) reuse one
+		// idempotency key, so an order is never published twice.
+		if r, err := v.Publish(ctx, "orders.created", payload, &vigil.PublishOptions{ContentType: "application/json", Priority: priority}); err == nil && r.Routed > 0 {
+			atomic.AddInt64(&published, 1)
 		}
-		metrics.Record(ctx, &vigil.RecordRequest{Points: []*vigil.MetricPoint{{
-			Name: "bot.tick.duration", Kind: vigil.MetricKind_METRIC_KIND_HISTOGRAM, Unit: "s",
-			Value: time.Since(tick).Seconds(), Attributes: map[string]string{"language": "go"},
-		}}})
+		v.Histogram("bot.tick.duration", time.Since(tick).Seconds(), map[string]string{"language": "go"}, vigil.Unit("s"))
 		time.Sleep(500 * time.Millisecond)
 	}
 	time.Sleep(time.Second) // let the last deliveries arrive
-	stop()
+	sub.Close()
+	v.Close() // sends the buffered metric points
 	out, _ := json.Marshal(summary{
-		Language:  s.Language,
-		Beats:     atomic.LoadInt64(&s.Beats),
-		Published: atomic.LoadInt64(&s.Published),
-		Consumed:  atomic.LoadInt64(&s.Consumed),
+		Language:  "go",
+		Beats:     atomic.LoadInt64(&beats),
+		Published: atomic.LoadInt64(&published),
+		Consumed:  atomic.LoadInt64(&consumed),
 	})
 	fmt.Println(string(out))
 }
