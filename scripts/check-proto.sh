@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The contract's checks: buf lint, buf breaking against the last commit, generated types in sync.
+# The contract's checks: buf lint, buf breaking against the last commit, generated TypeScript types and
+# Python stubs in sync.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npx buf lint
@@ -16,5 +17,12 @@ bash scripts/gen-types.sh "$tmp/generated"
 if ! diff -r "$tmp/generated" src/generated >/dev/null; then
   echo "src/generated is out of date with proto/: run npm run gen and commit the result" >&2
   diff -r "$tmp/generated" src/generated | head -20 >&2
+  exit 1
+fi
+# The Python client's stubs (clients/python/vigil_client/_gen), made by Debian's protoc and gRPC plugin.
+bash scripts/gen-python.sh "$tmp/python-gen"
+if ! diff -r -x __pycache__ "$tmp/python-gen" clients/python/vigil_client/_gen >/dev/null; then
+  echo "clients/python/vigil_client/_gen is out of date with proto/: run bash scripts/gen-python.sh and commit the result" >&2
+  diff -r -x __pycache__ "$tmp/python-gen" clients/python/vigil_client/_gen | head -20 >&2
   exit 1
 fi

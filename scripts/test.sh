@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: real Prometheus, Alertmanager and NATS JetStream, openssl (test certificates), the Python gRPC runtime and protoc with its Python plugin, headless Chromium (the status page), Go with grpc-go and its protoc plugins (the Go example, built offline).
-PACKAGES=(prometheus prometheus-alertmanager nats-server openssl python3-grpcio protobuf-compiler protobuf-compiler-grpc chromium golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc golang-github-golang-protobuf-1-5-dev)
+# Debian packages the tests use: real Prometheus, Alertmanager and NATS JetStream, openssl (test certificates), the Python gRPC runtime and protoc with its Python plugin, pip, venv and setuptools (the Python client built as a wheel offline), headless Chromium (the status page), Go with grpc-go and its protoc plugins (the Go example, built offline).
+PACKAGES=(prometheus prometheus-alertmanager nats-server openssl python3-grpcio python3-protobuf python3-pip python3-venv python3-setuptools protobuf-compiler protobuf-compiler-grpc chromium golang-go golang-google-grpc-dev golang-google-protobuf-dev protoc-gen-go protoc-gen-go-grpc golang-github-golang-protobuf-1-5-dev)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

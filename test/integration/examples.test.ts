@@ -7,7 +7,7 @@ import { describe, test } from "node:test";
 import { promisify } from "node:util";
 import type { ListComponentsResponse__Output } from "../../src/generated/vigil/v1/ListComponentsResponse.js";
 import { ROOT } from "../helpers/process.js";
-import { PYTHON, pythonStubs } from "../helpers/python.js";
+import { pythonClientVenv } from "../helpers/python.js";
 import { call, startSidecar, type TestSidecar } from "../helpers/sidecar.js";
 
 const run = promisify(execFile);
@@ -57,11 +57,11 @@ describe("the example bots, each against a real Vigil", () => {
     }
   });
 
-  test("examples/python (grpcio, Debian's python3-grpcio)", async () => {
-    const stubs = await pythonStubs();
+  test("examples/python (vigil_client, pip install ./clients/python)", async () => {
+    const venv = await pythonClientVenv();
     const s = await vigilForBots();
     try {
-      const { stdout } = await run(PYTHON, ["examples/python/bot.py", stubs, SECONDS], {
+      const { stdout } = await run(venv.python, ["examples/python/bot.py", SECONDS], {
         cwd: ROOT,
         env: { PATH: process.env.PATH, VIGIL_ADDRESS: s.grpcAddress },
         timeout: 60_000,
@@ -69,7 +69,7 @@ describe("the example bots, each against a real Vigil", () => {
       await check(s, stdout, "py-worker", "python");
     } finally {
       await s.close();
-      await rm(stubs, { recursive: true, force: true });
+      await venv.close();
     }
   });
 
