@@ -29,6 +29,8 @@ const SIGNAL: Record<string, Signal> = {
   SIGNAL_FAIL: "FAIL",
 };
 
+const RUN_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 export function heartbeatHandlers(ctx: ApiContext, monitor: HeartbeatMonitor): HeartbeatServiceHandlers {
   const rpc = "vigil.v1.HeartbeatService";
   return {
@@ -48,7 +50,28 @@ export function heartbeatHandlers(ctx: ApiContext, monitor: HeartbeatMonitor): H
       if (Object.keys(attributes).length > MAX_ATTRIBUTES) {
         throw invalidField("attributes", `at most ${MAX_ATTRIBUTES} entries`);
       }
-      const view = monitor.beat({ component, health, message, intervalMs, graceMs, attributes, signal });
+      const runId = req.run_id ?? "";
+      if (runId !== "" && !RUN_ID.test(runId)) throw invalidField("run_id", "expected [A-Za-z0-9_.:-]{1,64}");
+      let beatSignal = signal;
+      let beatMessage = message;
+      if (req.exit_code !== undefined && req.exit_code !== null) {
+        // An exit status is the end of a run: 0 is SUCCESS, anything else FAIL ("exit code N").
+        if (signal === "START")
+          throw invalidField("exit_code", "ends a run; it cannot come with SIGNAL_START");
+        beatSignal = req.exit_code === 0 ? "SUCCESS" : "FAIL";
+        if (req.exit_code !== 0)
+          beatMessage = message ? `exit code ${req.exit_code}: ${message}` : `exit code ${req.exit_code}`;
+      }
+      const view = monitor.beat({
+        component,
+        health,
+        message: beatMessage,
+        intervalMs,
+        graceMs,
+        attributes,
+        signal: beatSignal,
+        runId,
+      });
       return { state: `COMPONENT_STATE_${view.state}`, deadline: optionalTimestamp(view.deadline) };
     }),
     Deregister: unary<DeregisterRequest__Output, DeregisterResponse>(ctx, `${rpc}/Deregister`, (req) => ({

@@ -88,6 +88,10 @@ const componentSchema = z
     schedule: z.string().optional(),
     timezone: z.string().optional(),
     attributes: z.record(z.string(), z.string()).default({}),
+    // A job run (START … SUCCESS/FAIL) open longer than this is DOWN; default: the grace.
+    max_runtime: positiveDuration().optional(),
+    // false: a declared component that never beat stays UNKNOWN instead of going DOWN.
+    expect_at_start: z.boolean().default(true),
   })
   .superRefine((c, ctx) => {
     if (c.schedule !== undefined && c.interval !== undefined) {
@@ -131,6 +135,8 @@ const componentSchema = z
     schedule: c.schedule,
     timezone: c.timezone,
     attributes: c.attributes,
+    maxRuntimeMs: c.max_runtime,
+    expectAtStart: c.expect_at_start,
   }));
 
 export const DESTINATION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;

@@ -25,6 +25,8 @@ export interface BeatInput {
   graceMs?: number;
   attributes: Record<string, string>;
   signal: Signal;
+  /** Pairs a START with its SUCCESS/FAIL; "" = the component's one anonymous run. */
+  runId?: string;
 }
 
 export interface ComponentError {
@@ -52,6 +54,8 @@ export interface ComponentView {
   schedule: string | null;
   timezone: string | null;
   jobRunning: boolean;
+  /** Job runs started and not yet ended. */
+  openRuns: number;
   registeredAt: number;
   declared: boolean;
 }
@@ -80,7 +84,12 @@ interface ComponentRecord {
   beatCount: number;
   errors: ComponentError[];
   registeredAt: number;
-  jobStartedAt: number | null;
+  /** Open job runs: run id ("" for a START without one) → when it started, oldest first. */
+  runs: Map<string, number>;
+  /** A run open longer than this is DOWN; undefined = the grace. */
+  maxRuntimeMs: number | undefined;
+  /** A declared component that never beat goes DOWN after interval + grace (else stays UNKNOWN). */
+  expectAtStart: boolean;
   /** Last state this monitor reported, to detect transitions. */
   reportedState: ComponentState;
   /** Cache of the schedule's next run after `anchor`. */
@@ -96,6 +105,8 @@ interface ComponentRecord {
 const SIGNALS: readonly Signal[] = ["ALIVE", "START", "SUCCESS", "FAIL"];
 
 const MAX_ERRORS = 10;
+/** Open job runs kept per component; a START beyond it forgets the oldest run (logged). */
+export const MAX_OPEN_RUNS = 100;
 
 /** Appended to text Vigil cut short, so a reader knows it is not the whole of it. */
 export const TRUNCATED = "…[truncated]";
@@ -263,17 +274,18 @@ export class HeartbeatMonitor {
     rec.beatCount++;
     rec.lastBeat = now;
     rec.message = truncateText(input.message, COMPONENT_MESSAGE_LIMIT);
+    const runId = input.runId ?? "";
     switch (input.signal) {
       case "START":
-        rec.jobStartedAt = now;
+        this.#startRun(rec, runId, now);
         rec.health = input.health;
         break;
       case "SUCCESS":
-        this.#endJob(rec, now, "success");
+        this.#endRun(rec, runId, now, "success");
         rec.health = input.health;
         break;
       case "FAIL":
-        this.#endJob(rec, now, "fail");
+        this.#endRun(rec, runId, now, "fail");
         rec.health = "FAILING";
         break;
       default:
@@ -365,16 +377,45 @@ export class HeartbeatMonitor {
   }
 
   #downReason(rec: ComponentRecord): string {
-    if (rec.jobStartedAt !== null) return "job run did not finish within its grace";
+    if (rec.runs.size > 0) return "a job run did not finish within its max_runtime (or grace)";
+    if (rec.lastBeat === null && rec.schedule === null)
+      return "declared, and no heartbeat within interval + grace of Vigil's start";
     if (rec.lastBeat === null) return "no heartbeat since the scheduled time";
     return "no heartbeat within interval + grace";
   }
 
-  #endJob(rec: ComponentRecord, now: number, result: "success" | "fail"): void {
-    if (rec.jobStartedAt !== null) {
-      this.#jobDuration.record((now - rec.jobStartedAt) / 1000, { component: rec.name, result });
+  #startRun(rec: ComponentRecord, runId: string, now: number): void {
+    // A START for a run already open starts it again (a retried START, or a run that never ended).
+    rec.runs.delete(runId);
+    rec.runs.set(runId, now);
+    if (rec.runs.size > MAX_OPEN_RUNS) {
+      const [oldest] = rec.runs.keys();
+      rec.runs.delete(oldest as string);
+      this.#logger.warn(
+        { component_name: rec.name, run_id: oldest, limit: MAX_OPEN_RUNS },
+        "too many open job runs; forgot the oldest",
+      );
     }
-    rec.jobStartedAt = null;
+  }
+
+  /**
+   * Ends a run and records its duration. A SUCCESS/FAIL whose run id matches no START is a lone
+   * result: it counts as the component's outcome but has no duration (README: "Jobs").
+   */
+  #endRun(rec: ComponentRecord, runId: string, now: number, result: "success" | "fail"): void {
+    const started = rec.runs.get(runId);
+    if (started === undefined) return;
+    rec.runs.delete(runId);
+    this.#jobDuration.record(Math.max(0, now - started) / 1000, { component: rec.name, result });
+  }
+
+  /** When a declared component that never beat stops being UNKNOWN: interval + grace after it was declared. */
+  #absentSince(rec: ComponentRecord): number {
+    return rec.registeredAt + this.#intervalOf(rec) + this.#graceOf(rec);
+  }
+
+  #runtimeOf(rec: ComponentRecord): number {
+    return rec.maxRuntimeMs ?? this.#graceOf(rec);
   }
 
   #pushError(rec: ComponentRecord, err: ComponentError): void {
@@ -390,9 +431,12 @@ export class HeartbeatMonitor {
     return rec.graceMs ?? this.#config.defaultGraceMs ?? this.#intervalOf(rec);
   }
 
-  /** When the component becomes LATE (DOWN during a job run); null if never. */
+  /** When the component becomes LATE (DOWN during a job run: its oldest open run's); null if never. */
   #deadlineOf(rec: ComponentRecord): number | null {
-    if (rec.jobStartedAt !== null) return rec.jobStartedAt + this.#graceOf(rec);
+    if (rec.runs.size > 0) {
+      const [oldest] = rec.runs.values();
+      return (oldest as number) + this.#runtimeOf(rec);
+    }
     if (rec.schedule !== null) {
       const anchor = rec.lastBeat ?? rec.registeredAt;
       if (rec.nextRunAnchor !== anchor) {
@@ -407,8 +451,13 @@ export class HeartbeatMonitor {
 
   #stateOf(rec: ComponentRecord, now: number): ComponentState {
     const deadline = this.#deadlineOf(rec);
-    if (rec.jobStartedAt !== null) return deadline !== null && now >= deadline ? "DOWN" : "UP";
-    if (deadline === null) return rec.lastBeat === null ? "UNKNOWN" : "UP";
+    if (rec.runs.size > 0) return deadline !== null && now >= deadline ? "DOWN" : "UP";
+    if (deadline === null) {
+      if (rec.lastBeat !== null) return "UP";
+      // Declared and never beaten: UNKNOWN only until interval + grace after Vigil started.
+      if (rec.declared && rec.expectAtStart && now >= this.#absentSince(rec)) return "DOWN";
+      return "UNKNOWN";
+    }
     if (now < deadline) return rec.lastBeat === null ? "UNKNOWN" : "UP";
     if (now < deadline + this.#graceOf(rec)) return "LATE";
     return "DOWN";
@@ -431,7 +480,8 @@ export class HeartbeatMonitor {
       attributes: rec.attributes,
       schedule: rec.scheduleText,
       timezone: rec.timezone,
-      jobRunning: rec.jobStartedAt !== null,
+      jobRunning: rec.runs.size > 0,
+      openRuns: rec.runs.size,
       registeredAt: rec.registeredAt,
       declared: rec.declared,
     };
@@ -453,7 +503,9 @@ export class HeartbeatMonitor {
       beatCount: 0,
       errors: [],
       registeredAt: now,
-      jobStartedAt: null,
+      runs: new Map(),
+      maxRuntimeMs: undefined,
+      expectAtStart: true,
       reportedState: "UNKNOWN",
       nextRunAnchor: Number.NaN,
       nextRun: null,
@@ -472,6 +524,8 @@ export class HeartbeatMonitor {
     rec.declared = true;
     rec.intervalMs = c.intervalMs;
     rec.graceMs = c.graceMs;
+    rec.maxRuntimeMs = c.maxRuntimeMs;
+    rec.expectAtStart = c.expectAtStart;
     if (Object.keys(c.attributes).length > 0) rec.attributes = c.attributes;
     if (c.schedule !== undefined) {
       // Without a time zone, schedules are UTC, never the machine's local zone.

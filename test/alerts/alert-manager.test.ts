@@ -44,6 +44,7 @@ function component(
     state,
     health,
     message: "",
+    openRuns: 0,
     lastBeat: 0,
     ageMs: 1000,
     beatCount: 1,

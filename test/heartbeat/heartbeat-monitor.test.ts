@@ -190,14 +190,28 @@ describe("heartbeat state machine", () => {
     assert.equal(monitor.get("report")?.deadline, Date.parse("2026-01-12T08:00:00Z"));
   });
 
-  test("a declared component stays UNKNOWN until its first beat", () => {
-    const { clock, monitor, beat } = setup(
-      'heartbeats: { components: [{ name: worker, interval: "10s" }] }\n',
+  test("a declared component that never beats is UNKNOWN until interval + grace after start, then DOWN", () => {
+    const { clock, monitor, beat, changes } = setup(
+      'heartbeats: { components: [{ name: worker, interval: "10s" }, { name: optional, interval: "10s", expect_at_start: false }] }\n',
+    );
+    clock.advance(19_999);
+    monitor.evaluate();
+    assert.equal(monitor.get("worker")?.state, "UNKNOWN");
+    clock.advance(1);
+    monitor.evaluate();
+    assert.equal(monitor.get("worker")?.state, "DOWN");
+    assert.match(
+      monitor.get("worker")?.errors[0]?.message ?? "",
+      /no heartbeat within interval \+ grace of Vigil's start/,
+    );
+    assert.deepEqual(
+      changes.map((c) => `${c.component}:${c.from}>${c.to}`),
+      ["worker:UNKNOWN>DOWN"],
     );
     clock.advance(3_600_000);
-    assert.equal(monitor.get("worker")?.state, "UNKNOWN");
+    assert.equal(monitor.get("optional")?.state, "UNKNOWN", "expect_at_start: false keeps it UNKNOWN");
     assert.equal(monitor.get("worker")?.declared, true);
-    beat("worker");
+    assert.equal(beat("worker").state, "UP");
     assert.equal(monitor.get("worker")?.intervalMs, 10_000);
   });
 
