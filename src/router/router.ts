@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -530,7 +530,10 @@ export class Router {
         );
       }
     }
-    const messageId = randomUUID();
+    // A keyed message's id comes from its key: a message a consumer got while its commit ran and
+    // that a crash then lost is published again (same key, the client retrying) under the same id,
+    // so the consumer sees a redelivery it can drop, not a second message.
+    const messageId = key ? messageIdFromKey(key) : randomUUID();
     const span = this.#tracer.startSpan(
       `publish ${input.topic}`,
       {
@@ -1218,4 +1221,13 @@ function makeCache(size: number): LRUCache<string, DedupEntry> | null {
   if (size <= 0) return null;
   const { LRUCache: Lru } = createRequire(import.meta.url)("lru-cache") as typeof import("lru-cache");
   return new Lru<string, DedupEntry>({ max: size });
+}
+
+/** A UUID (version 5 layout, SHA-256 based) derived from an idempotency key: the same key, the same id. */
+export function messageIdFromKey(key: string): string {
+  const h = createHash("sha256").update("vigil.message-id\0").update(key).digest();
+  h[6] = ((h[6] as number) & 0x0f) | 0x50;
+  h[8] = ((h[8] as number) & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString("hex");
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
