@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs";
 import { mkdir, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Logger } from "pino";
 import type { Clock } from "../util/clock.js";
@@ -75,6 +75,9 @@ export class DeadLetters {
         clock: this.#clock,
         rotate: this.#rotation(),
         fsync: true,
+        // Inside the data dir (dead-letter/'s parent) and logged once when refused, like the log destination.
+        root: dirname(this.dir),
+        logger: this.#logger,
       });
       this.#appenders.set(dest, a);
     }

@@ -1,4 +1,4 @@
-import { closeSync, openSync, statfsSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, constants, openSync, statfsSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 
 const CHUNK = Buffer.alloc(1024 * 1024);
@@ -48,7 +48,12 @@ export class DiskReserve {
         return true;
       }
       if (this.freeBytes() < 2 * this.bytes) return false;
-      fd = openSync(this.path, "w");
+      // Private and never through a symlink, like Vigil's other files in the data dir.
+      fd = openSync(
+        this.path,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+        0o600,
+      );
       for (let left = this.bytes; left > 0; left -= CHUNK.length)
         writeSync(fd, CHUNK, 0, Math.min(left, CHUNK.length));
       closeSync(fd);

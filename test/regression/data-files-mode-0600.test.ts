@@ -20,7 +20,7 @@ const DB_FILES = ["queue.db", "spool.db", "alerts.db"];
 async function dbModes(data: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const name of (await readdir(data)).sort()) {
-    if (!/^(queue|spool|alerts)\.db(-wal|-shm)?$/.test(name)) continue;
+    if (!/^(queue|spool|alerts)\.db(-wal|-shm|\.reserve)?$/.test(name)) continue;
     out[name] = ((await stat(join(data, name))).mode & 0o777).toString(8);
   }
   return out;
@@ -35,7 +35,7 @@ test("queue.db, spool.db and alerts.db and their -wal/-shm files are mode 0600, 
     await call(s.client.router.Publish.bind(s.client.router), { topic: "orders", payload: Buffer.from("x") });
     const modes = await dbModes(data);
     for (const f of DB_FILES) assert.ok(modes[f], `${f} exists`);
-    for (const f of ["queue.db-wal", "queue.db-shm"]) assert.ok(modes[f], `${f} exists`);
+    for (const f of ["queue.db-wal", "queue.db-shm", "queue.db.reserve"]) assert.ok(modes[f], `${f} exists`);
     assert.deepEqual(
       Object.entries(modes).filter(([, m]) => m !== "600"),
       [],
