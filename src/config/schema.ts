@@ -44,6 +44,25 @@ function certAndKeyTogether(
     });
 }
 
+/**
+ * Outbound HTTP headers: names are RFC 7230 tokens and values hold no line break or NUL, so a header
+ * set in the config can never fail every delivery (or split a request). Values may be secrets.
+ */
+const headers = () =>
+  z.record(
+    z
+      .string()
+      .regex(
+        /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/,
+        "a header name is a token of letters, digits and !#$%&'*+.^_`|~-",
+      ),
+    secret(
+      z
+        .string()
+        .refine((v) => !/[\r\n\0]/.test(v), { message: "a header value cannot hold a line break or NUL" }),
+    ),
+  );
+
 /** Outbound TLS from files: a CA to trust besides the system's, a client certificate and key for mTLS. */
 const clientTls = () =>
   z
@@ -207,7 +226,7 @@ const destinationSchema = z
     max_in_flight: z.number().int().min(1).max(100_000).optional(),
     // http, nats
     url: secretUrl(z.string()).optional(),
-    headers: z.record(z.string(), secret(z.string())).optional(),
+    headers: headers().optional(),
     tls: clientTls().optional(),
     format: z.enum(["raw", "json"]).optional(),
     // log
@@ -586,7 +605,7 @@ const notifierSchema = z
     name: z.string().regex(DESTINATION_NAME, "expected [A-Za-z0-9_.-]{1,64}").optional(),
     kind: z.enum(NOTIFIER_KINDS),
     url: secretUrl(z.string()).optional(),
-    headers: z.record(z.string(), secret(z.string())).default({}),
+    headers: headers().default({}),
     tls: clientTls().prefault({}),
     timeout: positiveDuration().prefault("10s"),
     resend_interval: positiveDuration().optional(),
@@ -769,7 +788,7 @@ export const configSchema = z
             endpoint: secretUrl(z.url({ protocol: /^https?$/ }))
               .nullable()
               .default(null),
-            headers: z.record(z.string(), secret(z.string())).default({}),
+            headers: headers().default({}),
             tls: clientTls().prefault({}),
             export_interval: positiveDuration().prefault("10s"),
           })

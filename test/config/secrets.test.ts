@@ -98,6 +98,17 @@ describe("secret references", () => {
     assert.ok(!found.join("\n").includes("Injected"));
   });
 
+  test("a header set in the config is a token name and a value without line breaks", () => {
+    assert.match(
+      issues('telemetry: { otlp: { headers: { x: "a\\r\\nInjected: 1" } } }\n', null).join("\n"),
+      /headers\.x: a header value cannot hold a line break or NUL/,
+    );
+    assert.match(
+      issues('telemetry: { otlp: { headers: { "bad name": x } } }\n', null).join("\n"),
+      /headers\.bad name/,
+    );
+  });
+
   test("a URL's literal userinfo is redacted wherever config is shown", () => {
     assert.equal(redactUrl("https://bot:hunter2@h.example/x"), "https://<redacted>:<redacted>@h.example/x");
     assert.equal(redactUrl("https://bot:${env:PW}@h.example/x"), "https://<redacted>:${env:PW}@h.example/x");
