@@ -13,12 +13,12 @@ test("a message published again with the same idempotency key after its row was 
   const publishOnce = async (key: string | undefined) => {
     const t = await startSidecar(ROUTES);
     try {
-      const r = await call(t.client.router.Publish.bind(t.client.router), {
+      const r = await call<object, { message_id: string }>(t.client.router.Publish.bind(t.client.router), {
         topic: "orders.new",
         payload: Buffer.from("x"),
         ...(key ? { idempotency_key: key } : {}),
       });
-      return r.message_id as string;
+      return r.message_id;
     } finally {
       await t.close();
     }
