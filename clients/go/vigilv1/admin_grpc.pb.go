@@ -37,6 +37,8 @@ type AdminServiceClient interface {
 	// Diagnose returns one JSON report: status, effective config (secrets redacted),
 	// config versions, software versions, resource usage and recent errors.
 	Diagnose(ctx context.Context, in *DiagnoseRequest, opts ...grpc.CallOption) (*DiagnoseResponse, error)
+	// PeekQueue lists a destination's queued messages, highest priority first, without taking them.
+	PeekQueue(ctx context.Context, in *PeekQueueRequest, opts ...grpc.CallOption) (*PeekQueueResponse, error)
 }
 
 type adminServiceClient struct {
@@ -187,6 +189,15 @@ func (c *adminServiceClient) Diagnose(ctx context.Context, in *DiagnoseRequest, 
 	return out, nil
 }
 
+func (c *adminServiceClient) PeekQueue(ctx context.Context, in *PeekQueueRequest, opts ...grpc.CallOption) (*PeekQueueResponse, error) {
+	out := new(PeekQueueResponse)
+	err := c.cc.Invoke(ctx, "/vigil.v1.AdminService/PeekQueue", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // AdminServiceServer is the server API for AdminService service.
 // All implementations must embed UnimplementedAdminServiceServer
 // for forward compatibility
@@ -211,6 +222,8 @@ type AdminServiceServer interface {
 	// Diagnose returns one JSON report: status, effective config (secrets redacted),
 	// config versions, software versions, resource usage and recent errors.
 	Diagnose(context.Context, *DiagnoseRequest) (*DiagnoseResponse, error)
+	// PeekQueue lists a destination's queued messages, highest priority first, without taking them.
+	PeekQueue(context.Context, *PeekQueueRequest) (*PeekQueueResponse, error)
 	mustEmbedUnimplementedAdminServiceServer()
 }
 
@@ -256,6 +269,9 @@ func (UnimplementedAdminServiceServer) ImportConfig(context.Context, *ImportConf
 }
 func (UnimplementedAdminServiceServer) Diagnose(context.Context, *DiagnoseRequest) (*DiagnoseResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Diagnose not implemented")
+}
+func (UnimplementedAdminServiceServer) PeekQueue(context.Context, *PeekQueueRequest) (*PeekQueueResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method PeekQueue not implemented")
 }
 func (UnimplementedAdminServiceServer) mustEmbedUnimplementedAdminServiceServer() {}
 
@@ -507,6 +523,24 @@ func _AdminService_Diagnose_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _AdminService_PeekQueue_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PeekQueueRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AdminServiceServer).PeekQueue(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/vigil.v1.AdminService/PeekQueue",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AdminServiceServer).PeekQueue(ctx, req.(*PeekQueueRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var _AdminService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "vigil.v1.AdminService",
 	HandlerType: (*AdminServiceServer)(nil),
@@ -558,6 +592,10 @@ var _AdminService_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Diagnose",
 			Handler:    _AdminService_Diagnose_Handler,
+		},
+		{
+			MethodName: "PeekQueue",
+			Handler:    _AdminService_PeekQueue_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -25,6 +25,13 @@ type RouterServiceClient interface {
 	Subscribe(ctx context.Context, in *SubscribeRequest, opts ...grpc.CallOption) (RouterService_SubscribeClient, error)
 	// Ack acknowledges (or rejects) deliveries of a subscriber destination.
 	Ack(ctx context.Context, in *AckRequest, opts ...grpc.CallOption) (*AckResponse, error)
+	// PublishBatch publishes many messages in one call: one result per message, in order. The
+	// accepted ones are committed in one transaction before the answer; a message refused alone
+	// (a bad field, a full queue) has its error in its result and does not refuse the others.
+	PublishBatch(ctx context.Context, in *PublishBatchRequest, opts ...grpc.CallOption) (*PublishBatchResponse, error)
+	// SubscribeBatches is Subscribe with several deliveries per stream message: what is ready, up
+	// to max_batch, sent at once (never held back to fill a batch). Acks as for Subscribe.
+	SubscribeBatches(ctx context.Context, in *SubscribeBatchesRequest, opts ...grpc.CallOption) (RouterService_SubscribeBatchesClient, error)
 }
 
 type routerServiceClient struct {
@@ -116,6 +123,47 @@ func (c *routerServiceClient) Ack(ctx context.Context, in *AckRequest, opts ...g
 	return out, nil
 }
 
+func (c *routerServiceClient) PublishBatch(ctx context.Context, in *PublishBatchRequest, opts ...grpc.CallOption) (*PublishBatchResponse, error) {
+	out := new(PublishBatchResponse)
+	err := c.cc.Invoke(ctx, "/vigil.v1.RouterService/PublishBatch", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *routerServiceClient) SubscribeBatches(ctx context.Context, in *SubscribeBatchesRequest, opts ...grpc.CallOption) (RouterService_SubscribeBatchesClient, error) {
+	stream, err := c.cc.NewStream(ctx, &_RouterService_serviceDesc.Streams[2], "/vigil.v1.RouterService/SubscribeBatches", opts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &routerServiceSubscribeBatchesClient{stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+type RouterService_SubscribeBatchesClient interface {
+	Recv() (*SubscribeBatchesResponse, error)
+	grpc.ClientStream
+}
+
+type routerServiceSubscribeBatchesClient struct {
+	grpc.ClientStream
+}
+
+func (x *routerServiceSubscribeBatchesClient) Recv() (*SubscribeBatchesResponse, error) {
+	m := new(SubscribeBatchesResponse)
+	if err := x.ClientStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // RouterServiceServer is the server API for RouterService service.
 // All implementations must embed UnimplementedRouterServiceServer
 // for forward compatibility
@@ -128,6 +176,13 @@ type RouterServiceServer interface {
 	Subscribe(*SubscribeRequest, RouterService_SubscribeServer) error
 	// Ack acknowledges (or rejects) deliveries of a subscriber destination.
 	Ack(context.Context, *AckRequest) (*AckResponse, error)
+	// PublishBatch publishes many messages in one call: one result per message, in order. The
+	// accepted ones are committed in one transaction before the answer; a message refused alone
+	// (a bad field, a full queue) has its error in its result and does not refuse the others.
+	PublishBatch(context.Context, *PublishBatchRequest) (*PublishBatchResponse, error)
+	// SubscribeBatches is Subscribe with several deliveries per stream message: what is ready, up
+	// to max_batch, sent at once (never held back to fill a batch). Acks as for Subscribe.
+	SubscribeBatches(*SubscribeBatchesRequest, RouterService_SubscribeBatchesServer) error
 	mustEmbedUnimplementedRouterServiceServer()
 }
 
@@ -146,6 +201,12 @@ func (UnimplementedRouterServiceServer) Subscribe(*SubscribeRequest, RouterServi
 }
 func (UnimplementedRouterServiceServer) Ack(context.Context, *AckRequest) (*AckResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Ack not implemented")
+}
+func (UnimplementedRouterServiceServer) PublishBatch(context.Context, *PublishBatchRequest) (*PublishBatchResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method PublishBatch not implemented")
+}
+func (UnimplementedRouterServiceServer) SubscribeBatches(*SubscribeBatchesRequest, RouterService_SubscribeBatchesServer) error {
+	return status.Errorf(codes.Unimplemented, "method SubscribeBatches not implemented")
 }
 func (UnimplementedRouterServiceServer) mustEmbedUnimplementedRouterServiceServer() {}
 
@@ -243,6 +304,45 @@ func _RouterService_Ack_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RouterService_PublishBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(PublishBatchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RouterServiceServer).PublishBatch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/vigil.v1.RouterService/PublishBatch",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RouterServiceServer).PublishBatch(ctx, req.(*PublishBatchRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _RouterService_SubscribeBatches_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(SubscribeBatchesRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(RouterServiceServer).SubscribeBatches(m, &routerServiceSubscribeBatchesServer{stream})
+}
+
+type RouterService_SubscribeBatchesServer interface {
+	Send(*SubscribeBatchesResponse) error
+	grpc.ServerStream
+}
+
+type routerServiceSubscribeBatchesServer struct {
+	grpc.ServerStream
+}
+
+func (x *routerServiceSubscribeBatchesServer) Send(m *SubscribeBatchesResponse) error {
+	return x.ServerStream.SendMsg(m)
+}
+
 var _RouterService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "vigil.v1.RouterService",
 	HandlerType: (*RouterServiceServer)(nil),
@@ -255,6 +355,10 @@ var _RouterService_serviceDesc = grpc.ServiceDesc{
 			MethodName: "Ack",
 			Handler:    _RouterService_Ack_Handler,
 		},
+		{
+			MethodName: "PublishBatch",
+			Handler:    _RouterService_PublishBatch_Handler,
+		},
 	},
 	Streams: []grpc.StreamDesc{
 		{
@@ -266,6 +370,11 @@ var _RouterService_serviceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "Subscribe",
 			Handler:       _RouterService_Subscribe_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "SubscribeBatches",
+			Handler:       _RouterService_SubscribeBatches_Handler,
 			ServerStreams: true,
 		},
 	},

@@ -17,6 +17,8 @@ import type { ListConfigVersionsResponse as _vigil_v1_ListConfigVersionsResponse
 import type { LogRecord as _vigil_v1_LogRecord, LogRecord__Output as _vigil_v1_LogRecord__Output } from '../../vigil/v1/LogRecord.js';
 import type { PauseDestinationRequest as _vigil_v1_PauseDestinationRequest, PauseDestinationRequest__Output as _vigil_v1_PauseDestinationRequest__Output } from '../../vigil/v1/PauseDestinationRequest.js';
 import type { PauseDestinationResponse as _vigil_v1_PauseDestinationResponse, PauseDestinationResponse__Output as _vigil_v1_PauseDestinationResponse__Output } from '../../vigil/v1/PauseDestinationResponse.js';
+import type { PeekQueueRequest as _vigil_v1_PeekQueueRequest, PeekQueueRequest__Output as _vigil_v1_PeekQueueRequest__Output } from '../../vigil/v1/PeekQueueRequest.js';
+import type { PeekQueueResponse as _vigil_v1_PeekQueueResponse, PeekQueueResponse__Output as _vigil_v1_PeekQueueResponse__Output } from '../../vigil/v1/PeekQueueResponse.js';
 import type { QueryLogsRequest as _vigil_v1_QueryLogsRequest, QueryLogsRequest__Output as _vigil_v1_QueryLogsRequest__Output } from '../../vigil/v1/QueryLogsRequest.js';
 import type { RedriveDeadLettersRequest as _vigil_v1_RedriveDeadLettersRequest, RedriveDeadLettersRequest__Output as _vigil_v1_RedriveDeadLettersRequest__Output } from '../../vigil/v1/RedriveDeadLettersRequest.js';
 import type { RedriveDeadLettersResponse as _vigil_v1_RedriveDeadLettersResponse, RedriveDeadLettersResponse__Output as _vigil_v1_RedriveDeadLettersResponse__Output } from '../../vigil/v1/RedriveDeadLettersResponse.js';
@@ -123,6 +125,21 @@ export interface AdminServiceClient extends grpc.Client {
   pauseDestination(argument: _vigil_v1_PauseDestinationRequest, callback: grpc.requestCallback<_vigil_v1_PauseDestinationResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * PeekQueue lists a destination's queued messages, highest priority first, without taking them.
+   */
+  PeekQueue(argument: _vigil_v1_PeekQueueRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_PeekQueueResponse__Output>): grpc.ClientUnaryCall;
+  PeekQueue(argument: _vigil_v1_PeekQueueRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_PeekQueueResponse__Output>): grpc.ClientUnaryCall;
+  PeekQueue(argument: _vigil_v1_PeekQueueRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_PeekQueueResponse__Output>): grpc.ClientUnaryCall;
+  PeekQueue(argument: _vigil_v1_PeekQueueRequest, callback: grpc.requestCallback<_vigil_v1_PeekQueueResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * PeekQueue lists a destination's queued messages, highest priority first, without taking them.
+   */
+  peekQueue(argument: _vigil_v1_PeekQueueRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_PeekQueueResponse__Output>): grpc.ClientUnaryCall;
+  peekQueue(argument: _vigil_v1_PeekQueueRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_vigil_v1_PeekQueueResponse__Output>): grpc.ClientUnaryCall;
+  peekQueue(argument: _vigil_v1_PeekQueueRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_vigil_v1_PeekQueueResponse__Output>): grpc.ClientUnaryCall;
+  peekQueue(argument: _vigil_v1_PeekQueueRequest, callback: grpc.requestCallback<_vigil_v1_PeekQueueResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * QueryLogs streams matching records of the local log files.
    */
   QueryLogs(argument: _vigil_v1_QueryLogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_vigil_v1_LogRecord__Output>;
@@ -218,6 +235,11 @@ export interface AdminServiceHandlers extends grpc.UntypedServiceImplementation 
   PauseDestination: grpc.handleUnaryCall<_vigil_v1_PauseDestinationRequest__Output, _vigil_v1_PauseDestinationResponse>;
   
   /**
+   * PeekQueue lists a destination's queued messages, highest priority first, without taking them.
+   */
+  PeekQueue: grpc.handleUnaryCall<_vigil_v1_PeekQueueRequest__Output, _vigil_v1_PeekQueueResponse>;
+  
+  /**
    * QueryLogs streams matching records of the local log files.
    */
   QueryLogs: grpc.handleServerStreamingCall<_vigil_v1_QueryLogsRequest__Output, _vigil_v1_LogRecord>;
@@ -245,6 +267,7 @@ export interface AdminServiceDefinition extends grpc.ServiceDefinition {
   ImportConfig: MethodDefinition<_vigil_v1_ImportConfigRequest, _vigil_v1_ImportConfigResponse, _vigil_v1_ImportConfigRequest__Output, _vigil_v1_ImportConfigResponse__Output>
   ListConfigVersions: MethodDefinition<_vigil_v1_ListConfigVersionsRequest, _vigil_v1_ListConfigVersionsResponse, _vigil_v1_ListConfigVersionsRequest__Output, _vigil_v1_ListConfigVersionsResponse__Output>
   PauseDestination: MethodDefinition<_vigil_v1_PauseDestinationRequest, _vigil_v1_PauseDestinationResponse, _vigil_v1_PauseDestinationRequest__Output, _vigil_v1_PauseDestinationResponse__Output>
+  PeekQueue: MethodDefinition<_vigil_v1_PeekQueueRequest, _vigil_v1_PeekQueueResponse, _vigil_v1_PeekQueueRequest__Output, _vigil_v1_PeekQueueResponse__Output>
   QueryLogs: MethodDefinition<_vigil_v1_QueryLogsRequest, _vigil_v1_LogRecord, _vigil_v1_QueryLogsRequest__Output, _vigil_v1_LogRecord__Output>
   RedriveDeadLetters: MethodDefinition<_vigil_v1_RedriveDeadLettersRequest, _vigil_v1_RedriveDeadLettersResponse, _vigil_v1_RedriveDeadLettersRequest__Output, _vigil_v1_RedriveDeadLettersResponse__Output>
   ReloadConfig: MethodDefinition<_vigil_v1_ReloadConfigRequest, _vigil_v1_ReloadConfigResponse, _vigil_v1_ReloadConfigRequest__Output, _vigil_v1_ReloadConfigResponse__Output>

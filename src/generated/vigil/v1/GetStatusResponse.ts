@@ -13,6 +13,8 @@ import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _goo
 import type { ProcessStatus as _vigil_v1_ProcessStatus, ProcessStatus__Output as _vigil_v1_ProcessStatus__Output } from '../../vigil/v1/ProcessStatus.js';
 import type { MetricsIngestStatus as _vigil_v1_MetricsIngestStatus, MetricsIngestStatus__Output as _vigil_v1_MetricsIngestStatus__Output } from '../../vigil/v1/MetricsIngestStatus.js';
 import type { SpoolStatus as _vigil_v1_SpoolStatus, SpoolStatus__Output as _vigil_v1_SpoolStatus__Output } from '../../vigil/v1/SpoolStatus.js';
+import type { OverallVerdict as _vigil_v1_OverallVerdict, OverallVerdict__Output as _vigil_v1_OverallVerdict__Output } from '../../vigil/v1/OverallVerdict.js';
+import type { ConfigErrorStatus as _vigil_v1_ConfigErrorStatus, ConfigErrorStatus__Output as _vigil_v1_ConfigErrorStatus__Output } from '../../vigil/v1/ConfigErrorStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface GetStatusResponse {
@@ -43,6 +45,15 @@ export interface GetStatusResponse {
    * The OTLP spool per signal (traces, metrics, logs); empty when the OTLP receiver is off.
    */
   'spool'?: (_vigil_v1_SpoolStatus)[];
+  /**
+   * The one verdict: components, firing alerts and destinations folded (status above folds components only).
+   */
+  'overall'?: (_vigil_v1_OverallVerdict | null);
+  /**
+   * The last rejected reload of the config file (watcher, SIGHUP, ReloadConfig), until a good one;
+   * unset when the file's last reload was good. The running config stays in effect meanwhile.
+   */
+  'config_error'?: (_vigil_v1_ConfigErrorStatus | null);
 }
 
 export interface GetStatusResponse__Output {
@@ -73,4 +84,13 @@ export interface GetStatusResponse__Output {
    * The OTLP spool per signal (traces, metrics, logs); empty when the OTLP receiver is off.
    */
   'spool': (_vigil_v1_SpoolStatus__Output)[];
+  /**
+   * The one verdict: components, firing alerts and destinations folded (status above folds components only).
+   */
+  'overall'?: (_vigil_v1_OverallVerdict__Output);
+  /**
+   * The last rejected reload of the config file (watcher, SIGHUP, ReloadConfig), until a good one;
+   * unset when the file's last reload was good. The running config stays in effect meanwhile.
+   */
+  'config_error'?: (_vigil_v1_ConfigErrorStatus__Output);
 }

@@ -14,6 +14,10 @@ export interface ImportConfigResponse {
    * Set when the config file on disk now differs from the running config.
    */
   'warning'?: (string);
+  /**
+   * Changed keys that take effect only after a restart (addresses, data_dir, telemetry exporters).
+   */
+  'restart_required'?: (string)[];
 }
 
 export interface ImportConfigResponse__Output {
@@ -27,4 +31,8 @@ export interface ImportConfigResponse__Output {
    * Set when the config file on disk now differs from the running config.
    */
   'warning'?: (string);
+  /**
+   * Changed keys that take effect only after a restart (addresses, data_dir, telemetry exporters).
+   */
+  'restart_required': (string)[];
 }

@@ -12,6 +12,13 @@ export interface MetricPoint {
   'unit'?: (string);
   'description'?: (string);
   'attributes'?: ({[key: string]: string});
+  /**
+   * Histogram bucket boundaries, strictly increasing and finite, at most 64:
+   * advisory, used when the histogram is first created (OpenTelemetry's
+   * explicitBucketBoundaries advice); metrics.histograms in the config wins
+   * over it, and it wins over the unit's default buckets.
+   */
+  'explicit_bounds'?: (number | string)[];
 }
 
 export interface MetricPoint__Output {
@@ -24,4 +31,11 @@ export interface MetricPoint__Output {
   'unit'?: (string);
   'description'?: (string);
   'attributes': ({[key: string]: string});
+  /**
+   * Histogram bucket boundaries, strictly increasing and finite, at most 64:
+   * advisory, used when the histogram is first created (OpenTelemetry's
+   * explicitBucketBoundaries advice); metrics.histograms in the config wins
+   * over it, and it wins over the unit's default buckets.
+   */
+  'explicit_bounds': (number)[];
 }

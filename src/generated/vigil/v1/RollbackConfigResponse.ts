@@ -11,6 +11,10 @@ export interface RollbackConfigResponse {
   'warning'?: (string);
   'changes'?: (_vigil_v1_ConfigChange)[];
   'changed'?: (boolean);
+  /**
+   * Changed keys that take effect only after a restart (addresses, data_dir, telemetry exporters).
+   */
+  'restart_required'?: (string)[];
 }
 
 export interface RollbackConfigResponse__Output {
@@ -21,4 +25,8 @@ export interface RollbackConfigResponse__Output {
   'warning'?: (string);
   'changes': (_vigil_v1_ConfigChange__Output)[];
   'changed'?: (boolean);
+  /**
+   * Changed keys that take effect only after a restart (addresses, data_dir, telemetry exporters).
+   */
+  'restart_required': (string)[];
 }

@@ -2,6 +2,7 @@ from google.protobuf import duration_pb2 as _duration_pb2
 from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from vigil_client._gen.vigil.v1 import alert_pb2 as _alert_pb2
 from vigil_client._gen.vigil.v1 import heartbeat_pb2 as _heartbeat_pb2
+from vigil_client._gen.vigil.v1 import router_pb2 as _router_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -66,6 +67,16 @@ class ConfigChange(_message.Message):
     kind: ChangeKind
     path: str
     def __init__(self, path: _Optional[str] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., before: _Optional[str] = ..., after: _Optional[str] = ...) -> None: ...
+
+class ConfigErrorStatus(_message.Message):
+    __slots__ = ["message", "source", "time"]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    message: str
+    source: str
+    time: _timestamp_pb2.Timestamp
+    def __init__(self, message: _Optional[str] = ..., time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., source: _Optional[str] = ...) -> None: ...
 
 class ConfigVersion(_message.Message):
     __slots__ = ["applied_at", "by", "description", "error", "hash", "path", "source", "version"]
@@ -173,10 +184,11 @@ class GetStatusRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetStatusResponse(_message.Message):
-    __slots__ = ["bot_name", "cleaner", "components", "config_version", "data_dir", "data_dir_bytes", "destinations", "draining", "firing_alerts", "log_writer", "metrics", "process", "spool", "started_at", "status", "tasks", "uptime", "version"]
+    __slots__ = ["bot_name", "cleaner", "components", "config_error", "config_version", "data_dir", "data_dir_bytes", "destinations", "draining", "firing_alerts", "log_writer", "metrics", "overall", "process", "spool", "started_at", "status", "tasks", "uptime", "version"]
     BOT_NAME_FIELD_NUMBER: _ClassVar[int]
     CLEANER_FIELD_NUMBER: _ClassVar[int]
     COMPONENTS_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_ERROR_FIELD_NUMBER: _ClassVar[int]
     CONFIG_VERSION_FIELD_NUMBER: _ClassVar[int]
     DATA_DIR_BYTES_FIELD_NUMBER: _ClassVar[int]
     DATA_DIR_FIELD_NUMBER: _ClassVar[int]
@@ -185,6 +197,7 @@ class GetStatusResponse(_message.Message):
     FIRING_ALERTS_FIELD_NUMBER: _ClassVar[int]
     LOG_WRITER_FIELD_NUMBER: _ClassVar[int]
     METRICS_FIELD_NUMBER: _ClassVar[int]
+    OVERALL_FIELD_NUMBER: _ClassVar[int]
     PROCESS_FIELD_NUMBER: _ClassVar[int]
     SPOOL_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
@@ -195,6 +208,7 @@ class GetStatusResponse(_message.Message):
     bot_name: str
     cleaner: CleanerStatus
     components: _containers.RepeatedCompositeFieldContainer[_heartbeat_pb2.Component]
+    config_error: ConfigErrorStatus
     config_version: ConfigVersion
     data_dir: str
     data_dir_bytes: int
@@ -203,6 +217,7 @@ class GetStatusResponse(_message.Message):
     firing_alerts: _containers.RepeatedCompositeFieldContainer[_alert_pb2.Alert]
     log_writer: LogWriterStatus
     metrics: MetricsIngestStatus
+    overall: OverallVerdict
     process: ProcessStatus
     spool: _containers.RepeatedCompositeFieldContainer[SpoolStatus]
     started_at: _timestamp_pb2.Timestamp
@@ -210,7 +225,7 @@ class GetStatusResponse(_message.Message):
     tasks: _containers.RepeatedCompositeFieldContainer[TaskStatus]
     uptime: _duration_pb2.Duration
     version: str
-    def __init__(self, version: _Optional[str] = ..., uptime: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., config_version: _Optional[_Union[ConfigVersion, _Mapping]] = ..., status: _Optional[_Union[_heartbeat_pb2.OverallStatus, str]] = ..., components: _Optional[_Iterable[_Union[_heartbeat_pb2.Component, _Mapping]]] = ..., destinations: _Optional[_Iterable[_Union[DestinationStatus, _Mapping]]] = ..., firing_alerts: _Optional[_Iterable[_Union[_alert_pb2.Alert, _Mapping]]] = ..., log_writer: _Optional[_Union[LogWriterStatus, _Mapping]] = ..., cleaner: _Optional[_Union[CleanerStatus, _Mapping]] = ..., tasks: _Optional[_Iterable[_Union[TaskStatus, _Mapping]]] = ..., started_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., data_dir: _Optional[str] = ..., data_dir_bytes: _Optional[int] = ..., process: _Optional[_Union[ProcessStatus, _Mapping]] = ..., metrics: _Optional[_Union[MetricsIngestStatus, _Mapping]] = ..., bot_name: _Optional[str] = ..., draining: bool = ..., spool: _Optional[_Iterable[_Union[SpoolStatus, _Mapping]]] = ...) -> None: ...
+    def __init__(self, version: _Optional[str] = ..., uptime: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., config_version: _Optional[_Union[ConfigVersion, _Mapping]] = ..., status: _Optional[_Union[_heartbeat_pb2.OverallStatus, str]] = ..., components: _Optional[_Iterable[_Union[_heartbeat_pb2.Component, _Mapping]]] = ..., destinations: _Optional[_Iterable[_Union[DestinationStatus, _Mapping]]] = ..., firing_alerts: _Optional[_Iterable[_Union[_alert_pb2.Alert, _Mapping]]] = ..., log_writer: _Optional[_Union[LogWriterStatus, _Mapping]] = ..., cleaner: _Optional[_Union[CleanerStatus, _Mapping]] = ..., tasks: _Optional[_Iterable[_Union[TaskStatus, _Mapping]]] = ..., started_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., data_dir: _Optional[str] = ..., data_dir_bytes: _Optional[int] = ..., process: _Optional[_Union[ProcessStatus, _Mapping]] = ..., metrics: _Optional[_Union[MetricsIngestStatus, _Mapping]] = ..., bot_name: _Optional[str] = ..., draining: bool = ..., spool: _Optional[_Iterable[_Union[SpoolStatus, _Mapping]]] = ..., overall: _Optional[_Union[OverallVerdict, _Mapping]] = ..., config_error: _Optional[_Union[ConfigErrorStatus, _Mapping]] = ...) -> None: ...
 
 class ImportConfigRequest(_message.Message):
     __slots__ = ["description", "yaml"]
@@ -221,16 +236,18 @@ class ImportConfigRequest(_message.Message):
     def __init__(self, yaml: _Optional[str] = ..., description: _Optional[str] = ...) -> None: ...
 
 class ImportConfigResponse(_message.Message):
-    __slots__ = ["changed", "changes", "config_version", "warning"]
+    __slots__ = ["changed", "changes", "config_version", "restart_required", "warning"]
     CHANGED_FIELD_NUMBER: _ClassVar[int]
     CHANGES_FIELD_NUMBER: _ClassVar[int]
     CONFIG_VERSION_FIELD_NUMBER: _ClassVar[int]
+    RESTART_REQUIRED_FIELD_NUMBER: _ClassVar[int]
     WARNING_FIELD_NUMBER: _ClassVar[int]
     changed: bool
     changes: _containers.RepeatedCompositeFieldContainer[ConfigChange]
     config_version: ConfigVersion
+    restart_required: _containers.RepeatedScalarFieldContainer[str]
     warning: str
-    def __init__(self, changed: bool = ..., config_version: _Optional[_Union[ConfigVersion, _Mapping]] = ..., changes: _Optional[_Iterable[_Union[ConfigChange, _Mapping]]] = ..., warning: _Optional[str] = ...) -> None: ...
+    def __init__(self, changed: bool = ..., config_version: _Optional[_Union[ConfigVersion, _Mapping]] = ..., changes: _Optional[_Iterable[_Union[ConfigChange, _Mapping]]] = ..., warning: _Optional[str] = ..., restart_required: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ListConfigVersionsRequest(_message.Message):
     __slots__ = []
@@ -290,6 +307,14 @@ class MetricsIngestStatus(_message.Message):
     series: int
     def __init__(self, instruments: _Optional[int] = ..., series: _Optional[int] = ..., points_accepted: _Optional[int] = ..., points_rejected: _Optional[int] = ..., overflowed_points: _Optional[int] = ...) -> None: ...
 
+class OverallVerdict(_message.Message):
+    __slots__ = ["reasons", "state"]
+    REASONS_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    reasons: _containers.RepeatedScalarFieldContainer[str]
+    state: _heartbeat_pb2.OverallStatus
+    def __init__(self, state: _Optional[_Union[_heartbeat_pb2.OverallStatus, str]] = ..., reasons: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class PauseDestinationRequest(_message.Message):
     __slots__ = ["name"]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -301,6 +326,24 @@ class PauseDestinationResponse(_message.Message):
     DESTINATION_FIELD_NUMBER: _ClassVar[int]
     destination: DestinationStatus
     def __init__(self, destination: _Optional[_Union[DestinationStatus, _Mapping]] = ...) -> None: ...
+
+class PeekQueueRequest(_message.Message):
+    __slots__ = ["destination", "limit", "priority"]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    destination: str
+    limit: int
+    priority: _router_pb2.Priority
+    def __init__(self, destination: _Optional[str] = ..., limit: _Optional[int] = ..., priority: _Optional[_Union[_router_pb2.Priority, str]] = ...) -> None: ...
+
+class PeekQueueResponse(_message.Message):
+    __slots__ = ["depth", "messages"]
+    DEPTH_FIELD_NUMBER: _ClassVar[int]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    depth: int
+    messages: _containers.RepeatedCompositeFieldContainer[QueuedMessageInfo]
+    def __init__(self, messages: _Optional[_Iterable[_Union[QueuedMessageInfo, _Mapping]]] = ..., depth: _Optional[int] = ...) -> None: ...
 
 class ProcessStatus(_message.Message):
     __slots__ = ["cpu_utilization", "event_loop_delay_p99_ms", "heap_used_bytes", "pid", "rss_bytes"]
@@ -332,6 +375,28 @@ class QueryLogsRequest(_message.Message):
     newest_first: bool
     to: _timestamp_pb2.Timestamp
     def __init__(self, to: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., level: _Optional[_Union[LogLevel, str]] = ..., contains: _Optional[str] = ..., limit: _Optional[int] = ..., component: _Optional[str] = ..., newest_first: bool = ..., **kwargs) -> None: ...
+
+class QueuedMessageInfo(_message.Message):
+    __slots__ = ["age", "attempts", "in_delivery", "message_id", "next_attempt", "priority", "published_at", "size_bytes", "topic"]
+    AGE_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    IN_DELIVERY_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    NEXT_ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    PUBLISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    SIZE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    age: _duration_pb2.Duration
+    attempts: int
+    in_delivery: bool
+    message_id: str
+    next_attempt: _timestamp_pb2.Timestamp
+    priority: _router_pb2.Priority
+    published_at: _timestamp_pb2.Timestamp
+    size_bytes: int
+    topic: str
+    def __init__(self, message_id: _Optional[str] = ..., topic: _Optional[str] = ..., priority: _Optional[_Union[_router_pb2.Priority, str]] = ..., published_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., age: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., attempts: _Optional[int] = ..., size_bytes: _Optional[int] = ..., next_attempt: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., in_delivery: bool = ...) -> None: ...
 
 class RedriveDeadLettersRequest(_message.Message):
     __slots__ = ["destination", "limit"]
@@ -382,16 +447,18 @@ class RollbackConfigRequest(_message.Message):
     def __init__(self, version: _Optional[int] = ...) -> None: ...
 
 class RollbackConfigResponse(_message.Message):
-    __slots__ = ["changed", "changes", "config_version", "warning"]
+    __slots__ = ["changed", "changes", "config_version", "restart_required", "warning"]
     CHANGED_FIELD_NUMBER: _ClassVar[int]
     CHANGES_FIELD_NUMBER: _ClassVar[int]
     CONFIG_VERSION_FIELD_NUMBER: _ClassVar[int]
+    RESTART_REQUIRED_FIELD_NUMBER: _ClassVar[int]
     WARNING_FIELD_NUMBER: _ClassVar[int]
     changed: bool
     changes: _containers.RepeatedCompositeFieldContainer[ConfigChange]
     config_version: ConfigVersion
+    restart_required: _containers.RepeatedScalarFieldContainer[str]
     warning: str
-    def __init__(self, config_version: _Optional[_Union[ConfigVersion, _Mapping]] = ..., warning: _Optional[str] = ..., changes: _Optional[_Iterable[_Union[ConfigChange, _Mapping]]] = ..., changed: bool = ...) -> None: ...
+    def __init__(self, config_version: _Optional[_Union[ConfigVersion, _Mapping]] = ..., warning: _Optional[str] = ..., changes: _Optional[_Iterable[_Union[ConfigChange, _Mapping]]] = ..., changed: bool = ..., restart_required: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class RunCleanupRequest(_message.Message):
     __slots__ = ["dry_run"]

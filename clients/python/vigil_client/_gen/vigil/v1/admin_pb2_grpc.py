@@ -80,6 +80,11 @@ class AdminServiceStub(object):
                 request_serializer=vigil_dot_v1_dot_admin__pb2.DiagnoseRequest.SerializeToString,
                 response_deserializer=vigil_dot_v1_dot_admin__pb2.DiagnoseResponse.FromString,
                 )
+        self.PeekQueue = channel.unary_unary(
+                '/vigil.v1.AdminService/PeekQueue',
+                request_serializer=vigil_dot_v1_dot_admin__pb2.PeekQueueRequest.SerializeToString,
+                response_deserializer=vigil_dot_v1_dot_admin__pb2.PeekQueueResponse.FromString,
+                )
 
 
 class AdminServiceServicer(object):
@@ -171,6 +176,13 @@ class AdminServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PeekQueue(self, request, context):
+        """PeekQueue lists a destination's queued messages, highest priority first, without taking them.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_AdminServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -238,6 +250,11 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.Diagnose,
                     request_deserializer=vigil_dot_v1_dot_admin__pb2.DiagnoseRequest.FromString,
                     response_serializer=vigil_dot_v1_dot_admin__pb2.DiagnoseResponse.SerializeToString,
+            ),
+            'PeekQueue': grpc.unary_unary_rpc_method_handler(
+                    servicer.PeekQueue,
+                    request_deserializer=vigil_dot_v1_dot_admin__pb2.PeekQueueRequest.FromString,
+                    response_serializer=vigil_dot_v1_dot_admin__pb2.PeekQueueResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -468,5 +485,22 @@ class AdminService(object):
         return grpc.experimental.unary_unary(request, target, '/vigil.v1.AdminService/Diagnose',
             vigil_dot_v1_dot_admin__pb2.DiagnoseRequest.SerializeToString,
             vigil_dot_v1_dot_admin__pb2.DiagnoseResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def PeekQueue(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/vigil.v1.AdminService/PeekQueue',
+            vigil_dot_v1_dot_admin__pb2.PeekQueueRequest.SerializeToString,
+            vigil_dot_v1_dot_admin__pb2.PeekQueueResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)

@@ -13,7 +13,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16vigil/v1/metrics.proto\x12\x08vigil.v1\"\xdf\x01\n\x0bMetricPoint\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\"\n\x04kind\x18\x02 \x01(\x0e\x32\x14.vigil.v1.MetricKind\x12\r\n\x05value\x18\x03 \x01(\x01\x12\x0c\n\x04unit\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x39\n\nattributes\x18\x06 \x03(\x0b\x32%.vigil.v1.MetricPoint.AttributesEntry\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"6\n\rRecordRequest\x12%\n\x06points\x18\x01 \x03(\x0b\x32\x15.vigil.v1.MetricPoint\"M\n\x0eRecordResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x04\x12)\n\x08rejected\x18\x02 \x03(\x0b\x32\x17.vigil.v1.RejectedPoint\"<\n\rRejectedPoint\x12\r\n\x05index\x18\x01 \x01(\x04\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0c\n\x04\x63ode\x18\x03 \x01(\t*\x95\x01\n\nMetricKind\x12\x1b\n\x17METRIC_KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13METRIC_KIND_COUNTER\x10\x01\x12\x1f\n\x1bMETRIC_KIND_UP_DOWN_COUNTER\x10\x02\x12\x15\n\x11METRIC_KIND_GAUGE\x10\x03\x12\x19\n\x15METRIC_KIND_HISTOGRAM\x10\x04\x32\x92\x01\n\x0eMetricsService\x12;\n\x06Record\x12\x17.vigil.v1.RecordRequest\x1a\x18.vigil.v1.RecordResponse\x12\x43\n\x0cRecordStream\x12\x17.vigil.v1.RecordRequest\x1a\x18.vigil.v1.RecordResponse(\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x16vigil/v1/metrics.proto\x12\x08vigil.v1\"\xf8\x01\n\x0bMetricPoint\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\"\n\x04kind\x18\x02 \x01(\x0e\x32\x14.vigil.v1.MetricKind\x12\r\n\x05value\x18\x03 \x01(\x01\x12\x0c\n\x04unit\x18\x04 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x05 \x01(\t\x12\x39\n\nattributes\x18\x06 \x03(\x0b\x32%.vigil.v1.MetricPoint.AttributesEntry\x12\x17\n\x0f\x65xplicit_bounds\x18\x07 \x03(\x01\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"6\n\rRecordRequest\x12%\n\x06points\x18\x01 \x03(\x0b\x32\x15.vigil.v1.MetricPoint\"M\n\x0eRecordResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x04\x12)\n\x08rejected\x18\x02 \x03(\x0b\x32\x17.vigil.v1.RejectedPoint\"<\n\rRejectedPoint\x12\r\n\x05index\x18\x01 \x01(\x04\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x0c\n\x04\x63ode\x18\x03 \x01(\t*\x95\x01\n\nMetricKind\x12\x1b\n\x17METRIC_KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13METRIC_KIND_COUNTER\x10\x01\x12\x1f\n\x1bMETRIC_KIND_UP_DOWN_COUNTER\x10\x02\x12\x15\n\x11METRIC_KIND_GAUGE\x10\x03\x12\x19\n\x15METRIC_KIND_HISTOGRAM\x10\x04\x32\x92\x01\n\x0eMetricsService\x12;\n\x06Record\x12\x17.vigil.v1.RecordRequest\x1a\x18.vigil.v1.RecordResponse\x12\x43\n\x0cRecordStream\x12\x17.vigil.v1.RecordRequest\x1a\x18.vigil.v1.RecordResponse(\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vigil_client._gen.vigil.v1.metrics_pb2', globals())
@@ -22,18 +22,18 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   DESCRIPTOR._options = None
   _METRICPOINT_ATTRIBUTESENTRY._options = None
   _METRICPOINT_ATTRIBUTESENTRY._serialized_options = b'8\001'
-  _METRICKIND._serialized_start=460
-  _METRICKIND._serialized_end=609
+  _METRICKIND._serialized_start=485
+  _METRICKIND._serialized_end=634
   _METRICPOINT._serialized_start=37
-  _METRICPOINT._serialized_end=260
-  _METRICPOINT_ATTRIBUTESENTRY._serialized_start=211
-  _METRICPOINT_ATTRIBUTESENTRY._serialized_end=260
-  _RECORDREQUEST._serialized_start=262
-  _RECORDREQUEST._serialized_end=316
-  _RECORDRESPONSE._serialized_start=318
-  _RECORDRESPONSE._serialized_end=395
-  _REJECTEDPOINT._serialized_start=397
-  _REJECTEDPOINT._serialized_end=457
-  _METRICSSERVICE._serialized_start=612
-  _METRICSSERVICE._serialized_end=758
+  _METRICPOINT._serialized_end=285
+  _METRICPOINT_ATTRIBUTESENTRY._serialized_start=236
+  _METRICPOINT_ATTRIBUTESENTRY._serialized_end=285
+  _RECORDREQUEST._serialized_start=287
+  _RECORDREQUEST._serialized_end=341
+  _RECORDRESPONSE._serialized_start=343
+  _RECORDRESPONSE._serialized_end=420
+  _REJECTEDPOINT._serialized_start=422
+  _REJECTEDPOINT._serialized_end=482
+  _METRICSSERVICE._serialized_start=637
+  _METRICSSERVICE._serialized_end=783
 # @@protoc_insertion_point(module_scope)

@@ -12,7 +12,7 @@ METRIC_KIND_UNSPECIFIED: MetricKind
 METRIC_KIND_UP_DOWN_COUNTER: MetricKind
 
 class MetricPoint(_message.Message):
-    __slots__ = ["attributes", "description", "kind", "name", "unit", "value"]
+    __slots__ = ["attributes", "description", "explicit_bounds", "kind", "name", "unit", "value"]
     class AttributesEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -22,17 +22,19 @@ class MetricPoint(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    EXPLICIT_BOUNDS_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
     VALUE_FIELD_NUMBER: _ClassVar[int]
     attributes: _containers.ScalarMap[str, str]
     description: str
+    explicit_bounds: _containers.RepeatedScalarFieldContainer[float]
     kind: MetricKind
     name: str
     unit: str
     value: float
-    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[MetricKind, str]] = ..., value: _Optional[float] = ..., unit: _Optional[str] = ..., description: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., kind: _Optional[_Union[MetricKind, str]] = ..., value: _Optional[float] = ..., unit: _Optional[str] = ..., description: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., explicit_bounds: _Optional[_Iterable[float]] = ...) -> None: ...
 
 class RecordRequest(_message.Message):
     __slots__ = ["points"]

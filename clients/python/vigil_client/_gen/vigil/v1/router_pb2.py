@@ -15,7 +15,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15vigil/v1/router.proto\x12\x08vigil.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9e\x02\n\x0ePublishRequest\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x0f\n\x07payload\x18\x02 \x01(\x0c\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12<\n\nattributes\x18\x04 \x03(\x0b\x32(.vigil.v1.PublishRequest.AttributesEntry\x12$\n\x08priority\x18\x05 \x01(\x0e\x32\x12.vigil.v1.Priority\x12\x17\n\x0fidempotency_key\x18\x06 \x01(\t\x12&\n\x03ttl\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"H\n\x0fPublishResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\x12\x0e\n\x06routed\x18\x03 \x01(\r\">\n\x10SubscribeRequest\x12\x13\n\x0b\x64\x65stination\x18\x01 \x01(\t\x12\x15\n\rmax_in_flight\x18\x02 \x01(\r\"\xd6\x02\n\x08\x44\x65livery\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\r\n\x05topic\x18\x02 \x01(\t\x12\x0f\n\x07payload\x18\x03 \x01(\x0c\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x36\n\nattributes\x18\x05 \x03(\x0b\x32\".vigil.v1.Delivery.AttributesEntry\x12$\n\x08priority\x18\x06 \x01(\x0e\x32\x12.vigil.v1.Priority\x12\x0f\n\x07\x61ttempt\x18\x07 \x01(\r\x12\x13\n\x0btraceparent\x18\x08 \x01(\t\x12\x30\n\x0cpublished_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fidempotency_key\x18\n \x01(\t\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"H\n\nAckRequest\x12\x13\n\x0b\x64\x65stination\x18\x01 \x01(\t\x12\x13\n\x0bmessage_ids\x18\x02 \x03(\t\x12\x10\n\x08nack_ids\x18\x03 \x03(\t\"A\n\x0b\x41\x63kResponse\x12\r\n\x05\x61\x63ked\x18\x01 \x01(\r\x12\x0e\n\x06nacked\x18\x02 \x01(\r\x12\x13\n\x0bunknown_ids\x18\x03 \x03(\t*u\n\x08Priority\x12\x18\n\x14PRIORITY_UNSPECIFIED\x10\x00\x12\x10\n\x0cPRIORITY_LOW\x10\x01\x12\x13\n\x0fPRIORITY_NORMAL\x10\x02\x12\x11\n\rPRIORITY_HIGH\x10\x03\x12\x15\n\x11PRIORITY_CRITICAL\x10\x04\x32\x8c\x02\n\rRouterService\x12>\n\x07Publish\x12\x18.vigil.v1.PublishRequest\x1a\x19.vigil.v1.PublishResponse\x12H\n\rPublishStream\x12\x18.vigil.v1.PublishRequest\x1a\x19.vigil.v1.PublishResponse(\x01\x30\x01\x12=\n\tSubscribe\x12\x1a.vigil.v1.SubscribeRequest\x1a\x12.vigil.v1.Delivery0\x01\x12\x32\n\x03\x41\x63k\x12\x14.vigil.v1.AckRequest\x1a\x15.vigil.v1.AckResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x15vigil/v1/router.proto\x12\x08vigil.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9e\x02\n\x0ePublishRequest\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x0f\n\x07payload\x18\x02 \x01(\x0c\x12\x14\n\x0c\x63ontent_type\x18\x03 \x01(\t\x12<\n\nattributes\x18\x04 \x03(\x0b\x32(.vigil.v1.PublishRequest.AttributesEntry\x12$\n\x08priority\x18\x05 \x01(\x0e\x32\x12.vigil.v1.Priority\x12\x17\n\x0fidempotency_key\x18\x06 \x01(\t\x12&\n\x03ttl\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"H\n\x0fPublishResponse\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\x12\x0e\n\x06routed\x18\x03 \x01(\r\">\n\x10SubscribeRequest\x12\x13\n\x0b\x64\x65stination\x18\x01 \x01(\t\x12\x15\n\rmax_in_flight\x18\x02 \x01(\r\"\xd6\x02\n\x08\x44\x65livery\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\r\n\x05topic\x18\x02 \x01(\t\x12\x0f\n\x07payload\x18\x03 \x01(\x0c\x12\x14\n\x0c\x63ontent_type\x18\x04 \x01(\t\x12\x36\n\nattributes\x18\x05 \x03(\x0b\x32\".vigil.v1.Delivery.AttributesEntry\x12$\n\x08priority\x18\x06 \x01(\x0e\x32\x12.vigil.v1.Priority\x12\x0f\n\x07\x61ttempt\x18\x07 \x01(\r\x12\x13\n\x0btraceparent\x18\x08 \x01(\t\x12\x30\n\x0cpublished_at\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x17\n\x0fidempotency_key\x18\n \x01(\t\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"H\n\nAckRequest\x12\x13\n\x0b\x64\x65stination\x18\x01 \x01(\t\x12\x13\n\x0bmessage_ids\x18\x02 \x03(\t\x12\x10\n\x08nack_ids\x18\x03 \x03(\t\"A\n\x0b\x41\x63kResponse\x12\r\n\x05\x61\x63ked\x18\x01 \x01(\r\x12\x0e\n\x06nacked\x18\x02 \x01(\r\x12\x13\n\x0bunknown_ids\x18\x03 \x03(\t\"A\n\x13PublishBatchRequest\x12*\n\x08messages\x18\x01 \x03(\x0b\x32\x18.vigil.v1.PublishRequest\"x\n\rPublishResult\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\x12\x0e\n\x06routed\x18\x03 \x01(\r\x12\x0c\n\x04\x63ode\x18\x04 \x01(\t\x12\x0f\n\x07message\x18\x05 \x01(\t\x12\x11\n\tretryable\x18\x06 \x01(\x08\"@\n\x14PublishBatchResponse\x12(\n\x07results\x18\x01 \x03(\x0b\x32\x17.vigil.v1.PublishResult\"X\n\x17SubscribeBatchesRequest\x12\x13\n\x0b\x64\x65stination\x18\x01 \x01(\t\x12\x15\n\rmax_in_flight\x18\x02 \x01(\r\x12\x11\n\tmax_batch\x18\x03 \x01(\r\"B\n\x18SubscribeBatchesResponse\x12&\n\ndeliveries\x18\x01 \x03(\x0b\x32\x12.vigil.v1.Delivery*u\n\x08Priority\x12\x18\n\x14PRIORITY_UNSPECIFIED\x10\x00\x12\x10\n\x0cPRIORITY_LOW\x10\x01\x12\x13\n\x0fPRIORITY_NORMAL\x10\x02\x12\x11\n\rPRIORITY_HIGH\x10\x03\x12\x15\n\x11PRIORITY_CRITICAL\x10\x04\x32\xb8\x03\n\rRouterService\x12>\n\x07Publish\x12\x18.vigil.v1.PublishRequest\x1a\x19.vigil.v1.PublishResponse\x12H\n\rPublishStream\x12\x18.vigil.v1.PublishRequest\x1a\x19.vigil.v1.PublishResponse(\x01\x30\x01\x12=\n\tSubscribe\x12\x1a.vigil.v1.SubscribeRequest\x1a\x12.vigil.v1.Delivery0\x01\x12\x32\n\x03\x41\x63k\x12\x14.vigil.v1.AckRequest\x1a\x15.vigil.v1.AckResponse\x12M\n\x0cPublishBatch\x12\x1d.vigil.v1.PublishBatchRequest\x1a\x1e.vigil.v1.PublishBatchResponse\x12[\n\x10SubscribeBatches\x12!.vigil.v1.SubscribeBatchesRequest\x1a\".vigil.v1.SubscribeBatchesResponse0\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'vigil_client._gen.vigil.v1.router_pb2', globals())
@@ -26,8 +26,8 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _PUBLISHREQUEST_ATTRIBUTESENTRY._serialized_options = b'8\001'
   _DELIVERY_ATTRIBUTESENTRY._options = None
   _DELIVERY_ATTRIBUTESENTRY._serialized_options = b'8\001'
-  _PRIORITY._serialized_start=1013
-  _PRIORITY._serialized_end=1130
+  _PRIORITY._serialized_start=1426
+  _PRIORITY._serialized_end=1543
   _PUBLISHREQUEST._serialized_start=101
   _PUBLISHREQUEST._serialized_end=387
   _PUBLISHREQUEST_ATTRIBUTESENTRY._serialized_start=338
@@ -44,6 +44,16 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _ACKREQUEST._serialized_end=944
   _ACKRESPONSE._serialized_start=946
   _ACKRESPONSE._serialized_end=1011
-  _ROUTERSERVICE._serialized_start=1133
-  _ROUTERSERVICE._serialized_end=1401
+  _PUBLISHBATCHREQUEST._serialized_start=1013
+  _PUBLISHBATCHREQUEST._serialized_end=1078
+  _PUBLISHRESULT._serialized_start=1080
+  _PUBLISHRESULT._serialized_end=1200
+  _PUBLISHBATCHRESPONSE._serialized_start=1202
+  _PUBLISHBATCHRESPONSE._serialized_end=1266
+  _SUBSCRIBEBATCHESREQUEST._serialized_start=1268
+  _SUBSCRIBEBATCHESREQUEST._serialized_end=1356
+  _SUBSCRIBEBATCHESRESPONSE._serialized_start=1358
+  _SUBSCRIBEBATCHESRESPONSE._serialized_end=1424
+  _ROUTERSERVICE._serialized_start=1546
+  _ROUTERSERVICE._serialized_end=1986
 # @@protoc_insertion_point(module_scope)

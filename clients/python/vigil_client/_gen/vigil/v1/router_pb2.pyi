@@ -64,6 +64,18 @@ class Delivery(_message.Message):
     traceparent: str
     def __init__(self, message_id: _Optional[str] = ..., topic: _Optional[str] = ..., payload: _Optional[bytes] = ..., content_type: _Optional[str] = ..., attributes: _Optional[_Mapping[str, str]] = ..., priority: _Optional[_Union[Priority, str]] = ..., attempt: _Optional[int] = ..., traceparent: _Optional[str] = ..., published_at: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
+class PublishBatchRequest(_message.Message):
+    __slots__ = ["messages"]
+    MESSAGES_FIELD_NUMBER: _ClassVar[int]
+    messages: _containers.RepeatedCompositeFieldContainer[PublishRequest]
+    def __init__(self, messages: _Optional[_Iterable[_Union[PublishRequest, _Mapping]]] = ...) -> None: ...
+
+class PublishBatchResponse(_message.Message):
+    __slots__ = ["results"]
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[PublishResult]
+    def __init__(self, results: _Optional[_Iterable[_Union[PublishResult, _Mapping]]] = ...) -> None: ...
+
 class PublishRequest(_message.Message):
     __slots__ = ["attributes", "content_type", "idempotency_key", "payload", "priority", "topic", "ttl"]
     class AttributesEntry(_message.Message):
@@ -98,6 +110,38 @@ class PublishResponse(_message.Message):
     message_id: str
     routed: int
     def __init__(self, message_id: _Optional[str] = ..., duplicate: bool = ..., routed: _Optional[int] = ...) -> None: ...
+
+class PublishResult(_message.Message):
+    __slots__ = ["code", "duplicate", "message", "message_id", "retryable", "routed"]
+    CODE_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    RETRYABLE_FIELD_NUMBER: _ClassVar[int]
+    ROUTED_FIELD_NUMBER: _ClassVar[int]
+    code: str
+    duplicate: bool
+    message: str
+    message_id: str
+    retryable: bool
+    routed: int
+    def __init__(self, message_id: _Optional[str] = ..., duplicate: bool = ..., routed: _Optional[int] = ..., code: _Optional[str] = ..., message: _Optional[str] = ..., retryable: bool = ...) -> None: ...
+
+class SubscribeBatchesRequest(_message.Message):
+    __slots__ = ["destination", "max_batch", "max_in_flight"]
+    DESTINATION_FIELD_NUMBER: _ClassVar[int]
+    MAX_BATCH_FIELD_NUMBER: _ClassVar[int]
+    MAX_IN_FLIGHT_FIELD_NUMBER: _ClassVar[int]
+    destination: str
+    max_batch: int
+    max_in_flight: int
+    def __init__(self, destination: _Optional[str] = ..., max_in_flight: _Optional[int] = ..., max_batch: _Optional[int] = ...) -> None: ...
+
+class SubscribeBatchesResponse(_message.Message):
+    __slots__ = ["deliveries"]
+    DELIVERIES_FIELD_NUMBER: _ClassVar[int]
+    deliveries: _containers.RepeatedCompositeFieldContainer[Delivery]
+    def __init__(self, deliveries: _Optional[_Iterable[_Union[Delivery, _Mapping]]] = ...) -> None: ...
 
 class SubscribeRequest(_message.Message):
     __slots__ = ["destination", "max_in_flight"]

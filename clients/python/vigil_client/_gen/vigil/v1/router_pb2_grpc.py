@@ -35,6 +35,16 @@ class RouterServiceStub(object):
                 request_serializer=vigil_dot_v1_dot_router__pb2.AckRequest.SerializeToString,
                 response_deserializer=vigil_dot_v1_dot_router__pb2.AckResponse.FromString,
                 )
+        self.PublishBatch = channel.unary_unary(
+                '/vigil.v1.RouterService/PublishBatch',
+                request_serializer=vigil_dot_v1_dot_router__pb2.PublishBatchRequest.SerializeToString,
+                response_deserializer=vigil_dot_v1_dot_router__pb2.PublishBatchResponse.FromString,
+                )
+        self.SubscribeBatches = channel.unary_stream(
+                '/vigil.v1.RouterService/SubscribeBatches',
+                request_serializer=vigil_dot_v1_dot_router__pb2.SubscribeBatchesRequest.SerializeToString,
+                response_deserializer=vigil_dot_v1_dot_router__pb2.SubscribeBatchesResponse.FromString,
+                )
 
 
 class RouterServiceServicer(object):
@@ -69,6 +79,23 @@ class RouterServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PublishBatch(self, request, context):
+        """PublishBatch publishes many messages in one call: one result per message, in order. The
+        accepted ones are committed in one transaction before the answer; a message refused alone
+        (a bad field, a full queue) has its error in its result and does not refuse the others.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubscribeBatches(self, request, context):
+        """SubscribeBatches is Subscribe with several deliveries per stream message: what is ready, up
+        to max_batch, sent at once (never held back to fill a batch). Acks as for Subscribe.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RouterServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -91,6 +118,16 @@ def add_RouterServiceServicer_to_server(servicer, server):
                     servicer.Ack,
                     request_deserializer=vigil_dot_v1_dot_router__pb2.AckRequest.FromString,
                     response_serializer=vigil_dot_v1_dot_router__pb2.AckResponse.SerializeToString,
+            ),
+            'PublishBatch': grpc.unary_unary_rpc_method_handler(
+                    servicer.PublishBatch,
+                    request_deserializer=vigil_dot_v1_dot_router__pb2.PublishBatchRequest.FromString,
+                    response_serializer=vigil_dot_v1_dot_router__pb2.PublishBatchResponse.SerializeToString,
+            ),
+            'SubscribeBatches': grpc.unary_stream_rpc_method_handler(
+                    servicer.SubscribeBatches,
+                    request_deserializer=vigil_dot_v1_dot_router__pb2.SubscribeBatchesRequest.FromString,
+                    response_serializer=vigil_dot_v1_dot_router__pb2.SubscribeBatchesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -168,5 +205,39 @@ class RouterService(object):
         return grpc.experimental.unary_unary(request, target, '/vigil.v1.RouterService/Ack',
             vigil_dot_v1_dot_router__pb2.AckRequest.SerializeToString,
             vigil_dot_v1_dot_router__pb2.AckResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def PublishBatch(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/vigil.v1.RouterService/PublishBatch',
+            vigil_dot_v1_dot_router__pb2.PublishBatchRequest.SerializeToString,
+            vigil_dot_v1_dot_router__pb2.PublishBatchResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def SubscribeBatches(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(request, target, '/vigil.v1.RouterService/SubscribeBatches',
+            vigil_dot_v1_dot_router__pb2.SubscribeBatchesRequest.SerializeToString,
+            vigil_dot_v1_dot_router__pb2.SubscribeBatchesResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
