@@ -7,14 +7,65 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { call, createVigilClient } from "../../src/client/client.js";
 import { VigilClient } from "../../src/client/vigil-client.js";
+import { loadConfigFile } from "../../src/config/load.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Why `address` (host:port, [v6]:port) cannot be listened on now, or null when it can. */
+async function portProblem(address: string): Promise<string | null> {
+  const m = /^\[?([^\]]*)\]?:(\d+)$/.exec(address);
+  if (!m || m[2] === "0") return null;
+  const [host, port] = [m[1] as string, Number(m[2])];
+  return new Promise((resolve) => {
+    const probe = createTcpServer();
+    probe.once("error", (e: NodeJS.ErrnoException) =>
+      resolve(e.code === "EADDRINUSE" ? "already in use" : (e.code ?? e.message)),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve(null)));
+  });
+}
+
+// Every port the demo's Vigil will listen on must be free before anything starts: with 7070 taken
+// (another Vigil, an earlier demo) the bot would otherwise beat into whatever answers there.
+{
+  const config = loadConfigFile(join(root, "examples/demo/vigil.yaml"), process.env).config as unknown as {
+    server: {
+      grpc: { address: string };
+      http: { address: string };
+      httpApi?: { enabled?: boolean; address: string };
+    };
+    telemetry: { receiver?: Record<string, { enabled?: boolean; address?: string }> };
+  };
+  const server = config.server;
+  const receiver = config.telemetry.receiver;
+  const wanted: Array<[string, string, string]> = [
+    ["gRPC", server.grpc.address, "VIGIL_GRPC_ADDRESS"],
+    ["HTTP (/metrics, status page)", server.http.address, "VIGIL_HTTP_ADDRESS"],
+  ];
+  if (server.httpApi && server.httpApi.enabled !== false)
+    wanted.push(["HTTP API", server.httpApi.address, "VIGIL_HTTP_API_ADDRESS"]);
+  for (const [name, r] of Object.entries(receiver ?? {}))
+    if (r && typeof r === "object" && r.enabled && r.address)
+      wanted.push([`OTLP/${name} receiver`, r.address, "the config"]);
+  const problems: string[] = [];
+  for (const [what, address, change] of wanted) {
+    const problem = await portProblem(address);
+    if (problem !== null) problems.push(`  ${what} on ${address}: ${problem} (free it, or set ${change})`);
+  }
+  if (problems.length > 0) {
+    process.stderr.write(
+      `npm run demo: cannot start, a port Vigil needs is taken:\n${problems.join("\n")}\n` +
+        "Is another Vigil or demo running? Stop it, or move the demo with the variables above.\n",
+    );
+    process.exit(1);
+  }
+}
 // The partner API an http destination delivers to: down (503) for 10 s of every 45 s, else 2 % errors.
 const started = Date.now();
 const partner = createServer((req, res) => {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { isAbsolute, resolve } from "node:path";
 import type { Counter, Meter, ObservableGauge, ObservableResult } from "@opentelemetry/api";
 import type { Logger } from "pino";
@@ -97,6 +98,42 @@ const COMPARE: Record<AlertRuleConfig["op"], (a: number, b: number) => boolean> 
 const GIVE_UP_MS = 24 * 3600_000;
 const HISTORY_LIMIT = 1000;
 
+/** The always-firing alert of `alerts.watchdog` (kube-prometheus' `Watchdog`, for a dead-man's switch). */
+export const WATCHDOG_ALERTNAME = "VigilWatchdog";
+
+/**
+ * The watchdog as Alertmanager notifiers send it. It is not one of the manager's alerts: not stored,
+ * not listed, not counted in vigil.alerts.firing or the overall status, never sent to webhook or log
+ * notifiers (an always-firing alert there is noise), and never resolved: when Vigil stops it stops
+ * being re-sent, its endsAt passes, and the dead-man's switch behind Alertmanager notices. `instance`
+ * (the host name: the pod's name in Kubernetes) keeps the replicas' watchdogs apart.
+ */
+function watchdogAlert(now: number): AlertRecord {
+  const labels = { alertname: WATCHDOG_ALERTNAME, severity: "info", instance: hostname() };
+  return {
+    id: -1,
+    rule: WATCHDOG_ALERTNAME,
+    fingerprint: fingerprintOf(labels),
+    labels,
+    annotations: {
+      summary: "Vigil is alive: this alert always fires while Vigil runs.",
+      description:
+        "Route it to a dead-man's switch (a receiver that pages when the alert stops arriving); it stops when Vigil or its path to Alertmanager does.",
+    },
+    severity: "info",
+    state: "firing",
+    value: 1,
+    activeSince: now,
+    firedAt: now,
+    resolvedAt: null,
+    lastTrue: now,
+    acknowledged: null,
+    resolvedBy: null,
+    resolveComment: "",
+    notified: {},
+  };
+}
+
 /**
  * Evaluates alert rules and notifies (DESIGN §2 AlertService, §5).
  *
@@ -161,6 +198,8 @@ export class AlertManager {
   /** Loaded with the first notifier (start or reload); until then no channel exists. */
   #channelModule: typeof import("./notifier-channel.js") | null = null;
   #seriesLimits: { maxSeries: number; idleMs: number };
+  /** alerts.watchdog's alert, made at start (its startsAt is when this Vigil started). */
+  #watchdog: AlertRecord | null = null;
 
   constructor(opts: {
     config: AlertsConfig;
@@ -214,6 +253,7 @@ export class AlertManager {
     if (this.#state !== "new") throw new Error(`alerts: cannot start in state ${this.#state}`);
     if (this.#rules.size > 0 || this.#store.exists) this.#openStore();
     if (await this.#loadChannels(this.#config)) this.#compile(this.#config, this.#seriesLimits);
+    this.#watchdog = watchdogAlert(this.#clock.now());
     this.#setState("running");
   }
 
@@ -763,6 +803,8 @@ export class AlertManager {
       };
       for (const a of this.#open.values()) consider(a);
       for (const a of this.#closing.values()) consider(a);
+      if (this.#watchdog && this.#config.watchdog && ch.config.kind === "alertmanager")
+        consider(this.#watchdog);
       if (due.length === 0) continue;
       if (ch.notifier.batches) this.#send(ch, due.slice(0, 1000), now);
       else
@@ -805,7 +847,7 @@ export class AlertManager {
             const st = notifyState(n.alert, name);
             if (n.event === "resolved") st.resolvedSent = true;
             else st.sentAt = now;
-            if (this.#store.isOpen) this.#store.save(n.alert, false);
+            if (this.#store.isOpen && n.alert !== this.#watchdog) this.#store.save(n.alert, false);
           }
           this.#notifications.add(batch.length, { notifier: name, result: "sent" });
           this.#logger.debug({ notifier: name, notifications: batch.length }, "alert notifications sent");
@@ -819,7 +861,7 @@ export class AlertManager {
               const st = notifyState(n.alert, name);
               if (n.event === "resolved") st.resolvedSent = true;
               else st.sentAt = now;
-              if (this.#store.isOpen) this.#store.save(n.alert, false);
+              if (this.#store.isOpen && n.alert !== this.#watchdog) this.#store.save(n.alert, false);
             }
             this.#notifications.add(batch.length, { notifier: name, result: "dropped" });
           } else {

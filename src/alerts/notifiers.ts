@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { NotifierConfig } from "../config/schema.js";
+import { componentLogger } from "../util/component-logger.js";
 import { HttpPoster } from "../util/http-poster.js";
 import type { AlertRecord } from "./alert-store.js";
 
@@ -77,34 +78,48 @@ export class AlertmanagerNotifier implements Notifier {
   }
 }
 
-/** The JSON body a webhook receives, one alert per request (README: "Webhook notifications"). */
+/** Alertmanager's "not set" time: a firing alert's endsAt in its webhook payload. */
+const ZERO_TIME = "0001-01-01T00:00:00Z";
+
+/**
+ * The JSON body a webhook receives: Alertmanager's webhook payload (version 4;
+ * README "Webhook notifications"), so receivers written for Alertmanager take it
+ * unchanged. One alert per request, so the group is the alert itself (as with
+ * Alertmanager's `group_by: ['...']`): groupLabels and commonLabels are its labels.
+ * Vigil's event (firing, repeat, resolved) goes in the x-vigil-event header.
+ */
 export function webhookBody(
   n: Notification,
   receiver: string,
   generatorUrl: string,
 ): Record<string, unknown> {
   const a = n.alert;
+  const status = a.state === "resolved" ? "resolved" : "firing";
+  const groupKey = `{}:{${Object.keys(a.labels)
+    .sort()
+    .map((k) => `${k}=${JSON.stringify(a.labels[k])}`)
+    .join(", ")}}`;
   return {
-    version: "1",
-    event: n.event,
+    version: "4",
+    groupKey,
+    truncatedAlerts: 0,
+    status,
     receiver,
-    sent_at: new Date().toISOString(),
-    alert: {
-      rule: a.rule,
-      fingerprint: a.fingerprint,
-      state: a.state,
-      severity: a.severity,
-      labels: a.labels,
-      annotations: a.annotations,
-      value: a.value,
-      active_since: iso(a.activeSince),
-      fired_at: iso(a.firedAt),
-      resolved_at: iso(a.resolvedAt),
-      acknowledged: a.acknowledged
-        ? { by: a.acknowledged.by, at: iso(a.acknowledged.at), comment: a.acknowledged.comment }
-        : null,
-      generator_url: generatorUrl,
-    },
+    groupLabels: a.labels,
+    commonLabels: a.labels,
+    commonAnnotations: a.annotations,
+    externalURL: generatorUrl,
+    alerts: [
+      {
+        status,
+        labels: a.labels,
+        annotations: a.annotations,
+        startsAt: iso(a.firedAt ?? a.activeSince),
+        endsAt: status === "resolved" ? (iso(a.resolvedAt) ?? new Date().toISOString()) : ZERO_TIME,
+        generatorURL: generatorUrl,
+        fingerprint: a.fingerprint,
+      },
+    ],
   };
 }
 
@@ -129,6 +144,8 @@ export class WebhookNotifier implements Notifier {
       Buffer.from(JSON.stringify(webhookBody(n, this.name, this.#generatorUrl))),
       {
         "content-type": "application/json",
+        // The body is Alertmanager's, which cannot tell a repeat from the first firing.
+        "x-vigil-event": n.event,
         // Stable per event: a receiver can drop a notification it already has (a retry after a lost answer).
         "idempotency-key": `${a.fingerprint}:${a.firedAt ?? a.activeSince}:${n.event}:${n.event === "repeat" ? (a.notified[this.name]?.sentAt ?? 0) : 0}`,
       },
@@ -150,7 +167,7 @@ export class LogNotifier implements Notifier {
 
   constructor(name: string, logger: Logger) {
     this.name = name;
-    this.#logger = logger.child({ component: "alerts", notifier: name });
+    this.#logger = componentLogger(logger, "alerts", { notifier: name });
   }
 
   async send(batch: readonly Notification[]): Promise<void> {

@@ -19,6 +19,13 @@ import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { ErrorCode } from "../errors.js";
 import type { Clock } from "../util/clock.js";
+import {
+  BOUNDS_ERROR,
+  type BucketRules,
+  boundsProblem,
+  chooseBuckets,
+  compileBucketRules,
+} from "./histogram-buckets.js";
 
 export type MetricKind = "COUNTER" | "UP_DOWN_COUNTER" | "GAUGE" | "HISTOGRAM";
 
@@ -30,6 +37,8 @@ export interface PointInput {
   unit?: string;
   description?: string;
   attributes?: Record<string, string>;
+  /** Histogram bucket boundaries, advisory: honoured when the histogram is created (protobufjs: empty when absent). */
+  explicit_bounds?: ArrayLike<number>;
 }
 
 export interface Rejection {
@@ -140,10 +149,13 @@ export class MetricsIngest {
   #tap: MetricTap | null = null;
   /** Whether reaching metrics.max_instruments was logged (once, not per refused point). */
   #fullLogged = false;
+  /** metrics.histograms, compiled at load and reload (not per point). */
+  #bucketRules: BucketRules;
 
   constructor(opts: MetricsIngestOptions) {
     this.#pointLog = opts.pointLog ?? null;
     this.#config = opts.config;
+    this.#bucketRules = compileBucketRules(opts.config.histograms);
     this.#botMeter = opts.botMeter;
     this.#logger = opts.logger.child({ component: "metrics" });
     this.#clock = opts.clock;
@@ -156,6 +168,8 @@ export class MetricsIngest {
 
   applyConfig(config: Config["metrics"]): void {
     this.#config = config;
+    // Applies to histograms created from now on: the SDK keeps an instrument's buckets for its lifetime.
+    this.#bucketRules = compileBucketRules(config.histograms);
     this.#fullLogged = false;
   }
 
@@ -260,13 +274,24 @@ export class MetricsIngest {
         `value: a ${k === "COUNTER" ? "counter increment" : "histogram observation"} must not be negative, got ${value}`,
       ];
     }
+    const bounds = p.explicit_bounds;
+    if (bounds !== undefined && bounds.length > 0) {
+      if (k !== "HISTOGRAM")
+        return [
+          BOUNDS_ERROR,
+          `explicit_bounds: only a histogram has bucket boundaries, not a ${k.toLowerCase()}`,
+        ];
+      // Checked on every point that carries them, though only the first point of a name uses them.
+      const bad = boundsProblem(bounds, "explicit_bounds");
+      if (bad !== null) return [BOUNDS_ERROR, bad];
+    }
     const attrs = p.attributes ?? {};
     const key = attributeKey(attrs);
     if (key === null) return ["VIGIL_ERR_METRICS_INVALID_ATTRIBUTE", attributeProblem(attrs)];
     if (inst === undefined) {
       // Instruments are never freed (the SDK keeps what it created), so their number is the bound.
       if (this.#instruments.size >= this.#config.maxInstruments) return this.#full(name);
-      inst = this.#create(name, k, unit ?? "", p.description ?? "");
+      inst = this.#create(name, k, unit ?? "", p.description ?? "", bounds);
     }
     const limit = this.#config.cardinalityLimit;
     if (k === "GAUGE") {
@@ -366,12 +391,25 @@ export class MetricsIngest {
     this.#pending.clear();
   }
 
-  #create(name: string, kind: MetricKind, unit: string, description: string): Instrument {
+  #create(
+    name: string,
+    kind: MetricKind,
+    unit: string,
+    description: string,
+    bounds: ArrayLike<number> | undefined,
+  ): Instrument {
     const opts = { unit, description };
     let sum: Instrument["sum"] = null;
     if (kind === "COUNTER") sum = this.#botMeter.createCounter(name, opts);
     else if (kind === "UP_DOWN_COUNTER") sum = this.#botMeter.createUpDownCounter(name, opts);
-    else if (kind === "HISTOGRAM") sum = this.#botMeter.createHistogram(name, opts);
+    else if (kind === "HISTOGRAM") {
+      // OpenTelemetry's advisory parameter: a view configured on the provider still wins.
+      const buckets = chooseBuckets(name, unit, bounds, this.#bucketRules);
+      sum = this.#botMeter.createHistogram(
+        name,
+        buckets === null ? opts : { ...opts, advice: { explicitBucketBoundaries: [...buckets] } },
+      );
+    }
     const inst: Instrument = {
       kind,
       sum,

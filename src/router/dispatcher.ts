@@ -37,6 +37,7 @@ import type { Logger } from "pino";
 import type { DestinationConfig } from "../config/schema.js";
 import { toError } from "../errors.js";
 import type { Clock } from "../util/clock.js";
+import { componentLogger } from "../util/component-logger.js";
 import type { DestinationQueue } from "./destination-queue.js";
 import type { QueuedMessage } from "./queue-store.js";
 import { DeliveryError, type Sender } from "./senders/sender.js";
@@ -165,7 +166,7 @@ export class Dispatcher {
     this.#sender = opts.sender;
     this.#clock = opts.clock;
     this.#tracer = opts.tracer;
-    this.#logger = opts.logger.child({ component: "router", destination: this.name });
+    this.#logger = componentLogger(opts.logger, "router", { destination: this.name });
     this.#outcomes = opts.outcomes;
     this.#inst = opts.instruments;
     this.#paused = opts.paused;

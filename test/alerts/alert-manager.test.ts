@@ -102,9 +102,10 @@ async function rig(
     self: { cpuPercent: 1, rssBytes: 50e6, heapUsedBytes: 20e6, eventLoopDelayP99Ms: 1, diskFreeBytes: 10e9 },
     alerts: null as unknown as AlertManager,
     events: () =>
-      r.bodies().map((b) => {
-        const a = b.alert as { labels: Record<string, string> };
-        return [b.event as string, a.labels.alertname as string, a.labels.component ?? ""];
+      hook.received.map((q) => {
+        const b = JSON.parse(q.body.toString()) as { alerts: Array<{ labels: Record<string, string> }> };
+        const labels = b.alerts[0]?.labels ?? {};
+        return [String(q.headers["x-vigil-event"]), labels.alertname as string, labels.component ?? ""];
       }),
     bodies: () => hook.received.map((q) => JSON.parse(q.body.toString()) as Record<string, unknown>),
     tick: async (ms: number) => {
@@ -169,16 +170,16 @@ describe("alert lifecycle", () => {
     assert.match(a?.fingerprint ?? "", /^[0-9a-f]{16}$/);
     assert.deepEqual(r.events(), [["firing", "BotDown", "worker-1"]]);
     const body = r.bodies()[0] as Record<string, unknown>;
-    assert.equal(body.version, "1");
+    assert.equal(body.version, "4");
     assert.equal(body.receiver, "webhook");
-    const alert = body.alert as Record<string, unknown>;
-    assert.equal(alert.state, "firing");
-    assert.equal(alert.severity, "critical");
+    const alert = (body.alerts as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
+    assert.equal(alert.status, "firing");
+    assert.equal((alert.labels as Record<string, string>).severity, "critical");
     assert.equal(alert.fingerprint, a?.fingerprint);
     assert.deepEqual(alert.annotations, { summary: "worker-1 is down (1s since its last beat)" });
-    assert.equal(alert.generator_url, "http://vigil.test:9464/");
-    assert.equal(alert.active_since, new Date(r.clock.now() - 30_000).toISOString());
-    assert.equal(alert.fired_at, new Date(r.clock.now()).toISOString());
+    assert.equal(alert.generatorURL, "http://vigil.test:9464/");
+    assert.equal(alert.startsAt, new Date(r.clock.now()).toISOString(), "startsAt: when it fired");
+    assert.equal(alert.endsAt, "0001-01-01T00:00:00Z");
 
     r.components = [component("worker-1", "UP"), component("other", "DOWN")];
     await r.tick(1_000);
@@ -186,9 +187,9 @@ describe("alert lifecycle", () => {
       ["firing", "BotDown", "worker-1"],
       ["resolved", "BotDown", "worker-1"],
     ]);
-    const resolved = r.bodies()[1]?.alert as Record<string, unknown>;
-    assert.equal(resolved.state, "resolved");
-    assert.equal(resolved.resolved_at, new Date(r.clock.now()).toISOString());
+    const resolved = (r.bodies()[1]?.alerts as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
+    assert.equal(resolved.status, "resolved");
+    assert.equal(resolved.endsAt, new Date(r.clock.now()).toISOString());
     assert.equal(r.alerts.list({ states: [], includeResolved: false, since: 0 }).length, 0);
     const history = r.alerts.list({ states: ["resolved"], includeResolved: true, since: 0 });
     assert.equal(history.length, 1, "the resolved alert is in the history");
@@ -661,6 +662,114 @@ describe("alert config", () => {
     assert.match(
       bad("alerts: { rules: [{ name: A, kind: check, check: { kind: tcp } }] }\n"),
       /check\.address.*required/,
+    );
+  });
+});
+
+/**
+ * Alertmanager's webhook payload (version 4), as its documentation's template data
+ * (prometheus.io/docs/alerting/latest/notifications/: Data, Alert, KV) and its
+ * webhook_config example give it: every key, its type, nothing else.
+ */
+function assertAlertmanagerWebhook(body: Record<string, unknown>): void {
+  const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+  const kv = (v: unknown, what: string) => {
+    assert.ok(v !== null && typeof v === "object" && !Array.isArray(v), `${what} is an object`);
+    for (const [k, x] of Object.entries(v as object))
+      assert.equal(typeof x, "string", `${what}.${k} is a string`);
+  };
+  assert.deepEqual(Object.keys(body).sort(), [
+    "alerts",
+    "commonAnnotations",
+    "commonLabels",
+    "externalURL",
+    "groupKey",
+    "groupLabels",
+    "receiver",
+    "status",
+    "truncatedAlerts",
+    "version",
+  ]);
+  assert.equal(body.version, "4");
+  assert.equal(typeof body.groupKey, "string");
+  assert.equal(typeof body.truncatedAlerts, "number");
+  assert.ok(body.status === "firing" || body.status === "resolved", "status");
+  assert.equal(typeof body.receiver, "string");
+  kv(body.groupLabels, "groupLabels");
+  kv(body.commonLabels, "commonLabels");
+  kv(body.commonAnnotations, "commonAnnotations");
+  assert.equal(typeof body.externalURL, "string");
+  assert.ok(Array.isArray(body.alerts) && body.alerts.length > 0, "alerts is a non-empty list");
+  for (const a of body.alerts as Array<Record<string, unknown>>) {
+    assert.deepEqual(Object.keys(a).sort(), [
+      "annotations",
+      "endsAt",
+      "fingerprint",
+      "generatorURL",
+      "labels",
+      "startsAt",
+      "status",
+    ]);
+    assert.ok(a.status === "firing" || a.status === "resolved", "alert status");
+    kv(a.labels, "labels");
+    kv(a.annotations, "annotations");
+    assert.match(String(a.startsAt), rfc3339);
+    assert.match(String(a.endsAt), rfc3339);
+    assert.equal(typeof a.generatorURL, "string");
+    assert.equal(typeof a.fingerprint, "string");
+  }
+}
+
+describe("webhook notifications in Alertmanager's webhook format", () => {
+  test("firing and resolved bodies validate against Alertmanager's payload; endsAt is the zero time while firing", async () => {
+    const r = await rig(`  rules:
+    - name: BotDown
+      kind: heartbeat
+      severity: critical
+      labels: { team: bots }
+      annotations: { summary: "{{ labels.component }} is down" }
+`);
+    r.components = [component("worker-1", "DOWN")];
+    await r.tick(0);
+    const firedAt = r.clock.now();
+    const fp = r.alerts.firing()[0]?.fingerprint;
+    r.components = [component("worker-1", "UP")];
+    await r.tick(2_000);
+    const [firing, resolved] = r.bodies() as [Record<string, unknown>, Record<string, unknown>];
+    assert.ok(firing && resolved, "two notifications");
+    assertAlertmanagerWebhook(firing);
+    assertAlertmanagerWebhook(resolved);
+    const labels = { alertname: "BotDown", severity: "critical", team: "bots", component: "worker-1" };
+    assert.equal(firing.status, "firing");
+    assert.equal(firing.receiver, "webhook");
+    assert.equal(firing.externalURL, "http://vigil.test:9464/");
+    assert.deepEqual(firing.commonLabels, labels);
+    assert.deepEqual(firing.groupLabels, labels, "one alert per notification: its group is the alert");
+    assert.deepEqual(firing.commonAnnotations, { summary: "worker-1 is down" });
+    assert.equal(
+      firing.groupKey,
+      '{}:{alertname="BotDown", component="worker-1", severity="critical", team="bots"}',
+    );
+    assert.deepEqual(firing.alerts, [
+      {
+        status: "firing",
+        labels,
+        annotations: { summary: "worker-1 is down" },
+        startsAt: new Date(firedAt).toISOString(),
+        endsAt: "0001-01-01T00:00:00Z",
+        generatorURL: "http://vigil.test:9464/",
+        fingerprint: fp,
+      },
+    ]);
+    assert.equal(resolved.status, "resolved");
+    const ra = (resolved.alerts as Array<Record<string, unknown>>)[0];
+    assert.equal(ra?.status, "resolved");
+    assert.equal(ra?.endsAt, new Date(firedAt + 2_000).toISOString());
+    assert.equal(ra?.startsAt, new Date(firedAt).toISOString());
+    assert.deepEqual(
+      r.hook.received.map((q) => q.headers["x-vigil-event"]),
+      ["firing", "resolved"],
+      "Vigil's event (firing, repeat, resolved) in a header: the body stays Alertmanager's",
     );
   });
 });

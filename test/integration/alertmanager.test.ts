@@ -70,3 +70,79 @@ alerts:
     await am.stop();
   }
 });
+
+test("a real Alertmanager gets VigilWatchdog, always firing and re-sent every resend_interval; it is none of Vigil's own alerts", async () => {
+  const am = await new AlertmanagerServer().start();
+  const t = await startSidecar(`alerts:
+  evaluation_interval: 100ms
+  notifiers:
+    - { kind: alertmanager, url: "${am.url}", resend_interval: 300ms }
+    - { kind: log }
+`);
+  try {
+    const watchdog = async () => (await am.alerts()).find((a) => a.labels.alertname === "VigilWatchdog");
+    const first = await eventually(watchdog, 15_000, "VigilWatchdog in Alertmanager");
+    assert.equal(first.labels.severity, "info");
+    assert.ok(first.labels.instance, "each replica's watchdog carries its instance");
+    assert.deepEqual(Object.keys(first.labels).sort(), ["alertname", "instance", "severity"]);
+    assert.equal(first.status.state, "active");
+    assert.ok(
+      Date.parse(first.endsAt) > Date.now(),
+      "ends in the future: Alertmanager lets it end when re-sends stop",
+    );
+    // Re-sent: each re-send moves endsAt on, so Alertmanager keeps it active only while Vigil runs.
+    const later = await eventually(
+      async () => {
+        const a = await watchdog();
+        return a && Date.parse(a.endsAt) >= Date.parse(first.endsAt) + 600 ? a : null;
+      },
+      15_000,
+      "a re-send of VigilWatchdog",
+    );
+    assert.equal(later.startsAt, first.startsAt, "the same alert, still firing since Vigil started");
+    assert.equal(later.fingerprint, first.fingerprint);
+    assert.equal(t.sidecar.alerts.firing().length, 0, "not one of Vigil's alerts (status, ListAlerts)");
+    assert.equal(
+      t.logs.filter((r) => String(r.msg ?? "").includes("VigilWatchdog")).length,
+      0,
+      "the log notifier does not get it",
+    );
+  } finally {
+    await t.close();
+    await am.stop();
+  }
+});
+
+test("alerts.watchdog: false sends no VigilWatchdog, while other alerts still reach Alertmanager", async () => {
+  const am = await new AlertmanagerServer().start();
+  const t = await startSidecar(`heartbeats: { evaluation_interval: 100ms }
+alerts:
+  evaluation_interval: 100ms
+  watchdog: false
+  rules:
+    - { name: BotDown, kind: heartbeat, states: [DOWN], severity: critical }
+  notifiers:
+    - { kind: alertmanager, url: "${am.url}", resend_interval: 300ms }
+`);
+  try {
+    await call(t.client.heartbeat.Beat.bind(t.client.heartbeat), {
+      component: "bot-1",
+      interval: { nanos: 100_000_000 },
+      grace: { nanos: 100_000_000 },
+    });
+    await eventually(
+      async () => (await am.alerts()).find((a) => a.labels.alertname === "BotDown"),
+      15_000,
+      "BotDown in Alertmanager",
+    );
+    // BotDown went in the same posts the watchdog would have: re-sent a few times by now.
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(
+      (await am.alerts()).map((a) => a.labels.alertname),
+      ["BotDown"],
+    );
+  } finally {
+    await t.close();
+    await am.stop();
+  }
+});
