@@ -10,6 +10,7 @@ import { Cron } from "croner";
 import type { Logger } from "pino";
 import type { ComponentConfig, Config } from "../config/schema.js";
 import { VigilError } from "../errors.js";
+import { JOB_SECONDS_BUCKETS } from "../metrics/histogram-buckets.js";
 import type { Clock } from "../util/clock.js";
 
 export type ComponentState = "UNKNOWN" | "UP" | "LATE" | "DOWN";
@@ -102,6 +103,34 @@ interface ComponentRecord {
   receivedAttributes: Record<Signal, Attributes>;
 }
 
+/**
+ * What of a component outlives a restart (heartbeats.db, written by ComponentStore). What config
+ * gives a declared component (schedule, max_runtime, expect_at_start) is not kept: config gives it again.
+ */
+export interface PersistedComponent {
+  name: string;
+  declared: boolean;
+  intervalMs: number | null;
+  graceMs: number | null;
+  health: Health;
+  message: string;
+  attributes: Record<string, string>;
+  lastBeat: number | null;
+  beatCount: number;
+  errors: ComponentError[];
+  registeredAt: number;
+  /** Open job runs, oldest first: [run id, started at]. */
+  runs: Array<[string, number]>;
+  reportedState: ComponentState;
+  received: Record<Signal, number>;
+}
+
+/** What changed since the last takeChanges(): components to write and names to delete. */
+export interface ComponentChanges {
+  upserts: PersistedComponent[];
+  removed: string[];
+}
+
 const SIGNALS: readonly Signal[] = ["ALIVE", "START", "SUCCESS", "FAIL"];
 
 const MAX_ERRORS = 10;
@@ -177,6 +206,13 @@ export class HeartbeatMonitor {
   readonly #age: ObservableGauge;
   readonly #observe: (r: ObservableResult) => void;
   readonly #observeAge: (r: ObservableResult) => void;
+  /**
+   * Names changed or removed since the last takeChanges(). A beat only adds its name to a set: the
+   * store writes these in batches off the hot path (thousands of beats a second would otherwise be
+   * thousands of SQLite writes).
+   */
+  readonly #dirty = new Set<string>();
+  readonly #removed = new Set<string>();
 
   constructor(opts: HeartbeatMonitorOptions) {
     this.#config = opts.config;
@@ -197,6 +233,8 @@ export class HeartbeatMonitor {
     this.#jobDuration = meter.createHistogram("vigil.component.job.duration", {
       description: "Duration of job runs (START to SUCCESS or FAIL)",
       unit: "s",
+      // Seconds buckets on to 1 h: the SDK's default (0 … 10,000) is for milliseconds.
+      advice: { explicitBucketBoundaries: [...JOB_SECONDS_BUCKETS] },
     });
     this.#up = meter.createObservableGauge("vigil.component.up", {
       description: "1 when the component is UP or LATE and not FAILING, else 0",
@@ -239,11 +277,13 @@ export class HeartbeatMonitor {
       const rec = this.#components.get(c.name) ?? this.#newRecord(c.name, now, true);
       this.#applyDeclared(rec, c);
       this.#components.set(c.name, rec);
+      this.#dirty.add(c.name);
     }
     for (const rec of this.#components.values()) {
       if (rec.declared && !declared.has(rec.name)) {
-        if (rec.lastBeat === null) this.#components.delete(rec.name);
+        if (rec.lastBeat === null) this.#remove(rec.name);
         else {
+          this.#dirty.add(rec.name);
           rec.declared = false;
           rec.schedule = null;
           rec.scheduleText = null;
@@ -300,6 +340,7 @@ export class HeartbeatMonitor {
       });
     }
     rec.received[input.signal]++;
+    this.#dirty.add(rec.name);
     this.#check(rec, now);
     return this.#view(rec, now);
   }
@@ -307,7 +348,7 @@ export class HeartbeatMonitor {
   deregister(name: string): boolean {
     const rec = this.#components.get(name);
     if (!rec) return false;
-    this.#components.delete(name);
+    this.#remove(name);
     this.#logger.info({ component_name: name, state: rec.reportedState }, "component deregistered");
     return true;
   }
@@ -341,10 +382,101 @@ export class HeartbeatMonitor {
     return degraded ? "DEGRADED" : "HEALTHY";
   }
 
-  /** Finds state changes since the last evaluation; the scheduler's heartbeat task. */
+  /**
+   * Finds state changes since the last evaluation, and drops registered components silent for
+   * heartbeats.forget_after; the scheduler's heartbeat task.
+   */
   evaluate(): void {
     const now = this.#clock.now();
-    for (const rec of this.#components.values()) this.#check(rec, now);
+    for (const rec of this.#components.values()) if (!this.#forgotten(rec, now)) this.#check(rec, now);
+  }
+
+  /** Drops a registered component silent for heartbeats.forget_after (logged); declared ones never are. */
+  #forgotten(rec: ComponentRecord, now: number): boolean {
+    const forgetAfter = this.#config.forgetAfterMs;
+    if (rec.declared || rec.lastBeat === null || now - rec.lastBeat < forgetAfter) return false;
+    this.#remove(rec.name);
+    this.#logger.info(
+      {
+        component_name: rec.name,
+        state: rec.reportedState,
+        last_beat: new Date(rec.lastBeat).toISOString(),
+        forget_after_ms: forgetAfter,
+      },
+      "component forgotten: no heartbeat within heartbeats.forget_after",
+    );
+    return true;
+  }
+
+  /** Hands over what changed since the last call (ComponentStore writes it). */
+  takeChanges(): ComponentChanges {
+    const upserts: PersistedComponent[] = [];
+    for (const name of this.#dirty) {
+      const rec = this.#components.get(name);
+      if (rec) upserts.push(persisted(rec));
+    }
+    const removed = [...this.#removed];
+    this.#dirty.clear();
+    this.#removed.clear();
+    return { upserts, removed };
+  }
+
+  /** Gives back changes a failed write did not store, to be written with the next batch. */
+  requeueChanges(changes: ComponentChanges): void {
+    for (const name of changes.removed) if (!this.#components.has(name)) this.#removed.add(name);
+    for (const c of changes.upserts) if (this.#components.has(c.name)) this.#dirty.add(c.name);
+  }
+
+  /**
+   * Restores components kept from before a restart (ComponentStore, at start, before any beat).
+   * The reported state comes back with them, so a component DOWN before the restart is DOWN after it
+   * without a second transition. Then the running config is applied again: declared components take
+   * their config, and one no longer declared stays only if it ever beat. Registered components past
+   * heartbeats.max_components are not restored (logged); their names are returned for deletion.
+   */
+  restore(rows: readonly PersistedComponent[]): string[] {
+    const dropped: string[] = [];
+    for (const row of rows) {
+      let rec = this.#components.get(row.name);
+      if (!rec) {
+        if (!row.declared && this.#components.size >= this.#config.maxComponents) {
+          dropped.push(row.name);
+          continue;
+        }
+        rec = this.#newRecord(row.name, row.registeredAt, row.declared);
+        // A row declared then but not in today's config: applyConfig below keeps it only if it beat.
+        this.#components.set(row.name, rec);
+        rec.intervalMs = row.intervalMs ?? undefined;
+        rec.graceMs = row.graceMs ?? undefined;
+      }
+      rec.health = row.health;
+      rec.message = row.message;
+      if (!rec.declared || Object.keys(rec.attributes).length === 0) rec.attributes = row.attributes;
+      rec.lastBeat = row.lastBeat;
+      rec.beatCount = row.beatCount;
+      rec.errors = row.errors.slice(0, MAX_ERRORS);
+      rec.registeredAt = row.registeredAt;
+      rec.runs = new Map(row.runs.slice(-MAX_OPEN_RUNS));
+      rec.reportedState = row.reportedState;
+      rec.received = { ...row.received };
+      rec.nextRunAnchor = Number.NaN;
+    }
+    if (dropped.length > 0)
+      this.#logger.warn(
+        { dropped: dropped.length, first: dropped[0], limit: this.#config.maxComponents },
+        "restored components past heartbeats.max_components were dropped",
+      );
+    this.applyConfig(this.#config);
+    // Vigil may have been stopped longer than forget_after: those are gone before anyone lists them.
+    const now = this.#clock.now();
+    for (const rec of this.#components.values()) this.#forgotten(rec, now);
+    return dropped;
+  }
+
+  #remove(name: string): void {
+    this.#components.delete(name);
+    this.#dirty.delete(name);
+    this.#removed.add(name);
   }
 
   #check(rec: ComponentRecord, now: number): void {
@@ -358,6 +490,7 @@ export class HeartbeatMonitor {
       at: now,
     };
     rec.reportedState = state;
+    this.#dirty.add(rec.name);
     if (state === "DOWN") {
       this.#pushError(rec, { time: now, message: this.#downReason(rec), health: rec.health, state });
       this.#logger.warn({ component_name: rec.name, from: change.from, to: state }, "component down");
@@ -540,4 +673,23 @@ export class HeartbeatMonitor {
       rec.timezone = null;
     }
   }
+}
+
+function persisted(rec: ComponentRecord): PersistedComponent {
+  return {
+    name: rec.name,
+    declared: rec.declared,
+    intervalMs: rec.intervalMs ?? null,
+    graceMs: rec.graceMs ?? null,
+    health: rec.health,
+    message: rec.message,
+    attributes: rec.attributes,
+    lastBeat: rec.lastBeat,
+    beatCount: rec.beatCount,
+    errors: rec.errors,
+    registeredAt: rec.registeredAt,
+    runs: [...rec.runs],
+    reportedState: rec.reportedState,
+    received: rec.received,
+  };
 }
