@@ -1,22 +1,44 @@
 import { type Meter, ProxyTracerProvider, type Tracer, type TracerProvider } from "@opentelemetry/api";
 import type { Logger as OtelLogger } from "@opentelemetry/api-logs";
 import type { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
-import { defaultResource, type Resource, resourceFromAttributes } from "@opentelemetry/resources";
-import type { LoggerProvider } from "@opentelemetry/sdk-logs";
+import {
+  defaultResource,
+  detectResources,
+  emptyResource,
+  hostDetector,
+  osDetector,
+  processDetector,
+  type Resource,
+  type ResourceDetector,
+  resourceFromAttributes,
+  serviceInstanceIdDetector,
+} from "@opentelemetry/resources";
+import type { LoggerProvider, LogRecordExporter, LogRecordProcessor } from "@opentelemetry/sdk-logs";
 import {
   AggregationTemporality,
   type CollectionResult,
+  ConsoleMetricExporter,
   DataPointType,
   InstrumentType,
   MeterProvider,
   type MetricProducer,
   MetricReader,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
 } from "@opentelemetry/sdk-metrics";
-import type { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+import type { BasicTracerProvider, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import { toError } from "../errors.js";
-import { clientTlsOptions, hasClientTls } from "../util/client-tls.js";
+import {
+  batchLogRecordOptions,
+  type OtelSettings,
+  otelSettings,
+  otlpProtocol,
+  type ResourceDetectorName,
+  withOtelEnv,
+} from "./otel-env.js";
+import { buildExporter, loadExporters } from "./otlp-exporters.js";
 import {
   type SpoolSink,
   spoolLogExporter,
@@ -100,7 +122,9 @@ export class Telemetry {
 
   static async create(opts: TelemetryOptions): Promise<Telemetry> {
     const { config, env } = opts;
-    const resource = botResource(config.bot, env);
+    const warnings: string[] = [];
+    const settings = withOtelEnv(env, () => otelSettings(config.telemetry.otlp, warnings));
+    const resource = botResource(config.bot, env, await detectResource(settings.detectors));
     const producers: MetricProducer[] = [];
     // Producers registered later (bot gauges) are collected through this one.
     const producerSet: MetricProducer = {
@@ -119,64 +143,78 @@ export class Telemetry {
       prometheus = new PrometheusExporter({ preventServerStart: true, metricProducers: [producerSet] });
       readers.push(prometheus);
     }
-    const otlp = otlpTarget(config.telemetry.otlp.endpoint, env);
-    const headers = config.telemetry.otlp.headers;
-    // Only for https endpoints: the exporters build an https agent from these (CA, client pair for mTLS).
-    const tls = config.telemetry.otlp.tls;
-    const exporterOptions = hasClientTls(tls)
-      ? { headers, httpAgentOptions: { keepAlive: true, ...clientTlsOptions(tls) } }
-      : { headers };
+    const sink = opts.spool;
+    // Modules first (asynchronous), then every component in one synchronous build inside withOtelEnv.
+    const wanted = (s: "traces" | "metrics" | "logs") => settings[s].otlp || settings[s].console;
+    const [classes, grpc, sdkLogs, sdkTrace] = await Promise.all([
+      sink ? {} : loadExporters(settings),
+      !sink &&
+      (["traces", "metrics", "logs"] as const).some(
+        (s) => settings[s].otlp && settings[s].protocol === "grpc",
+      )
+        ? import("@grpc/grpc-js")
+        : null,
+      wanted("logs") ? import("@opentelemetry/sdk-logs") : null,
+      wanted("traces") ? import("@opentelemetry/sdk-trace-base") : null,
+    ]);
     let tracerProvider: BasicTracerProvider | null = null;
     let loggerProvider: LoggerProvider | null = null;
-    if (otlp.enabled) {
-      const [
-        { OTLPMetricExporter },
-        { OTLPTraceExporter },
-        { OTLPLogExporter },
-        sdkLogs,
-        sdkMetrics,
-        sdkTrace,
-      ] = await Promise.all([
-        import("@opentelemetry/exporter-metrics-otlp-http"),
-        import("@opentelemetry/exporter-trace-otlp-http"),
-        import("@opentelemetry/exporter-logs-otlp-http"),
-        import("@opentelemetry/sdk-logs"),
-        import("@opentelemetry/sdk-metrics"),
-        import("@opentelemetry/sdk-trace-base"),
-      ]);
-      const sink = opts.spool;
-      readers.push(
-        new sdkMetrics.PeriodicExportingMetricReader({
-          exporter: sink
+    const otlpConfig = config.telemetry.otlp;
+    withOtelEnv(env, () => {
+      if (settings.metrics.otlp || settings.metrics.console) {
+        const exporter: PushMetricExporter = settings.metrics.otlp
+          ? sink
             ? spoolMetricExporter(sink)
-            : new OTLPMetricExporter({ url: otlp.url("metrics"), ...exporterOptions }),
-          exportIntervalMillis: config.telemetry.otlp.exportIntervalMs,
-          exportTimeoutMillis: Math.min(config.telemetry.otlp.exportIntervalMs, 30_000),
-          metricProducers: [producerSet],
-          cardinalityLimits: { default: SDK_CARDINALITY_LIMIT },
-        }),
-      );
-      tracerProvider = new sdkTrace.BasicTracerProvider({
-        resource,
-        spanProcessors: [
-          new sdkTrace.BatchSpanProcessor(
+            : buildExporter<PushMetricExporter>(
+                "metrics",
+                settings.metrics.protocol,
+                classes,
+                otlpConfig,
+                grpc,
+              )
+          : new ConsoleMetricExporter();
+        readers.push(
+          new PeriodicExportingMetricReader({
+            exporter,
+            exportIntervalMillis: settings.exportIntervalMs,
+            exportTimeoutMillis: settings.exportTimeoutMs,
+            metricProducers: [producerSet],
+            cardinalityLimits: { default: SDK_CARDINALITY_LIMIT },
+          }),
+        );
+      }
+      if (sdkTrace) {
+        const exporters: SpanExporter[] = [];
+        if (settings.traces.otlp)
+          exporters.push(
             sink
               ? spoolSpanExporter(sink)
-              : new OTLPTraceExporter({ url: otlp.url("traces"), ...exporterOptions }),
-          ),
-        ],
-      });
-      loggerProvider = new sdkLogs.LoggerProvider({
-        resource,
-        processors: [
-          new sdkLogs.BatchLogRecordProcessor({
-            exporter: sink
-              ? spoolLogExporter(sink)
-              : new OTLPLogExporter({ url: otlp.url("logs"), ...exporterOptions }),
-          }),
-        ],
-      });
-    }
+              : buildExporter<SpanExporter>("traces", settings.traces.protocol, classes, otlpConfig, grpc),
+          );
+        // The span processor reads OTEL_BSP_*, the provider OTEL_TRACES_SAMPLER(_ARG) and the span limits.
+        const processors: SpanProcessor[] = exporters.map((e) => new sdkTrace.BatchSpanProcessor(e));
+        if (settings.traces.console)
+          processors.push(new sdkTrace.SimpleSpanProcessor(new sdkTrace.ConsoleSpanExporter()));
+        tracerProvider = new sdkTrace.BasicTracerProvider({ resource, spanProcessors: processors });
+      }
+      if (sdkLogs) {
+        const processors: LogRecordProcessor[] = [];
+        if (settings.logs.otlp)
+          processors.push(
+            new sdkLogs.BatchLogRecordProcessor({
+              exporter: sink
+                ? spoolLogExporter(sink)
+                : buildExporter<LogRecordExporter>("logs", settings.logs.protocol, classes, otlpConfig, grpc),
+              ...batchLogRecordOptions(warnings),
+            }),
+          );
+        if (settings.logs.console)
+          processors.push(
+            new sdkLogs.SimpleLogRecordProcessor({ exporter: new sdkLogs.ConsoleLogRecordExporter() }),
+          );
+        loggerProvider = new sdkLogs.LoggerProvider({ resource, processors });
+      }
+    });
     // Alert rules on Vigil's own metrics pull through a cumulative reader that already exists: an
     // extra reader that collects only now and then would make the SDK stash every other reader's
     // deltas for it (sdk-metrics TemporalMetricProcessor), an unbounded growth. With no reader at
@@ -208,8 +246,10 @@ export class Telemetry {
       pull,
       version: opts.version,
       logger: opts.logger.child({ component: "telemetry" }),
-      otlpEndpoint: otlp.enabled ? otlp.describe : null,
+      otlpEndpoint: describeOtlp(settings, config.telemetry.otlp.endpoint, env),
     });
+    for (const w of warnings) t.#logger.warn(w);
+    if (settings.disabled) t.#logger.info("OTEL_SDK_DISABLED=true: no OTLP export of Vigil's own signals");
     if (opts.hostMetrics ?? config.telemetry.hostMetrics.enabled) await t.#startHostMetrics();
     return t;
   }
@@ -296,14 +336,35 @@ export class Telemetry {
 }
 
 /**
- * The Resource of the bot workload: service.name from bot.name, else
- * OTEL_SERVICE_NAME, else OTEL_RESOURCE_ATTRIBUTES' service.name, else "bot".
+ * The Resource of the bot workload: service.name from bot.name, else OTEL_SERVICE_NAME, else
+ * OTEL_RESOURCE_ATTRIBUTES' service.name, else "bot"; attributes from bot.attributes over
+ * OTEL_RESOURCE_ATTRIBUTES over what the resource detectors found (`detected`).
  */
-export function botResource(bot: Config["bot"], env: NodeJS.ProcessEnv): Resource {
+export function botResource(bot: Config["bot"], env: NodeJS.ProcessEnv, detected?: Resource): Resource {
   const attrs: Record<string, string> = { ...parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES ?? "") };
   Object.assign(attrs, bot.attributes);
   attrs["service.name"] = bot.name ?? (env.OTEL_SERVICE_NAME || undefined) ?? attrs["service.name"] ?? "bot";
-  return defaultResource().merge(resourceFromAttributes(attrs));
+  const base = detected ? defaultResource().merge(detected) : defaultResource();
+  return base.merge(resourceFromAttributes(attrs));
+}
+
+/**
+ * The resource detectors OTEL_NODE_RESOURCE_DETECTORS selects (host, process, container by default),
+ * their asynchronous attributes (host.id, container.id) settled before anything reads them.
+ */
+async function detectResource(names: Set<ResourceDetectorName>): Promise<Resource> {
+  const detectors: ResourceDetector[] = [];
+  if (names.has("host")) detectors.push(hostDetector);
+  if (names.has("os")) detectors.push(osDetector);
+  if (names.has("process")) detectors.push(processDetector);
+  if (names.has("serviceinstance")) detectors.push(serviceInstanceIdDetector);
+  // A separate package (opentelemetry-js-contrib; 0.8.x is the line for SDK 2.x and Node 20), loaded only when used.
+  if (names.has("container"))
+    detectors.push((await import("@opentelemetry/resource-detector-container")).containerDetector);
+  if (detectors.length === 0) return emptyResource();
+  const r = detectResources({ detectors });
+  await r.waitForAsyncAttributes?.();
+  return r;
 }
 
 /** OTEL_RESOURCE_ATTRIBUTES: comma-separated key=value pairs, values percent-encoded. */
@@ -322,32 +383,41 @@ export function parseResourceAttributes(text: string): Record<string, string> {
   return out;
 }
 
-interface OtlpTarget {
-  enabled: boolean;
-  describe: string;
-  /** Full URL for a signal, or undefined to let the exporter read OTEL_EXPORTER_OTLP_* itself. */
-  url(signal: "traces" | "metrics" | "logs"): string | undefined;
+/** A URL's userinfo (credentials are allowed there) never reaches status or logs. */
+function withoutUserinfo(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = "redacted";
+    u.password = "";
+    return u.toString();
+  } catch {
+    return url;
+  }
 }
 
-/** telemetry.otlp.endpoint, else the standard OTEL_EXPORTER_OTLP_* variables. */
-export function otlpTarget(endpoint: string | null, env: NodeJS.ProcessEnv): OtlpTarget {
-  if (endpoint) {
-    const base = endpoint.replace(/\/+$/, "");
-    return { enabled: true, describe: base, url: (s) => `${base}/v1/${s}` };
-  }
-  const fromEnv =
-    env.OTEL_EXPORTER_OTLP_ENDPOINT ||
-    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ||
-    env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT ||
-    env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT;
-  if (fromEnv) return { enabled: true, describe: fromEnv, url: () => undefined };
-  return { enabled: false, describe: "", url: () => undefined };
+/** Where Vigil's own OTLP goes, for status: the config's endpoint, else the variables', else "off" (null). */
+function describeOtlp(
+  settings: OtelSettings,
+  endpoint: string | null,
+  env: NodeJS.ProcessEnv,
+): string | null {
+  const on = (["traces", "metrics", "logs"] as const).filter((s) => settings[s].otlp);
+  if (on.length === 0) return null;
+  const where =
+    endpoint ??
+    (env.OTEL_EXPORTER_OTLP_ENDPOINT ||
+      on.map((s) => env[`OTEL_EXPORTER_OTLP_${s.toUpperCase()}_ENDPOINT`]).find(Boolean) ||
+      "the exporters' default endpoint");
+  return `${withoutUserinfo(where).replace(/\/+$/, "")} (${[...new Set(on.map((s) => settings[s].protocol))].join(", ")}: ${on.join(", ")})`;
 }
 
 /**
  * Where the OTLP spool sends each signal: telemetry.otlp.endpoint + /v1/<signal>, else the per-signal
  * OTEL_EXPORTER_OTLP_<SIGNAL>_ENDPOINT (a full URL), else OTEL_EXPORTER_OTLP_ENDPOINT + /v1/<signal>.
- * Null when none is configured: there is nowhere to forward to.
+ * Null when none is configured: there is nowhere to forward to. Null too when a signal's
+ * OTEL_EXPORTER_OTLP_*PROTOCOL is `grpc`: the spool forwards over OTLP/HTTP only, and a gRPC port
+ * answers no HTTP/1.1 POST, so Vigil exports its own signals straight over gRPC instead.
  */
 export function otlpSignalUrls(
   endpoint: string | null,
@@ -356,6 +426,10 @@ export function otlpSignalUrls(
   const base = (endpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT || "").replace(/\/+$/, "");
   const own = (s: string) => (endpoint ? undefined : env[`OTEL_EXPORTER_OTLP_${s.toUpperCase()}_ENDPOINT`]);
   if (!base && !own("traces") && !own("metrics") && !own("logs")) return null;
+  const grpc = withOtelEnv(env, () =>
+    (["traces", "metrics", "logs"] as const).some((s) => otlpProtocol(s) === "grpc"),
+  );
+  if (grpc) return null;
   return (s) => own(s) || `${base}/v1/${s}`;
 }
 
