@@ -61,6 +61,7 @@ export const ENV_OVERRIDES: ReadonlyArray<readonly [string, readonly string[]]> 
   ["VIGIL_DATA_DIR", ["data_dir"]],
   ["VIGIL_GRPC_ADDRESS", ["server", "grpc", "address"]],
   ["VIGIL_HTTP_ADDRESS", ["server", "http", "address"]],
+  ["VIGIL_HTTP_API_ADDRESS", ["server", "http_api", "address"]],
   ["VIGIL_LOG_LEVEL", ["logs", "level"]],
 ];
 

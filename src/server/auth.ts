@@ -13,7 +13,7 @@ import type { Counter, Meter } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { PRINCIPAL_KEY } from "../api/handler.js";
 import type { Config } from "../config/schema.js";
-import { toError } from "../errors.js";
+import { toError, VigilError } from "../errors.js";
 
 /** Services every caller may use without a token: the kubelet's and tools' health checks and reflection. */
 const OPEN_SERVICES = ["/grpc.health.v1.Health/", "/grpc.reflection."];
@@ -158,6 +158,36 @@ export class Authenticator {
   /** The token's name when `authorization` holds a configured bearer token; null otherwise. */
   check(authorization: string | undefined): string | null {
     return this.#find(authorization)?.name ?? null;
+  }
+
+  /**
+   * The interceptor's decision for a caller outside gRPC (the HTTP API): the token's name ("" with
+   * no token configured), or a VigilError thrown (UNAUTHENTICATED, PERMISSION_DENIED for a
+   * state-changing method without an admin token), counted in vigil.auth.failures like a refused call.
+   */
+  authorize(path: string, authorization: string | undefined, peer: string): string {
+    if (!this.enabled || OPEN_SERVICES.some((p) => path.startsWith(p))) return "";
+    const token = this.#find(authorization);
+    if (token === null) {
+      const reason = authorization === undefined ? "missing" : "invalid";
+      this.#failures.add(1, { reason });
+      this.#logger.debug({ rpc: path, peer, reason }, "request refused: bearer token");
+      throw new VigilError(
+        "VIGIL_ERR_AUTH_UNAUTHENTICATED",
+        reason === "missing"
+          ? "this Vigil requires an Authorization: Bearer <token> header"
+          : "the bearer token is not one this Vigil accepts",
+      );
+    }
+    if (!token.admin && this.#needsAdmin(path)) {
+      this.#failures.add(1, { reason: "not_admin" });
+      this.#logger.info({ rpc: path, peer, token: token.name }, "request refused: needs an admin token");
+      throw new VigilError(
+        "VIGIL_ERR_AUTH_NOT_ADMIN",
+        `${path.slice(path.lastIndexOf("/") + 1)} changes Vigil's state and needs a token marked admin in the tokens file; ${token.name} is not`,
+      );
+    }
+    return token.name;
   }
 
   /** Whether the call needs an admin token: a state-changing AdminService method while any token is admin. */
