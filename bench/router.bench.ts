@@ -14,6 +14,11 @@
  * unacknowledged publishes), consume the N queued with acks, both at once
  * (end to end), latency publish→receive at a fixed 2,000 msg/s, and the
  * server's RSS with BENCH_QUEUED messages queued (buffer bounds raised).
+ * The batched rows run the same publish, consume and end-to-end phases through
+ * Vigil's TypeScript client (vigil/client) with its adaptive batching:
+ * PublishBatch with WINDOW publishes outstanding (as JetStream's async publish
+ * window), SubscribeBatches with acks coalesced while an Ack is in flight
+ * (as JetStream's `consume()` pulls batches).
  * A last end-to-end run against bench/grpc-floor-server.ts (the same API in
  * bare grpc-js, in memory) gives the transport's own cost per message.
  * Vigil runs as `npm start` runs it (dist/, production Node flags) with
@@ -29,6 +34,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { AckPolicy, connect, DeliverPolicy, type JetStreamClient, type NatsConnection } from "nats";
 import { call, createVigilClient, type VigilStubs } from "../src/client/client.js";
+import { VigilClient } from "../src/client/vigil-client.js";
 import type { Delivery__Output } from "../src/generated/vigil/v1/Delivery.js";
 import type { PublishRequest } from "../src/generated/vigil/v1/PublishRequest.js";
 import { cpuSeconds, freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
@@ -47,6 +53,10 @@ interface Result {
   publish: number;
   consume: number;
   e2e: number;
+  /** The same phases through the batching client (Vigil only; JetStream's client is at its best already). */
+  publishBatched: number;
+  consumeBatched: number;
+  e2eBatched: number;
   p50: number;
   p99: number;
   rssQueuedMiB: number;
@@ -188,6 +198,54 @@ function vigilConsume(
   });
 }
 
+/** Publishes `count` through VigilClient with WINDOW publishes outstanding: its adaptive batching makes the calls. */
+async function batchedPublish(vigil: VigilClient, count: number): Promise<void> {
+  let sent = 0;
+  const worker = async () => {
+    while (sent < count) {
+      sent++;
+      await vigil.publish("bench.orders", PAYLOAD, { idempotencyKey: "" });
+    }
+  };
+  await Promise.all(Array.from({ length: WINDOW }, worker));
+}
+
+/**
+ * Consumes through VigilClient's SubscribeBatches until `count` deliveries arrived (acks leave as
+ * they are coalesced, as JetStream's fire-and-forget acks do). The subscription stays open until
+ * the queue has drained: closing it earlier would hand the deliveries whose acks are still on the
+ * way back to the queue.
+ */
+async function batchedConsume(vigil: VigilClient, client: VigilStubs, count: number): Promise<number> {
+  let stop: () => void = () => undefined;
+  const doneAt = await new Promise<number>((resolve) => {
+    let got = 0;
+    stop = vigil.subscribe(
+      "bench",
+      () => {
+        if (++got === count) resolve(performance.now());
+      },
+      { subscribeBatches: true, maxInFlight: WINDOW * 4, maxBatch: WINDOW },
+    );
+  });
+  await drained(client);
+  stop();
+  return doneAt;
+}
+
+/** Waits until the bench destination's queue is empty (acks landed), so the next phase starts clean. */
+async function drained(client: VigilStubs): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const st = (await call(client.admin.GetStatus.bind(client.admin), {})) as {
+      destinations?: Array<{ name?: string; queue_depth?: number }>;
+    };
+    const d = st.destinations?.find((x) => x.name === "bench");
+    if (Number(d?.queue_depth ?? 0) === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error("bench queue did not drain");
+}
+
 async function benchVigil(): Promise<Result> {
   const dir = await mkdtemp(join(tmpdir(), "vigil-bench-router-"));
   const port = await freePort();
@@ -204,6 +262,7 @@ router:
   destinations:
     - name: bench
       kind: subscriber
+      max_in_flight: ${WINDOW * 4}
       buffer: { max_messages: ${Math.max(QUEUED, N) * 2}, max_bytes: "${Math.ceil((Math.max(QUEUED, N) * 2 * 1.1) / 1024)}MiB" }
   routes:
     - { match: { topic: "bench.>" }, to: [bench] }
@@ -236,12 +295,50 @@ router:
       Promise.all([vigilConsume(client, N), vigilPublish(client, N)]),
     );
     const lat = await vigilLatency(client);
+    await drained(client);
+    // The batched phases: Vigil's own client, adaptive batching both ways.
+    const vigil = new VigilClient({
+      address: `127.0.0.1:${port}`,
+      maxPendingPublishes: WINDOW * 2,
+      channelOptions: { "grpc-node.flow_control_window": 4 * 1024 * 1024 },
+    });
+    let publishBatched = 0;
+    let consumeBatched = 0;
+    let e2eBatched = 0;
+    try {
+      await vigil.ready();
+      await batchedPublish(vigil, 1000);
+      await batchedConsume(vigil, client, 1000);
+      t0 = performance.now();
+      if (!ONLY_E2E) await batchedPublish(vigil, N);
+      publishBatched = N / ((performance.now() - t0) / 1000);
+      t0 = performance.now();
+      if (!ONLY_E2E) consumeBatched = N / (((await batchedConsume(vigil, client, N)) - t0) / 1000);
+      t0 = performance.now();
+      const [consumed, published] = await Promise.all([
+        batchedConsume(vigil, client, N),
+        batchedPublish(vigil, N).then(() => performance.now()),
+      ]);
+      e2eBatched = N / ((Math.max(consumed, published) - t0) / 1000);
+    } finally {
+      await vigil.close();
+    }
     let rssQueuedMiB = 0;
     if (QUEUED > 0) {
       await vigilPublish(client, QUEUED);
       rssQueuedMiB = await rssMiB(child.pid as number);
     }
-    return { publish, consume, ...e2e, ...lat, rssQueuedMiB, queued: QUEUED };
+    return {
+      publish,
+      consume,
+      ...e2e,
+      publishBatched,
+      consumeBatched,
+      e2eBatched,
+      ...lat,
+      rssQueuedMiB,
+      queued: QUEUED,
+    };
   } finally {
     client.close();
     await stop(child);
@@ -415,7 +512,17 @@ async function benchJetStream(): Promise<Result> {
       await jsPublish(js, QUEUED);
       rssQueuedMiB = await rssMiB(child.pid as number);
     }
-    return { publish, consume, ...e2e, ...lat, rssQueuedMiB, queued: QUEUED };
+    return {
+      publish,
+      consume,
+      ...e2e,
+      publishBatched: publish,
+      consumeBatched: consume,
+      e2eBatched: e2e.e2e,
+      ...lat,
+      rssQueuedMiB,
+      queued: QUEUED,
+    };
   } finally {
     await nc?.close();
     await stop(child);
@@ -433,6 +540,9 @@ const jetstream = process.env.BENCH_SKIP_JETSTREAM
       publish: 1,
       consume: 1,
       e2e: 1,
+      publishBatched: 1,
+      consumeBatched: 1,
+      e2eBatched: 1,
       p50: 1,
       p99: 1,
       rssQueuedMiB: 1,
@@ -447,6 +557,9 @@ const rows: Array<[string, number, number, number, boolean]> = [
   ["publish, acked (msg/s)", vigil.publish, jetstream.publish, 0, true],
   ["consume, acked (msg/s)", vigil.consume, jetstream.consume, 0, true],
   ["end to end (msg/s)", vigil.e2e, jetstream.e2e, 0, true],
+  ["publish, acked, batched (msg/s)", vigil.publishBatched, jetstream.publishBatched, 0, true],
+  ["consume, acked, batched (msg/s)", vigil.consumeBatched, jetstream.consumeBatched, 0, true],
+  ["end to end, batched (msg/s)", vigil.e2eBatched, jetstream.e2eBatched, 0, true],
   ["end to end: server CPU per message (µs)", vigil.serverCpuUs, jetstream.serverCpuUs, 1, false],
   ["end to end: client CPU per message (µs)", vigil.clientCpuUs, jetstream.clientCpuUs, 1, false],
   [`latency p50 at ${RATE}/s (ms)`, vigil.p50, jetstream.p50, 2, false],

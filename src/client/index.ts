@@ -11,7 +11,9 @@ export {
   type BeatOptions,
   type ClientStats,
   type DeliveryHandler,
+  PublishError,
   type PublishOptions,
+  type SubscribeOptions,
   VigilClient,
   type VigilClientOptions,
 } from "./vigil-client.js";

@@ -4,9 +4,12 @@ import type { BeatRequest } from "../generated/vigil/v1/BeatRequest.js";
 import type { BeatResponse__Output } from "../generated/vigil/v1/BeatResponse.js";
 import type { Delivery__Output } from "../generated/vigil/v1/Delivery.js";
 import type { MetricPoint } from "../generated/vigil/v1/MetricPoint.js";
+import type { PublishBatchResponse__Output } from "../generated/vigil/v1/PublishBatchResponse.js";
 import type { PublishRequest } from "../generated/vigil/v1/PublishRequest.js";
 import type { PublishResponse__Output } from "../generated/vigil/v1/PublishResponse.js";
+import type { PublishResult__Output } from "../generated/vigil/v1/PublishResult.js";
 import type { RecordResponse__Output } from "../generated/vigil/v1/RecordResponse.js";
+import type { SubscribeBatchesResponse__Output } from "../generated/vigil/v1/SubscribeBatchesResponse.js";
 import { type ClientSecurity, createVigilClient, type VigilStubs } from "./client.js";
 
 export interface VigilClientOptions {
@@ -28,6 +31,31 @@ export interface VigilClientOptions {
   retry?: { initialMs: number; maxMs: number };
   /** One attempt's deadline. Default 5 s. */
   callTimeoutMs?: number;
+  /**
+   * Publishes per PublishBatch call at most (Vigil takes up to 1,000). Default 500. Batching is
+   * adaptive: while a call is in flight, further publishes wait and go together in the next one;
+   * an idle client sends at once. There is no linger.
+   */
+  maxPublishBatch?: number;
+  /** Payload bytes per PublishBatch call at most (a bigger message goes alone). Default 1 MiB. */
+  maxPublishBatchBytes?: number;
+  /**
+   * More grpc-js channel options, e.g. `{ "grpc-node.flow_control_window": 4194304 }` for a
+   * consumer of large batches (HTTP/2's default window is 64 KiB).
+   */
+  channelOptions?: Record<string, unknown>;
+}
+
+export interface SubscribeOptions {
+  /** Deliveries sent and not acked at most. Default 64. */
+  maxInFlight?: number;
+  /**
+   * Consume through SubscribeBatches: several deliveries per stream message (what is ready, never
+   * held back to fill a batch). Default false (Subscribe, one delivery per stream message).
+   */
+  subscribeBatches?: boolean;
+  /** With subscribeBatches: deliveries per stream message at most. Default 256. */
+  maxBatch?: number;
 }
 
 export interface PublishOptions {
@@ -56,6 +84,54 @@ export interface ClientStats {
   bufferedPoints: number;
   droppedPoints: number;
   retries: number;
+  /** Publish calls made (PublishBatch, or Publish against a Vigil without it), retries included. */
+  publishCalls: number;
+  /** Messages those calls carried. */
+  publishedMessages: number;
+}
+
+/** A publish Vigil refused for this message alone (PublishBatch): its catalogue code and reason. */
+export class PublishError extends Error {
+  /** The gRPC status the same refusal has on a single Publish. */
+  readonly code: number;
+  /** Vigil's error code, e.g. VIGIL_ERR_REQUEST_INVALID_FIELD. */
+  readonly vigilCode: string;
+  readonly details: string;
+  constructor(vigilCode: string, message: string) {
+    const details = `${vigilCode}: ${message}`;
+    super(details);
+    this.name = "PublishError";
+    this.vigilCode = vigilCode;
+    this.details = details;
+    this.code = PUBLISH_ERROR_STATUS[vigilCode] ?? status.UNKNOWN;
+  }
+}
+
+/**
+ * The statuses of the refusals a PublishBatch result can carry (the server's error catalogue, for
+ * these codes; the client imports only the contract's generated types, so it keeps its own copy).
+ */
+const PUBLISH_ERROR_STATUS: Record<string, number> = {
+  VIGIL_ERR_REQUEST_INVALID_FIELD: status.INVALID_ARGUMENT,
+  VIGIL_ERR_SERVER_SHUTTING_DOWN: status.UNAVAILABLE,
+  VIGIL_ERR_SERVER_OVERLOADED: status.RESOURCE_EXHAUSTED,
+  VIGIL_ERR_SERVER_INTERNAL: status.INTERNAL,
+  VIGIL_ERR_ROUTER_QUEUE_FULL: status.RESOURCE_EXHAUSTED,
+  VIGIL_ERR_ROUTER_RATE_LIMITED: status.RESOURCE_EXHAUSTED,
+  VIGIL_ERR_ROUTER_STORAGE: status.UNAVAILABLE,
+  VIGIL_ERR_ROUTER_DISK_FULL: status.RESOURCE_EXHAUSTED,
+};
+
+type PublishAnswer = { messageId: string; duplicate: boolean; routed: number };
+
+/** A publish waiting for its PublishBatch call (or for its retry's backoff). */
+interface QueuedPublish {
+  req: PublishRequest;
+  bytes: number;
+  until: number;
+  attempt: number;
+  resolve: (r: PublishAnswer) => void;
+  reject: (e: unknown) => void;
 }
 
 /** Statuses after which the same call may succeed later (Vigil restarting, shedding load, a full queue). */
@@ -68,6 +144,8 @@ const RETRYABLE = new Set([
 ]);
 
 const MAX_BATCH = 500;
+/** Vigil's bound on one PublishBatch call. */
+const MAX_PUBLISH_BATCH = 1000;
 
 /**
  * The TypeScript client for bots: beats, metrics, publishes and subscriptions that ride out a Vigil
@@ -82,7 +160,18 @@ const MAX_BATCH = 500;
  */
 export class VigilClient {
   readonly stubs: VigilStubs;
-  readonly #opts: Required<Omit<VigilClientOptions, "address" | "security" | "clientName">>;
+  readonly #opts: Required<
+    Omit<VigilClientOptions, "address" | "security" | "clientName" | "channelOptions">
+  >;
+  /** Publishes waiting for the next PublishBatch call, in order. */
+  #outbox: QueuedPublish[] = [];
+  #publishInFlight = false;
+  /** The Vigil answered PublishBatch with UNIMPLEMENTED (an older version): one Publish per message. */
+  #noPublishBatch = false;
+  #publishCalls = 0;
+  #publishedMessages = 0;
+  /** Publishes waiting out a retry's backoff (rejected by close()). */
+  readonly #backingOff = new Set<QueuedPublish>();
   readonly #metadata: Metadata;
   readonly #points: MetricPoint[] = [];
   readonly #beats = new Map<string, BeatRequest>();
@@ -98,7 +187,11 @@ export class VigilClient {
     const address = opts.address ?? process.env.VIGIL_ADDRESS ?? "127.0.0.1:7070";
     this.stubs = createVigilClient(
       address,
-      { "grpc.initial_reconnect_backoff_ms": 200, "grpc.max_reconnect_backoff_ms": 5000 },
+      {
+        "grpc.initial_reconnect_backoff_ms": 200,
+        "grpc.max_reconnect_backoff_ms": 5000,
+        ...opts.channelOptions,
+      },
       opts.security ?? {},
     );
     // wait-for-ready: calls made while Vigil restarts wait for the channel (up to their deadline)
@@ -112,6 +205,8 @@ export class VigilClient {
       flushIntervalMs: opts.flushIntervalMs ?? 1000,
       retry: opts.retry ?? { initialMs: 100, maxMs: 5000 },
       callTimeoutMs: opts.callTimeoutMs ?? 5000,
+      maxPublishBatch: Math.max(1, Math.min(MAX_PUBLISH_BATCH, opts.maxPublishBatch ?? 500)),
+      maxPublishBatchBytes: opts.maxPublishBatchBytes ?? 1024 * 1024,
     };
     const flush = setInterval(() => void this.flush(), this.#opts.flushIntervalMs);
     flush.unref();
@@ -124,6 +219,8 @@ export class VigilClient {
       bufferedPoints: this.#points.length,
       droppedPoints: this.#dropped,
       retries: this.#retries,
+      publishCalls: this.#publishCalls,
+      publishedMessages: this.#publishedMessages,
     };
   }
 
@@ -137,12 +234,14 @@ export class VigilClient {
   /**
    * Publishes one message; resolves when it is durable in Vigil. Retries through restarts and full
    * queues until `publishTimeoutMs`, always with the same idempotency key.
+   *
+   * Publishes go out through PublishBatch, batched adaptively: an idle client sends a publish at
+   * once (a call of one message), and while a call is in flight further publishes wait and go
+   * together in the next call, so a busy client pays one call (and Vigil one commit) per batch
+   * rather than per message, and a one-at-a-time sender waits for nothing (no linger, unlike
+   * Kafka's `linger.ms`, whose 5 ms default doubled such a sender's latency).
    */
-  async publish(
-    topic: string,
-    payload: Buffer | string,
-    opts: PublishOptions = {},
-  ): Promise<{ messageId: string; duplicate: boolean; routed: number }> {
+  async publish(topic: string, payload: Buffer | string, opts: PublishOptions = {}): Promise<PublishAnswer> {
     if (this.#closed) throw new Error("vigil client: closed");
     if (this.#pending >= this.#opts.maxPendingPublishes)
       throw new Error(
@@ -159,14 +258,137 @@ export class VigilClient {
     };
     this.#pending++;
     try {
-      const r = await this.#retrying<PublishResponse__Output>(
-        (o, cb) => this.stubs.router.Publish(req, this.#metadata, o, cb),
-        Date.now() + this.#opts.publishTimeoutMs,
-      );
-      return { messageId: r.message_id ?? "", duplicate: r.duplicate ?? false, routed: r.routed ?? 0 };
+      return await new Promise<PublishAnswer>((resolve, reject) => {
+        this.#outbox.push({
+          req,
+          bytes: (req.payload as Buffer).length,
+          until: Date.now() + this.#opts.publishTimeoutMs,
+          attempt: 0,
+          resolve,
+          reject,
+        });
+        this.#sendPublishes();
+      });
     } finally {
       this.#pending--;
     }
+  }
+
+  /** Starts the next PublishBatch call with what waits, unless one is in flight (its end calls this again). */
+  #sendPublishes(): void {
+    if (this.#publishInFlight || this.#outbox.length === 0) return;
+    if (this.#closed) {
+      for (const p of this.#outbox.splice(0)) p.reject(new Error("vigil client: closed"));
+      return;
+    }
+    let n = 0;
+    let bytes = 0;
+    const max = this.#noPublishBatch ? 1 : this.#opts.maxPublishBatch;
+    for (const p of this.#outbox) {
+      if (n >= max || (n > 0 && bytes + p.bytes > this.#opts.maxPublishBatchBytes)) break;
+      n++;
+      bytes += p.bytes;
+    }
+    const batch = this.#outbox.splice(0, n);
+    this.#publishInFlight = true;
+    this.#publishCalls++;
+    this.#publishedMessages += batch.length;
+    const done = () => {
+      this.#publishInFlight = false;
+      this.#sendPublishes();
+    };
+    if (this.#noPublishBatch) {
+      const p = batch[0] as QueuedPublish;
+      this.stubs.router.Publish(
+        p.req,
+        this.#metadata,
+        { deadline: Date.now() + this.#opts.callTimeoutMs },
+        (e: ServiceError | null, r?: PublishResponse__Output) => {
+          if (e) this.#publishFailed(batch, e);
+          else
+            p.resolve({
+              messageId: r?.message_id ?? "",
+              duplicate: r?.duplicate ?? false,
+              routed: r?.routed ?? 0,
+            });
+          done();
+        },
+      );
+      return;
+    }
+    this.stubs.router.PublishBatch(
+      { messages: batch.map((p) => p.req) },
+      this.#metadata,
+      { deadline: Date.now() + this.#opts.callTimeoutMs },
+      (e: ServiceError | null, r?: PublishBatchResponse__Output) => {
+        if (e?.code === status.UNIMPLEMENTED) {
+          // A Vigil from before PublishBatch: the same messages again, one Publish each.
+          this.#noPublishBatch = true;
+          this.#outbox.unshift(...batch);
+        } else if (e) this.#publishFailed(batch, e);
+        else this.#publishAnswered(batch, r?.results ?? []);
+        done();
+      },
+    );
+  }
+
+  #publishAnswered(batch: QueuedPublish[], results: PublishResult__Output[]): void {
+    const again: QueuedPublish[] = [];
+    let wait = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i] as QueuedPublish;
+      const r = results[i];
+      if (!r) {
+        p.reject(
+          new PublishError("VIGIL_ERR_SERVER_INTERNAL", "no result for this message in Vigil's answer"),
+        );
+        continue;
+      }
+      if (!r.code) {
+        p.resolve({ messageId: r.message_id ?? "", duplicate: r.duplicate ?? false, routed: r.routed ?? 0 });
+        continue;
+      }
+      const err = new PublishError(r.code, r.message ?? "");
+      const backoff = this.#backoff(p.attempt);
+      if (!r.retryable || this.#closed || Date.now() + backoff > p.until) p.reject(err);
+      else {
+        p.attempt++;
+        again.push(p);
+        wait = Math.max(wait, backoff);
+      }
+    }
+    this.#retryLater(again, wait);
+  }
+
+  /** The whole call failed: every message is retried (same idempotency keys) or rejected with the status. */
+  #publishFailed(batch: QueuedPublish[], e: ServiceError): void {
+    const again: QueuedPublish[] = [];
+    let wait = 0;
+    const pushback = Number(e.metadata?.get("grpc-retry-pushback-ms")[0] ?? 0);
+    for (const p of batch) {
+      const backoff = Math.max(pushback, this.#backoff(p.attempt));
+      if (!RETRYABLE.has(e.code) || this.#closed || Date.now() + backoff > p.until) p.reject(e);
+      else {
+        p.attempt++;
+        again.push(p);
+        wait = Math.max(wait, backoff);
+      }
+    }
+    this.#retryLater(again, wait);
+  }
+
+  #retryLater(again: QueuedPublish[], wait: number): void {
+    if (again.length === 0) return;
+    this.#retries += again.length;
+    for (const p of again) this.#backingOff.add(p);
+    const t = setTimeout(() => {
+      this.#timers.delete(t);
+      for (const p of again) this.#backingOff.delete(p);
+      // Ahead of what was published meanwhile: retried messages keep their place.
+      this.#outbox.unshift(...again);
+      this.#sendPublishes();
+    }, wait);
+    this.#timers.add(t);
   }
 
   /** Sends a heartbeat; while Vigil is away the latest beat of the component is kept and re-sent. */
@@ -265,29 +487,71 @@ export class VigilClient {
   /**
    * Consumes a subscriber destination: `handler` resolving acks a delivery, throwing nacks it. The
    * stream is opened again after it drops (Vigil restarting), with backoff. Returns a function that stops.
+   * Acks are batched adaptively like publishes: sent at once when no Ack call is in flight, else
+   * together in the next one. `subscribeBatches` consumes through SubscribeBatches (several
+   * deliveries per stream message).
    */
-  subscribe(destination: string, handler: DeliveryHandler, opts: { maxInFlight?: number } = {}): () => void {
+  subscribe(destination: string, handler: DeliveryHandler, opts: SubscribeOptions = {}): () => void {
     let stopped = false;
     let attempt = 0;
-    let current: ReturnType<VigilStubs["router"]["Subscribe"]> | null = null;
+    let current: { cancel(): void } | null = null;
+    let acks: string[] = [];
+    let nacks: string[] = [];
+    let acking = false;
+    const sendAcks = () => {
+      if (acking || (acks.length === 0 && nacks.length === 0) || this.#closed) return;
+      // Vigil takes at most 10,000 ids per Ack.
+      const a = acks.splice(0, 5000);
+      const n = nacks.splice(0, 5000);
+      acking = true;
+      this.stubs.router.Ack({ destination, message_ids: a, nack_ids: n }, this.#metadata, () => {
+        acking = false;
+        sendAcks();
+      });
+    };
+    // A handler that returns at once is acked (or nacked) at once, without a promise per delivery:
+    // the caller sends the acks of a whole stream message together.
+    const onDelivery = (d: Delivery__Output) => {
+      const id = d.message_id ?? "";
+      let r: Promise<void> | void;
+      try {
+        r = handler(d);
+      } catch {
+        nacks.push(id);
+        return;
+      }
+      if (r instanceof Promise)
+        r.then(
+          () => acks.push(id),
+          () => nacks.push(id),
+        ).then(sendAcks);
+      else acks.push(id);
+    };
     const open = () => {
       if (stopped || this.#closed) return;
-      const s = this.stubs.router.Subscribe(
-        { destination, max_in_flight: opts.maxInFlight ?? 64 },
-        this.#metadata,
-      );
-      current = s;
-      s.on("data", (d: Delivery__Output) => {
-        attempt = 0;
-        const id = d.message_id ?? "";
-        Promise.resolve()
-          .then(() => handler(d))
-          .then(
-            () => ({ message_ids: [id], nack_ids: [] }),
-            () => ({ message_ids: [], nack_ids: [id] }),
+      const maxInFlight = opts.maxInFlight ?? 64;
+      const s = opts.subscribeBatches
+        ? this.stubs.router.SubscribeBatches(
+            { destination, max_in_flight: maxInFlight, max_batch: opts.maxBatch ?? 0 },
+            this.#metadata,
           )
-          .then((ack) => this.stubs.router.Ack({ destination, ...ack }, this.#metadata, () => undefined));
-      });
+        : this.stubs.router.Subscribe({ destination, max_in_flight: maxInFlight }, this.#metadata);
+      current = s;
+      // Ids of a stream that dropped are redelivered anyway: no use acking them on the new one.
+      acks = [];
+      nacks = [];
+      if (opts.subscribeBatches)
+        s.on("data", (r: SubscribeBatchesResponse__Output) => {
+          attempt = 0;
+          for (const d of r.deliveries ?? []) onDelivery(d);
+          sendAcks();
+        });
+      else
+        s.on("data", (d: Delivery__Output) => {
+          attempt = 0;
+          onDelivery(d);
+          sendAcks();
+        });
       // A drop ends the call with an error status; 'status' comes once for every end, and opens again.
       s.on("error", () => undefined);
       s.on("status", () => {
@@ -315,6 +579,8 @@ export class VigilClient {
     this.#closed = true;
     for (const stop of [...this.#subscriptions]) stop();
     for (const t of this.#timers) clearTimeout(t);
+    for (const p of this.#backingOff) p.reject(new Error("vigil client: closed"));
+    this.#backingOff.clear();
     this.stubs.close();
   }
 
@@ -323,26 +589,6 @@ export class VigilClient {
     return new Promise((resolve, reject) =>
       fn({ deadline: Date.now() + this.#opts.callTimeoutMs }, (e, r) => (e ? reject(e) : resolve(r as T))),
     );
-  }
-
-  /** Attempts until success, a permanent error, or `until`. */
-  async #retrying<T>(
-    fn: (o: CallOptions, cb: (e: ServiceError | null, r?: T) => void) => unknown,
-    until: number,
-  ): Promise<T> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await this.#once(fn);
-      } catch (e) {
-        const err = e as ServiceError;
-        if (!RETRYABLE.has(err.code) || this.#closed) throw err;
-        const pushback = Number(err.metadata?.get("grpc-retry-pushback-ms")[0] ?? 0);
-        const wait = Math.max(pushback, this.#backoff(attempt));
-        if (Date.now() + wait > until) throw err;
-        this.#retries++;
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
   }
 
   /** Exponential backoff with full jitter. */

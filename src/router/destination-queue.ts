@@ -90,6 +90,21 @@ export class DestinationQueue {
     return !this.#leased.has(seq) && !this.#gone.has(seq) && !this.#finishing.has(seq);
   }
 
+  /**
+   * What PeekQueue shows of a stored row: null for one on its way out (dropped, delivered, its
+   * delete not committed yet); else whether it is in delivery, its attempt count (memory's may be
+   * ahead of the row's) and, while it waits out a retry's backoff, when it is due (monotonic ms).
+   */
+  peekState(seq: number): { leased: boolean; attempt: number | undefined; due: number | undefined } | null {
+    if (this.#gone.has(seq) || this.#finishing.has(seq)) return null;
+    const leased = this.#leased.get(seq);
+    return {
+      leased: leased !== undefined,
+      attempt: leased ? leased.attempt : this.#attempts.get(seq),
+      due: this.#delayed.get(seq)?.[1],
+    };
+  }
+
   /** Takes a row out now (counts and deliveries) while its delete is being committed. */
   drop(m: QueuedMessage): void {
     this.#delayed.delete(m.seq);

@@ -52,6 +52,23 @@ export interface CommitBatch {
   dedup: Array<[key: string, entry: DedupEntry]>;
 }
 
+/** A queued row without its payload and attributes (QueueStore.summariesAfter). */
+export type QueuedSummary = Pick<
+  QueuedMessage,
+  "seq" | "messageId" | "topic" | "priority" | "publishedAt" | "expiresAt" | "attempt" | "bytes"
+>;
+
+interface SummaryRow {
+  seq: number;
+  message_id: string;
+  topic: string;
+  priority: number;
+  published_at: number;
+  expires_at: number;
+  attempt: number;
+  bytes: number;
+}
+
 interface Row {
   seq: number;
   dest: string;
@@ -213,6 +230,9 @@ export class QueueStore {
         .prepare("SELECT seq FROM queue WHERE dest = ? AND priority = ? AND seq > ? ORDER BY seq LIMIT ?")
         .pluck() as Statement<[string, number, number, number], number>,
       get: db.prepare("SELECT * FROM queue WHERE seq = ?") as Statement<[number], Row>,
+      summariesAfter: db.prepare(
+        "SELECT seq, message_id, topic, priority, published_at, expires_at, attempt, bytes FROM queue WHERE dest = ? AND priority = ? AND seq > ? ORDER BY seq LIMIT ?",
+      ) as Statement<[string, number, number, number], SummaryRow>,
       rowsAfter: db.prepare(
         "SELECT * FROM queue WHERE dest = ? AND priority = ? AND seq > ? ORDER BY seq LIMIT ?",
       ) as Statement<[string, number, number, number], Row>,
@@ -275,7 +295,7 @@ export class QueueStore {
    * Tests: commits wait until `release()` (then go to the writer in order) or fail with
    * `fail(error)` as a commit the writer refused would.
    */
-  holdCommitsForTest(): { release(): void; fail(e: Error): void } {
+  holdCommitsForTest(): { release(): void; fail(e: Error): void; heldInserts(): number[] } {
     this.#held ??= [];
     const take = () => {
       const held = this.#held ?? [];
@@ -292,6 +312,8 @@ export class QueueStore {
           this.#pending.delete(h.id);
         }
       },
+      /** Rows inserted by each held commit, in order (what one transaction would write). */
+      heldInserts: () => (this.#held ?? []).map((h) => h.batch.inserts.length),
     };
   }
 
@@ -310,6 +332,20 @@ export class QueueStore {
   /** Whole rows of one destination and priority after `afterSeq`, in order. */
   rowsAfter(dest: string, priority: number, afterSeq: number, limit: number): QueuedMessage[] {
     return this.#s.rowsAfter.all(dest, priority, afterSeq, limit).map(fromRow);
+  }
+
+  /** Like rowsAfter without payloads and attributes (PeekQueue lists rows without loading their bytes). */
+  summariesAfter(dest: string, priority: number, afterSeq: number, limit: number): QueuedSummary[] {
+    return this.#s.summariesAfter.all(dest, priority, afterSeq, limit).map((r) => ({
+      seq: r.seq,
+      messageId: r.message_id,
+      topic: r.topic,
+      priority: r.priority,
+      publishedAt: r.published_at,
+      expiresAt: r.expires_at,
+      attempt: r.attempt,
+      bytes: r.bytes,
+    }));
   }
 
   get(seq: number): QueuedMessage | undefined {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { call, createVigilClient, type VigilStubs } from "../../src/client/client.js";
 import type { Delivery__Output } from "../../src/generated/vigil/v1/Delivery.js";
+import type { PublishBatchResponse__Output } from "../../src/generated/vigil/v1/PublishBatchResponse.js";
 import type { PublishResponse__Output } from "../../src/generated/vigil/v1/PublishResponse.js";
 import { spawnVigil, waitStarted, writeTestConfig } from "../helpers/process.js";
 
@@ -25,7 +26,47 @@ function consume(client: VigilStubs, received: Map<string, number>, ackDelayMs =
   return stream;
 }
 
+/**
+ * Publishes `key`'s messages: one Publish per key, or one PublishBatch for them all. Resolves with
+ * the message id of every acknowledged key; rejects when the process is gone.
+ */
+type Publisher = (client: VigilStubs, keys: string[], w: number) => Promise<Array<[string, string]>>;
+
+const unaryPublisher: Publisher = async (client, keys, w) => {
+  const r = (await call(client.router.Publish.bind(client.router), {
+    topic: "orders.created",
+    payload: Buffer.alloc(256, w),
+    idempotency_key: keys[0],
+  })) as PublishResponse__Output;
+  return [[keys[0] as string, r.message_id ?? ""]];
+};
+
+const batchPublisher: Publisher = async (client, keys, w) => {
+  const r = (await call(client.router.PublishBatch.bind(client.router), {
+    messages: keys.map((k) => ({
+      topic: "orders.created",
+      payload: Buffer.alloc(256, w),
+      idempotency_key: k,
+    })),
+  })) as PublishBatchResponse__Output;
+  const results = r.results ?? [];
+  assert.equal(results.length, keys.length);
+  return keys.map((k, i) => {
+    const x = results[i];
+    assert.ok(x && !x.code, `message ${k} accepted (${x?.code}: ${x?.message})`);
+    return [k, x.message_id ?? ""] as [string, string];
+  });
+};
+
 test("SIGKILL while publishing and delivering loses no acknowledged message; idempotency keys survive", async (t) => {
+  await crashTest(t, unaryPublisher, 1);
+});
+
+test("SIGKILL while publishing in batches loses no message of an acknowledged batch", async (t) => {
+  await crashTest(t, batchPublisher, 25);
+});
+
+async function crashTest(t: { diagnostic(msg: string): void }, publish: Publisher, perCall: number) {
   const dir = await mkdtemp(join(tmpdir(), "vigil-crash-"));
   const config = await writeTestConfig(
     dir,
@@ -49,22 +90,26 @@ test("SIGKILL while publishing and delivering loses no acknowledged message; ide
     let attempted = 0;
     const publisher = async (w: number) => {
       for (let i = 0; !stop; i++) {
-        const key = `w${w}-${i}`;
-        attempted++;
+        const keys = Array.from({ length: perCall }, (_, j) => `w${w}-${i}-${j}`);
+        attempted += keys.length;
+        let answered: Array<[string, string]>;
         try {
-          const r = (await call(client.router.Publish.bind(client.router), {
-            topic: "orders.created",
-            payload: Buffer.alloc(256, w),
-            idempotency_key: key,
-          })) as PublishResponse__Output;
-          acked.set(key, r.message_id ?? "");
-        } catch {
+          answered = await publish(client, keys, w);
+        } catch (e) {
+          if (e instanceof assert.AssertionError) throw e;
           return; // the process is gone: this publish was never acknowledged
         }
+        for (const [k, id] of answered) acked.set(k, id);
       }
     };
-    const publishers = Array.from({ length: 16 }, (_, w) => publisher(w));
-    while (acked.size < 3000) await new Promise((r) => setTimeout(r, 10));
+    let running = 16;
+    const publishers = Array.from({ length: 16 }, (_, w) => publisher(w).finally(() => running--));
+    while (acked.size < 3000 * perCall ** 0.5) {
+      // Every publisher gave up before the kill: the calls themselves fail.
+      if (running === 0)
+        await Promise.all(publishers).then(() => assert.fail("publishes fail before the kill"));
+      await new Promise((r) => setTimeout(r, 10));
+    }
     first.child.kill("SIGKILL");
     await first.exited;
     stop = true;
@@ -104,4 +149,4 @@ test("SIGKILL while publishing and delivering loses no acknowledged message; ide
     await second?.exited;
     await rm(dir, { recursive: true, force: true });
   }
-});
+}
