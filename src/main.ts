@@ -1,16 +1,19 @@
 #!/usr/bin/env node
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { Metadata } from "@grpc/grpc-js";
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import pino from "pino";
 import { formatAlerts, formatSilences, parseMatcher } from "./cli/alerts.js";
 import { formatChanges } from "./cli/changes.js";
+import { CliConnection, describeCallError, isConfigRejection, notAnswering } from "./cli/connection.js";
+import { beatCommand, execCommand } from "./cli/exec.js";
+import { offlineCleanup, offlineDiagnose, offlineLogs, writeDiagnoseFile } from "./cli/offline.js";
+import { queueCommand } from "./cli/queue.js";
 import { formatStatus } from "./cli/status.js";
-import { createVigilClient } from "./client/client.js";
+import { UsageError } from "./cli/usage-error.js";
 import { ConfigError, loadConfigFile, resolveConfigPath } from "./config/load.js";
 import { toError } from "./errors.js";
 import type { AcknowledgeResponse__Output } from "./generated/vigil/v1/AcknowledgeResponse.js";
@@ -22,8 +25,10 @@ import type { ImportConfigResponse__Output } from "./generated/vigil/v1/ImportCo
 import type { ListAlertsResponse__Output } from "./generated/vigil/v1/ListAlertsResponse.js";
 import type { ListConfigVersionsResponse__Output } from "./generated/vigil/v1/ListConfigVersionsResponse.js";
 import type { ListSilencesResponse__Output } from "./generated/vigil/v1/ListSilencesResponse.js";
+import type { LogRecord__Output } from "./generated/vigil/v1/LogRecord.js";
 import type { PauseDestinationResponse__Output } from "./generated/vigil/v1/PauseDestinationResponse.js";
 import type { RedriveDeadLettersResponse__Output } from "./generated/vigil/v1/RedriveDeadLettersResponse.js";
+import type { ReloadConfigResponse__Output } from "./generated/vigil/v1/ReloadConfigResponse.js";
 import type { RollbackConfigResponse__Output } from "./generated/vigil/v1/RollbackConfigResponse.js";
 import type { RunCleanupResponse__Output } from "./generated/vigil/v1/RunCleanupResponse.js";
 import type { SilenceResponse__Output } from "./generated/vigil/v1/SilenceResponse.js";
@@ -49,17 +54,27 @@ const USAGE = `usage: vigil <command> [options]
 
 commands:
   run [--config FILE]              run the sidecar (default command)
-  status [--address HOST:PORT] [--json]
-                                   show components, states and tasks of a running sidecar
+  status [--json]                  show components, states and tasks of a running sidecar
   check-config FILE                validate a config file and exit
   logs [--since DUR] [--level L] [--contains TEXT] [--component NAME] [--limit N] [--newest]
-                                   print matching records of the local log files (JSON lines)
+                                   print matching records of the local log files (JSON lines);
+                                   L is trace, debug, info, warn, error or fatal
   diagnose [--output FILE]         write a JSON report for support (default vigil-diagnose-<time>.json)
   cleanup [--dry-run]              run the cleaner now (what it deletes, or would delete)
+                                   (logs, diagnose and cleanup --dry-run read the data dir directly
+                                   when the sidecar does not answer)
+  beat COMPONENT [--start|--success|--fail|--exit-code N] [--message TEXT] [--interval DUR]
+       [--grace DUR] [--run-id ID]
+                                   send one heartbeat (a job's start or end with the flags)
+  exec COMPONENT [--timeout DUR] [--interval DUR] [--grace DUR] -- COMMAND [ARGS...]
+                                   run COMMAND as a job: START before, SUCCESS or FAIL (exit code and
+                                   the last 10 lines of its stderr) after; exits with its status
   destinations pause NAME          stop delivering to destination NAME (publishes are still queued)
   destinations resume NAME         deliver to NAME again
   destinations redrive NAME [--limit N]
                                    put NAME's dead letters back into its queue (default all)
+  queue peek NAME [low|normal|high|critical] [--limit N] [--json]
+                                   list NAME's queued messages without taking them (default 100)
   alerts [list] [--all] [--since DUR] [--json]
                                    pending and firing alerts (--all: also those resolved within --since, default 24h)
   alerts ack FINGERPRINT [--by NAME] [--comment TEXT]
@@ -76,7 +91,11 @@ commands:
   config export [V]                print version V (default: running) as YAML
   config import FILE [--description TEXT]
                                    validate, apply and record FILE
+  config reload                    re-read the sidecar's config file now (as SIGHUP does)
   version                          print the version
+
+Commands that talk to a sidecar take --address HOST:PORT, else VIGIL_GRPC_ADDRESS, else
+server.grpc.address of --config FILE / VIGIL_CONFIG / ./vigil.yaml (default 127.0.0.1:7070).
 
 environment: VIGIL_CONFIG, VIGIL_DATA_DIR, VIGIL_GRPC_ADDRESS, VIGIL_HTTP_ADDRESS, VIGIL_LOG_LEVEL,
              VIGIL_TOKEN or VIGIL_TOKEN_FILE (bearer token the commands send to a Vigil with server.auth),
@@ -86,7 +105,14 @@ environment: VIGIL_CONFIG, VIGIL_DATA_DIR, VIGIL_GRPC_ADDRESS, VIGIL_HTTP_ADDRES
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] && !argv[0].startsWith("-") ? argv[0] : "run";
-  const rest = command === argv[0] ? argv.slice(1) : argv;
+  let rest = command === argv[0] ? argv.slice(1) : argv;
+  // `vigil exec NAME [options] -- COMMAND ARGS...`: what follows `--` is the command, never options.
+  let commandLine: string[] = [];
+  const dashes = rest.indexOf("--");
+  if (command === "exec" && dashes >= 0) {
+    commandLine = rest.slice(dashes + 1);
+    rest = rest.slice(0, dashes);
+  }
   let args: ReturnType<typeof parse>;
   try {
     args = parse(rest);
@@ -98,31 +124,51 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return EXIT.OK;
   }
-  switch (command) {
-    case "run":
-      return run(args.values.config);
-    case "status":
-      return status(args.values.address, Boolean(args.values.json));
-    case "logs":
-      return logs(args.values);
-    case "diagnose":
-      return diagnose(args.values.address, args.values.output);
-    case "cleanup":
-      return cleanup(args.values.address, Boolean(args.values["dry-run"]));
-    case "destinations":
-      return destinationsCommand(args.positionals, args.values.address, args.values.limit);
-    case "alerts":
-      return alertsCommand(args.positionals, args.values);
-    case "config":
-      return configCommand(args.positionals, args.values.address, args.values.description ?? "");
-    case "check-config":
-      return checkConfig(args.positionals[0] ?? args.values.config);
-    case "version":
-      process.stdout.write(`${VERSION}\n`);
-      return EXIT.OK;
-    default:
-      process.stderr.write(`vigil: unknown command ${command}\n${USAGE}`);
+  const cli = new CliConnection({ address: args.values.address, config: args.values.config });
+  try {
+    switch (command) {
+      case "run":
+        return await run(args.values.config);
+      case "status":
+        return await status(cli, Boolean(args.values.json));
+      case "logs":
+        return await logs(cli, args.values);
+      case "diagnose":
+        return await diagnose(cli, args.values.output);
+      case "cleanup":
+        return await cleanup(cli, Boolean(args.values["dry-run"]));
+      case "destinations":
+        return await destinationsCommand(args.positionals, cli, args.values.limit);
+      case "alerts":
+        return await alertsCommand(args.positionals, cli, args.values);
+      case "config":
+        return await configCommand(args.positionals, cli, args.values.description ?? "");
+      case "queue":
+        return await queueCommand(cli, args.positionals, args.values);
+      case "beat":
+        return await beatCommand(cli, args.positionals, args.values);
+      case "exec":
+        return await execCommand(cli, args.positionals, args.values, commandLine);
+      case "check-config":
+        return checkConfig(args.positionals[0] ?? args.values.config);
+      case "version":
+        process.stdout.write(`${VERSION}\n`);
+        return EXIT.OK;
+      default:
+        process.stderr.write(`vigil: unknown command ${command}\n${USAGE}`);
+        return EXIT.USAGE;
+    }
+  } catch (e) {
+    // The CLI's own reading of --config / VIGIL_CONFIG (for the address and the data dir).
+    if (e instanceof ConfigError) {
+      process.stderr.write(`vigil ${command}: invalid configuration\n${e.message}\n`);
       return EXIT.USAGE;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`vigil ${command}: ${e.message}\n${USAGE}`);
+      return EXIT.USAGE;
+    }
+    throw e;
   }
 }
 
@@ -147,6 +193,15 @@ function parse(argv: string[]) {
       by: { type: "string" },
       comment: { type: "string" },
       for: { type: "string" },
+      start: { type: "boolean" },
+      success: { type: "boolean" },
+      fail: { type: "boolean" },
+      "exit-code": { type: "string" },
+      message: { type: "string", short: "m" },
+      interval: { type: "string" },
+      grace: { type: "string" },
+      "run-id": { type: "string" },
+      timeout: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -171,69 +226,44 @@ function checkConfig(file: string | undefined): number {
   }
 }
 
-async function status(address: string | undefined, json: boolean): Promise<number> {
+async function status(cli: CliConnection, json: boolean): Promise<number> {
   try {
-    const s = await admin<GetStatusResponse__Output>(address, "GetStatus", {});
+    const s = await cli.call<GetStatusResponse__Output>("admin", "GetStatus", {});
     process.stdout.write(json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
     return EXIT.OK;
   } catch (e) {
-    process.stderr.write(`vigil status: cannot reach Vigil at ${target(address)}: ${toError(e).message}\n`);
+    if (e instanceof ConfigError) throw e;
+    const code = (e as { code?: number }).code === 4 ? "DEADLINE_EXCEEDED" : "UNAVAILABLE";
+    process.stderr.write(
+      notAnswering(e)
+        ? `vigil status: cannot reach Vigil at ${cli.address}: it does not answer (${code})\n`
+        : `vigil status: ${describeCallError(e, cli.address)}\n`,
+    );
     return EXIT.FAILURE;
   }
 }
 
-/** The gRPC address the CLI talks to: --address, else VIGIL_GRPC_ADDRESS, else the default. */
-function target(address: string | undefined): string {
-  return address ?? process.env.VIGIL_GRPC_ADDRESS ?? "127.0.0.1:7070";
-}
-
 /**
- * A client of a running Vigil; VIGIL_TOKEN (or the file VIGIL_TOKEN_FILE) is its bearer token;
- * VIGIL_TLS_CA_FILE (with VIGIL_TLS_CERT_FILE and VIGIL_TLS_KEY_FILE for mTLS) connects over TLS.
+ * What a config change did, first line first: "now running v4" only with the keys that wait for a
+ * restart, so nobody reads a change as in effect when it is not.
  */
-function connect(address: string | undefined) {
-  const env = process.env;
-  const file = env.VIGIL_TOKEN_FILE;
-  const token = env.VIGIL_TOKEN ?? (file ? readFileSync(file, "utf8").trim() : undefined);
-  const pem = (name: string) => {
-    const path = env[name];
-    return path ? readFileSync(path) : undefined;
-  };
-  const tls =
-    env.VIGIL_TLS_CA_FILE || env.VIGIL_TLS_CERT_FILE
-      ? { ca: pem("VIGIL_TLS_CA_FILE"), cert: pem("VIGIL_TLS_CERT_FILE"), key: pem("VIGIL_TLS_KEY_FILE") }
-      : undefined;
-  return createVigilClient(target(address), {}, { token, tls });
-}
-
-/** Calls one AdminService method of a running Vigil; errors become one readable line. */
-function admin<Res>(address: string | undefined, method: string, req: object): Promise<Res> {
-  return rpc<Res>("admin", address, method, req);
-}
-
-async function rpc<Res>(
-  service: "admin" | "alerts",
-  address: string | undefined,
-  method: string,
-  req: object,
-): Promise<Res> {
-  const client = connect(address);
-  try {
-    const stub = client[service] as unknown as Record<string, (...a: unknown[]) => unknown>;
-    const fn = stub[method] as (...a: unknown[]) => unknown;
-    return await new Promise<Res>((resolve, reject) =>
-      fn.call(stub, req, new Metadata(), { deadline: Date.now() + 10_000 }, (e: Error | null, r: Res) =>
-        e ? reject(e) : resolve(r),
-      ),
-    );
-  } finally {
-    client.close();
-  }
+function changeSummary(
+  r: {
+    changed?: boolean;
+    config_version?: { version?: number | string } | null;
+    restart_required?: string[];
+  },
+  unchanged: string,
+): string {
+  if (!r.changed) return unchanged;
+  const keys = r.restart_required ?? [];
+  const head = `now running v${r.config_version?.version ?? "?"}`;
+  return keys.length > 0 ? `${head}; restart Vigil for these to take effect: ${keys.join(", ")}` : head;
 }
 
 async function configCommand(
   positionals: string[],
-  address: string | undefined,
+  cli: CliConnection,
   description: string,
 ): Promise<number> {
   const [sub, a, b] = positionals;
@@ -245,7 +275,7 @@ async function configCommand(
   try {
     switch (sub) {
       case "versions": {
-        const r = await admin<ListConfigVersionsResponse__Output>(address, "ListConfigVersions", {});
+        const r = await cli.call<ListConfigVersionsResponse__Output>("admin", "ListConfigVersions", {});
         for (const v of r.versions) {
           const mark = Number(v.version) === Number(r.running_version) ? "*" : " ";
           const when = v.applied_at ? new Date(Number(v.applied_at.seconds) * 1000).toISOString() : "";
@@ -259,7 +289,7 @@ async function configCommand(
         return EXIT.OK;
       }
       case "diff": {
-        const r = await admin<DiffConfigResponse__Output>(address, "DiffConfig", {
+        const r = await cli.call<DiffConfigResponse__Output>("admin", "DiffConfig", {
           from: num(a, "A"),
           to: num(b, "B"),
         });
@@ -269,15 +299,15 @@ async function configCommand(
       case "rollback": {
         const v = num(a, "V");
         if (v === 0) throw new UsageError("give the version to roll back to");
-        const r = await admin<RollbackConfigResponse__Output>(address, "RollbackConfig", { version: v });
+        const r = await cli.call<RollbackConfigResponse__Output>("admin", "RollbackConfig", { version: v });
         process.stdout.write(
-          `${r.changed ? `now running v${r.config_version?.version}` : `v${v} is already running`}\n${formatChanges(r.changes)}\n`,
+          `${changeSummary(r, `v${v} is already running`)}\n${formatChanges(r.changes)}\n`,
         );
         if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
         return EXIT.OK;
       }
       case "export": {
-        const r = await admin<ExportConfigResponse__Output>(address, "ExportConfig", {
+        const r = await cli.call<ExportConfigResponse__Output>("admin", "ExportConfig", {
           version: num(a, "V"),
         });
         process.stdout.write(r.yaml ?? "");
@@ -285,25 +315,40 @@ async function configCommand(
       }
       case "import": {
         if (!a) throw new UsageError("give the YAML file to import");
-        const yaml = readFileSync(a, "utf8");
-        const r = await admin<ImportConfigResponse__Output>(address, "ImportConfig", { yaml, description });
+        let yaml: string;
+        try {
+          yaml = readFileSync(a, "utf8");
+        } catch (e) {
+          throw new UsageError(`cannot read ${a}: ${toError(e).message}`);
+        }
+        const r = await cli.call<ImportConfigResponse__Output>("admin", "ImportConfig", {
+          yaml,
+          description,
+        });
         process.stdout.write(
-          `${r.changed ? `now running v${r.config_version?.version}` : "unchanged: this config is already running"}\n${formatChanges(r.changes)}\n`,
+          `${changeSummary(r, "unchanged: this config is already running")}\n${formatChanges(r.changes)}\n`,
         );
         if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
+        return EXIT.OK;
+      }
+      case "reload": {
+        const r = await cli.call<ReloadConfigResponse__Output>("admin", "ReloadConfig", {});
+        process.stdout.write(
+          `${changeSummary(r, "unchanged: the file holds the running config")}\n${formatChanges(r.changes)}\n`,
+        );
         return EXIT.OK;
       }
       default:
         throw new UsageError(`unknown config command ${sub ?? "(none)"}`);
     }
   } catch (e) {
-    return subcommandFailed("config", sub, e);
+    return subcommandFailed("config", sub, e, cli);
   }
 }
 
 async function destinationsCommand(
   positionals: string[],
-  address: string | undefined,
+  cli: CliConnection,
   limit: string | undefined,
 ): Promise<number> {
   const [sub, name] = positionals;
@@ -312,8 +357,8 @@ async function destinationsCommand(
     switch (sub) {
       case "pause":
       case "resume": {
-        const r = await admin<PauseDestinationResponse__Output>(
-          address,
+        const r = await cli.call<PauseDestinationResponse__Output>(
+          "admin",
           sub === "pause" ? "PauseDestination" : "ResumeDestination",
           { name },
         );
@@ -327,7 +372,7 @@ async function destinationsCommand(
         const n = Number(limit ?? "0");
         if (!Number.isSafeInteger(n) || n < 0)
           throw new UsageError(`--limit must be a whole number, got ${limit}`);
-        const r = await admin<RedriveDeadLettersResponse__Output>(address, "RedriveDeadLetters", {
+        const r = await cli.call<RedriveDeadLettersResponse__Output>("admin", "RedriveDeadLetters", {
           destination: name,
           limit: n,
         });
@@ -338,14 +383,14 @@ async function destinationsCommand(
         throw new UsageError(`unknown destinations command ${sub ?? "(none)"}`);
     }
   } catch (e) {
-    return subcommandFailed("destinations", sub, e);
+    return subcommandFailed("destinations", sub, e, cli);
   }
 }
 
 async function alertsCommand(
   positionals: string[],
+  cli: CliConnection,
   v: {
-    address?: string;
     json?: boolean;
     all?: boolean;
     since?: string;
@@ -363,7 +408,7 @@ async function alertsCommand(
         if (sinceMs === undefined)
           throw new UsageError(`--since wants a duration such as 1h, got ${v.since}`);
         const since = Date.now() - sinceMs;
-        const r = await rpc<ListAlertsResponse__Output>("alerts", v.address, "ListAlerts", {
+        const r = await cli.call<ListAlertsResponse__Output>("alerts", "ListAlerts", {
           include_resolved: v.all ?? false,
           since: { seconds: Math.floor(since / 1000), nanos: 0 },
         });
@@ -375,9 +420,8 @@ async function alertsCommand(
         const fingerprint = rest[0];
         if (!fingerprint)
           throw new UsageError(`give the alert's fingerprint: vigil alerts ${sub} FINGERPRINT`);
-        const r = await rpc<AcknowledgeResponse__Output>(
+        const r = await cli.call<AcknowledgeResponse__Output>(
           "alerts",
-          v.address,
           sub === "ack" ? "Acknowledge" : "Resolve",
           { fingerprint, by, comment: v.comment ?? "" },
         );
@@ -400,7 +444,7 @@ async function alertsCommand(
         const forMs = parseDurationMs(v.for ?? "1h");
         if (forMs === undefined || forMs <= 0)
           throw new UsageError(`--for wants a duration such as 2h, got ${v.for}`);
-        const r = await rpc<SilenceResponse__Output>("alerts", v.address, "Silence", {
+        const r = await cli.call<SilenceResponse__Output>("alerts", "Silence", {
           matchers,
           duration: { seconds: Math.floor(forMs / 1000), nanos: (forMs % 1000) * 1e6 },
           comment: v.comment ?? "",
@@ -411,7 +455,7 @@ async function alertsCommand(
         return EXIT.OK;
       }
       case "silences": {
-        const r = await rpc<ListSilencesResponse__Output>("alerts", v.address, "ListSilences", {});
+        const r = await cli.call<ListSilencesResponse__Output>("alerts", "ListSilences", {});
         process.stdout.write(
           v.json ? `${JSON.stringify(r.silences, null, 2)}\n` : formatSilences(r.silences),
         );
@@ -420,7 +464,7 @@ async function alertsCommand(
       case "unsilence": {
         const id = rest[0];
         if (!id) throw new UsageError("give the silence's id: vigil alerts unsilence ID");
-        await rpc("alerts", v.address, "Unsilence", { id });
+        await cli.call("alerts", "Unsilence", { id });
         process.stdout.write(`silence ${id} removed\n`);
         return EXIT.OK;
       }
@@ -428,7 +472,7 @@ async function alertsCommand(
         throw new UsageError(`unknown alerts command ${sub}`);
     }
   } catch (e) {
-    return subcommandFailed("alerts", sub, e);
+    return subcommandFailed("alerts", sub, e, cli);
   }
 }
 
@@ -440,84 +484,132 @@ function userName(): string {
   }
 }
 
-class UsageError extends Error {}
-
-/** A failed `vigil GROUP SUB`: a usage error (exit 2, with the usage text) or a failed call (exit 1). */
-function subcommandFailed(group: string, sub: string | undefined, e: unknown): number {
+/**
+ * A failed `vigil GROUP SUB`: a usage error (exit 2, with the usage text), a config the sidecar
+ * rejected (exit 2: the user's input, like check-config), or a failed call (exit 1).
+ */
+function subcommandFailed(group: string, sub: string | undefined, e: unknown, cli: CliConnection): number {
   if (e instanceof UsageError) {
     process.stderr.write(`vigil ${group}: ${e.message}\n${USAGE}`);
     return EXIT.USAGE;
   }
-  return failed(`vigil ${group} ${sub}`, e);
+  if (e instanceof ConfigError) throw e;
+  const code = failed(`vigil ${group} ${sub}`, e, cli);
+  return isConfigRejection(e) ? EXIT.USAGE : code;
 }
 
-/** One line for a failed call to a running Vigil: the gRPC status details when there are some. */
-function failed(command: string, e: unknown): number {
-  const err = e as Error & { details?: string };
-  process.stderr.write(`${command}: ${err.details ?? err.message}\n`);
+/** One line for a failed call to a running Vigil: Vigil's error, or that nothing answers. */
+function failed(command: string, e: unknown, cli: CliConnection): number {
+  if (e instanceof ConfigError) throw e;
+  process.stderr.write(`${command}: ${describeCallError(e, cli.address)}\n`);
   return EXIT.FAILURE;
 }
 
-async function logs(v: {
-  address?: string;
-  since?: string;
-  level?: string;
-  contains?: string;
-  component?: string;
-  limit?: string;
-  newest?: boolean;
-}): Promise<number> {
+const LOG_LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
+/** The line that says the CLI reads the data dir itself, and why. */
+function offlineNote(cli: CliConnection, e: unknown): string {
+  return `vigil: ${describeCallError(e, cli.address)}; reading data dir ${cli.config().config.dataDir} directly`;
+}
+
+async function logs(
+  cli: CliConnection,
+  v: {
+    since?: string;
+    level?: string;
+    contains?: string;
+    component?: string;
+    limit?: string;
+    newest?: boolean;
+  },
+): Promise<number> {
   const sinceMs = v.since ? parseDurationMs(v.since) : undefined;
-  if (v.since && sinceMs === undefined) {
-    process.stderr.write(`vigil logs: --since wants a duration such as 10m, got ${v.since}\n`);
-    return EXIT.USAGE;
-  }
-  const level = v.level ? `LOG_LEVEL_${v.level.toUpperCase()}` : "LOG_LEVEL_UNSPECIFIED";
-  const client = connect(v.address);
+  if (v.since && sinceMs === undefined)
+    throw new UsageError(`--since wants a duration such as 10m, got ${v.since}`);
+  const levelName = v.level?.toLowerCase();
+  const minLevel = levelName === undefined ? 0 : LOG_LEVELS[levelName];
+  if (minLevel === undefined)
+    throw new UsageError(`--level is one of ${Object.keys(LOG_LEVELS).join(", ")}, got ${v.level}`);
+  const limit = v.limit === undefined ? 100 : Number(v.limit);
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > 100_000)
+    throw new UsageError(`--limit is a whole number from 1 to 100000, got ${v.limit}`);
+  const from = sinceMs === undefined ? null : Date.now() - sinceMs;
+  const client = cli.connect();
+  let printed = 0;
   try {
     const stream = client.admin.QueryLogs({
-      from: sinceMs === undefined ? null : { seconds: Math.floor((Date.now() - sinceMs) / 1000) },
-      level: level as never,
+      from: from === null ? null : { seconds: Math.floor(from / 1000) },
+      level: (levelName ? `LOG_LEVEL_${levelName.toUpperCase()}` : "LOG_LEVEL_UNSPECIFIED") as never,
       contains: v.contains ?? "",
       component: v.component ?? "",
-      limit: v.limit ? Number(v.limit) : 100,
+      limit,
       newest_first: Boolean(v.newest),
     });
-    for await (const r of stream as AsyncIterable<{ json: string }>) process.stdout.write(`${r.json}\n`);
+    for await (const r of stream as AsyncIterable<LogRecord__Output>) {
+      process.stdout.write(`${r.json}\n`);
+      printed++;
+    }
     return EXIT.OK;
   } catch (e) {
-    return failed("vigil logs", e);
+    // Half a stream then a drop is a failure; nothing answering at all means read the files here.
+    if (printed > 0 || !notAnswering(e)) return failed("vigil logs", e, cli);
+    process.stderr.write(`${offlineNote(cli, e)}\n`);
+    const q = {
+      from,
+      to: null,
+      minLevel,
+      contains: v.contains ?? "",
+      component: v.component ?? "",
+      limit,
+      newestFirst: Boolean(v.newest),
+    };
+    for await (const r of offlineLogs(cli.config(), q)) process.stdout.write(`${r.json}\n`);
+    return EXIT.OK;
   } finally {
     client.close();
   }
 }
 
-async function diagnose(address: string | undefined, output: string | undefined): Promise<number> {
+async function diagnose(cli: CliConnection, output: string | undefined): Promise<number> {
+  let json: string;
   try {
-    const r = await admin<DiagnoseResponse__Output>(address, "Diagnose", {});
-    const file = output ?? `vigil-diagnose-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
-    writeFileSync(file, `${r.json ?? "{}"}\n`, { mode: 0o600 });
-    process.stdout.write(`${file}\n`);
-    return EXIT.OK;
+    const r = await cli.call<DiagnoseResponse__Output>("admin", "Diagnose", {});
+    json = r.json ?? "{}";
   } catch (e) {
-    return failed("vigil diagnose", e);
+    if (!notAnswering(e)) return failed("vigil diagnose", e, cli);
+    process.stderr.write(`${offlineNote(cli, e)}\n`);
+    const report = await offlineDiagnose(cli.config(), describeCallError(e, cli.address));
+    json = JSON.stringify(report, null, 2);
   }
+  process.stdout.write(`${writeDiagnoseFile(output, json)}\n`);
+  return EXIT.OK;
 }
 
-async function cleanup(address: string | undefined, dryRun: boolean): Promise<number> {
+async function cleanup(cli: CliConnection, dryRun: boolean): Promise<number> {
+  let r: RunCleanupResponse__Output["report"];
   try {
-    const { report: r } = await admin<RunCleanupResponse__Output>(address, "RunCleanup", { dry_run: dryRun });
-    const files = r?.files ?? [];
-    const verb = dryRun ? "would delete" : "deleted";
-    for (const f of files) process.stdout.write(`${verb} ${f}\n`);
-    process.stdout.write(
-      `${dryRun ? "dry run: " : ""}${files.length} files, ${formatBytes(Number(r?.bytes_freed ?? 0))} ${dryRun ? "would be freed" : "freed"}\n`,
-    );
-    for (const e of r?.errors ?? []) process.stderr.write(`error: ${e}\n`);
-    return (r?.errors ?? []).length > 0 ? EXIT.FAILURE : EXIT.OK;
+    r = (await cli.call<RunCleanupResponse__Output>("admin", "RunCleanup", { dry_run: dryRun })).report;
   } catch (e) {
-    return failed("vigil cleanup", e);
+    if (!notAnswering(e)) return failed("vigil cleanup", e, cli);
+    if (!dryRun) {
+      // Deleting beside a Vigil that is only slow to answer could take files it still writes.
+      process.stderr.write(
+        `vigil cleanup: ${describeCallError(e, cli.address)}; it must run to delete (--dry-run reads the data dir directly)\n`,
+      );
+      return EXIT.FAILURE;
+    }
+    process.stderr.write(`${offlineNote(cli, e)}\n`);
+    const local = await offlineCleanup(cli.config());
+    r = { files: local.files, bytes_freed: local.bytesFreed, errors: local.errors } as typeof r;
   }
+  const files = r?.files ?? [];
+  const verb = dryRun ? "would delete" : "deleted";
+  for (const f of files) process.stdout.write(`${verb} ${f}\n`);
+  process.stdout.write(
+    `${dryRun ? "dry run: " : ""}${files.length} files, ${formatBytes(Number(r?.bytes_freed ?? 0))} ${dryRun ? "would be freed" : "freed"}\n`,
+  );
+  for (const e of r?.errors ?? []) process.stderr.write(`error: ${e}\n`);
+  return (r?.errors ?? []).length > 0 ? EXIT.FAILURE : EXIT.OK;
 }
 
 async function run(configFlag: string | undefined): Promise<number> {

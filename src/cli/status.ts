@@ -1,5 +1,6 @@
 import type { GetStatusResponse__Output } from "../generated/vigil/v1/GetStatusResponse.js";
-import { formatBytes, formatDurationMs } from "../util/units.js";
+import { formatBytes } from "../util/units.js";
+import { formatDuration } from "./duration.js";
 
 const ms = (d: { seconds?: number | string; nanos?: number } | null | undefined): number =>
   d ? Number(d.seconds ?? 0) * 1000 + (d.nanos ?? 0) / 1e6 : 0;
@@ -9,14 +10,25 @@ const strip = (v: string | undefined, prefix: string): string => (v ?? "").repla
 /** The `vigil status` table. */
 export function formatStatus(s: GetStatusResponse__Output): string {
   const lines: string[] = [];
+  // The verdict folds alerts and destinations too; an older Vigil without it has the components' status only.
+  const overall = strip(s.overall?.state ?? s.status, "OVERALL_STATUS_");
+  lines.push(`Vigil ${s.version} · bot ${s.bot_name} · ${overall}${s.draining ? " (draining)" : ""}`);
+  const reasons = s.overall?.reasons ?? [];
+  if (reasons.length > 0) lines.push(`overall ${overall}: ${reasons.join("; ")}`);
   lines.push(
-    `Vigil ${s.version} · bot ${s.bot_name} · ${strip(s.status, "OVERALL_STATUS_")}${s.draining ? " (draining)" : ""}`,
-  );
-  lines.push(
-    `uptime ${formatDurationMs(Math.round(ms(s.uptime)))} · config v${s.config_version?.version ?? 0} (${
+    `uptime ${formatDuration(ms(s.uptime))} · config v${s.config_version?.version ?? 0} (${
       s.config_version?.description ?? ""
     }${s.config_version?.path ? `, ${s.config_version.path}` : ""}) · RSS ${formatBytes(Number(s.process?.rss_bytes ?? 0))} · data ${formatBytes(Number(s.data_dir_bytes ?? 0))}`,
   );
+  const rejected = s.config_error;
+  if (rejected) {
+    // Until the next good reload: the file on disk is not what runs, and a restart would fail on it.
+    const when = rejected.time ? new Date(ms(rejected.time)).toISOString() : "?";
+    lines.push(
+      `config rejected at ${when} (${rejected.source || "file"}); running v${s.config_version?.version ?? 0} kept:`,
+      ...(rejected.message ?? "").split("\n").map((l) => `  ${l}`),
+    );
+  }
   lines.push("");
   const rows: string[][] = [["COMPONENT", "STATE", "HEALTH", "LAST BEAT", "BEATS", "EXPECTED", "MESSAGE"]];
   for (const c of s.components) {
@@ -24,11 +36,11 @@ export function formatStatus(s: GetStatusResponse__Output): string {
       c.name ?? "",
       strip(c.state, "COMPONENT_STATE_"),
       strip(c.health, "HEALTH_"),
-      c.age ? `${formatDurationMs(Math.round(ms(c.age)))} ago` : "never",
+      c.age ? `${formatDuration(ms(c.age))} ago` : "never",
       String(c.beat_count ?? 0),
       c.schedule
         ? `${c.schedule}${c.timezone ? ` ${c.timezone}` : ""}`
-        : `every ${formatDurationMs(ms(c.interval))}`,
+        : `every ${formatDuration(ms(c.interval))}`,
       (c.errors[0]?.message ?? c.message ?? "").slice(0, 60),
     ]);
   }
@@ -63,7 +75,7 @@ export function formatStatus(s: GetStatusResponse__Output): string {
         x.signal ?? "",
         strip(x.circuit_state, "CIRCUIT_STATE_").toLowerCase(),
         `${x.depth ?? 0} (${formatBytes(Number(x.bytes ?? 0))})`,
-        Number(x.depth ?? 0) > 0 ? formatDurationMs(ms(x.oldest_age)) : "",
+        Number(x.depth ?? 0) > 0 ? formatDuration(ms(x.oldest_age)) : "",
         String(x.exported ?? 0),
         String(x.failed ?? 0),
         String(x.dropped ?? 0),
@@ -97,7 +109,7 @@ export function formatStatus(s: GetStatusResponse__Output): string {
   );
   const tasks: string[][] = [["TASK", "EVERY", "RUNS", "LAST ERROR"]];
   for (const t of s.tasks) {
-    tasks.push([t.name ?? "", formatDurationMs(ms(t.interval)), String(t.runs ?? 0), t.last_error ?? ""]);
+    tasks.push([t.name ?? "", formatDuration(ms(t.interval)), String(t.runs ?? 0), t.last_error ?? ""]);
   }
   lines.push("", ...table(tasks));
   return `${lines.join("\n")}\n`;

@@ -27,10 +27,19 @@ export interface ConfigChangeOutcome {
   warning: string;
 }
 
+/** The last reload of the file that was rejected: shown in status until a good one. */
+export interface ConfigRejection {
+  /** The ConfigError's text: file:line:column and key paths, secret references never their values. */
+  message: string;
+  time: number;
+  source: "file" | "signal" | "api";
+}
+
 /** Keys whose change takes effect only after a restart. */
 const RESTART_KEYS: Array<[string, (c: Config) => unknown]> = [
   ["server.grpc", (c) => c.server.grpc],
   ["server.http", (c) => c.server.http],
+  ["server.http_api", (c) => c.server.httpApi],
   ["data_dir", (c) => c.dataDir],
   ["telemetry", (c) => c.telemetry],
   ["bot", (c) => c.bot],
@@ -87,6 +96,7 @@ export class ConfigManager {
    */
   #fileGate: string | null = null;
   #started = false;
+  #rejection: ConfigRejection | null = null;
 
   constructor(opts: ConfigManagerOptions) {
     this.#opts = opts;
@@ -118,6 +128,15 @@ export class ConfigManager {
 
   get running(): ConfigVersionInfo {
     return this.#running;
+  }
+
+  /**
+   * The file's last rejected reload, null once a reload of it succeeds: a bad
+   * file keeps the old config running silently otherwise, until the next restart
+   * fails on it.
+   */
+  get rejection(): ConfigRejection | null {
+    return this.#rejection;
   }
 
   /** Opens the version store, records the start-up config, starts watching the file. */
@@ -164,15 +183,24 @@ export class ConfigManager {
         return this.#unchanged();
       }
     }
-    return this.#change(
-      source === "signal" ? "file" : source,
-      by,
-      "",
-      () => loadConfigFile(path, this.#opts.env),
-      () => {
-        this.#fileGate = null;
-      },
-    );
+    try {
+      const outcome = await this.#change(
+        source === "signal" ? "file" : source,
+        by,
+        "",
+        () => loadConfigFile(path, this.#opts.env),
+        () => {
+          this.#fileGate = null;
+        },
+      );
+      this.#rejection = null;
+      return outcome;
+    } catch (e) {
+      if (e instanceof VigilError && e.code === "VIGIL_ERR_CONFIG_INVALID") {
+        this.#rejection = { message: e.message, time: this.#opts.clock.now(), source };
+      }
+      throw e;
+    }
   }
 
   /** Applies a stored version again, validated against today's schema. */

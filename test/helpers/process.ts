@@ -38,7 +38,8 @@ export function spawnVigil(args: string[], env: NodeJS.ProcessEnv = {}, wrap: st
     stdout.push(...lines);
   });
   child.stderr?.on("data", (d: Buffer) => stderr.push(d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // "close", not "exit": under load "exit" can come before the last of stdout has been read.
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   return {
     child,
     stdout,
