@@ -24,6 +24,7 @@ export const ERRORS = {
   VIGIL_ERR_METRICS_INVALID_ATTRIBUTE: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   VIGIL_ERR_METRICS_INVALID_UNIT: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   VIGIL_ERR_METRICS_INVALID_DESCRIPTION: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },
+  VIGIL_ERR_METRICS_INVALID_BOUNDS: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   VIGIL_ERR_METRICS_TOO_MANY_INSTRUMENTS: { status: GrpcStatus.RESOURCE_EXHAUSTED, retryable: false },
   VIGIL_ERR_CONFIG_INVALID: { status: GrpcStatus.INVALID_ARGUMENT, retryable: false },
   VIGIL_ERR_CONFIG_UNREADABLE: { status: GrpcStatus.FAILED_PRECONDITION, retryable: false },

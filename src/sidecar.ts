@@ -20,6 +20,7 @@ import type { LoadedConfig } from "./config/load.js";
 import type { Config } from "./config/schema.js";
 import type { ConfigVersionInfo, VersionEntry } from "./config/version-store.js";
 import { toError } from "./errors.js";
+import { ComponentStore, PERSIST_INTERVAL_MS } from "./heartbeat/component-store.js";
 import { HeartbeatMonitor } from "./heartbeat/heartbeat-monitor.js";
 import { Cleaner, type CleanupReport } from "./logs/cleaner.js";
 import { type LogQuery, type QueriedRecord, queryLogs } from "./logs/log-query.js";
@@ -32,8 +33,17 @@ import { Scheduler } from "./scheduler/scheduler.js";
 import { Authenticator } from "./server/auth.js";
 import { CallLimits } from "./server/call-limits.js";
 import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
+import { HttpApiServer } from "./server/http-api.js";
 import { HttpServer } from "./server/http-server.js";
 import { TlsFiles } from "./server/tls-files.js";
+import { DeliverySeries } from "./status/delivery-series.js";
+import {
+  foldOverall,
+  OVERALL_GAUGE_VALUE,
+  type OverallInputs,
+  type OverallVerdict,
+} from "./status/overall.js";
+import { StateStrips, stripState } from "./status/state-strips.js";
 import { OtlpGrpcReceiver, OtlpHttpReceiver } from "./telemetry/otlp-receiver.js";
 import { ResourceEnrichment } from "./telemetry/resource-enrichment.js";
 import { Spool } from "./telemetry/spool.js";
@@ -73,6 +83,7 @@ export class Sidecar implements AdminBackend {
   readonly #clock: Clock;
   readonly telemetry: Telemetry;
   readonly heartbeats: HeartbeatMonitor;
+  readonly componentStore: ComponentStore;
   readonly metrics: MetricsIngest;
   readonly router: Router;
   readonly alerts: AlertManager;
@@ -81,6 +92,8 @@ export class Sidecar implements AdminBackend {
   readonly logWriter: LogWriter;
   readonly grpc: GrpcServer;
   readonly http: HttpServer;
+  /** The HTTP/JSON door (server.http_api): null when disabled. */
+  readonly httpApi: HttpApiServer | null;
   readonly configs: ConfigManager;
   readonly auth: Authenticator;
   readonly limits: CallLimits;
@@ -92,6 +105,9 @@ export class Sidecar implements AdminBackend {
   /** The last component state changes, oldest first (bounded: RECENT_CHANGES). */
   readonly #changes: RecentChange[] = [];
   readonly memoryGuard: MemoryGuard;
+  /** Per-destination delivery rates and latencies, and per-component state strips, for the status page. */
+  readonly deliveries: DeliverySeries;
+  readonly strips: StateStrips;
   #state: SidecarState = "new";
   #startedAt = 0;
   #dataDirBytes = 0;
@@ -114,7 +130,10 @@ export class Sidecar implements AdminBackend {
       logger: this.#logger,
       clock: this.#clock,
     });
+    this.deliveries = new DeliverySeries(this.#clock);
+    this.strips = new StateStrips(this.#clock);
     this.heartbeats.onStateChange((c) => {
+      this.strips.record(c.component, stripState({ state: c.to, health: c.health }), c.at);
       this.#changes.push({
         time: c.at,
         kind: "component",
@@ -149,6 +168,7 @@ export class Sidecar implements AdminBackend {
       tracer: telemetry.tracer,
       meter: telemetry.meter,
       logger: this.#logger,
+      deliveryTap: this.deliveries,
     });
     this.#setMessageLog(config.logs.recordMessages);
     this.scheduler = new Scheduler({ logger: this.#logger, clock: this.#clock });
@@ -159,6 +179,13 @@ export class Sidecar implements AdminBackend {
     this.scheduler.add("heartbeat-evaluation", config.heartbeats.evaluationIntervalMs, () =>
       this.heartbeats.evaluate(),
     );
+    this.componentStore = new ComponentStore({
+      dataDir,
+      logger: this.#logger,
+      monitor: this.heartbeats,
+      maxRows: () => this.config.heartbeats.maxComponents + this.config.heartbeats.components.length,
+    });
+    this.scheduler.add("heartbeat-persist", PERSIST_INTERVAL_MS, () => this.componentStore.flush());
     this.alerts = new AlertManager({
       config: config.alerts,
       dataDir,
@@ -197,6 +224,16 @@ export class Sidecar implements AdminBackend {
       unit: "By",
     });
     this.#dataDirGauge.addCallback((r) => r.observe(this.#dataDirBytes));
+    telemetry.meter
+      .createObservableGauge("vigil.overall.status", {
+        description: "The overall verdict of GetStatus: 0 HEALTHY, 1 DEGRADED, 2 DOWN, 3 UNKNOWN",
+      })
+      .addCallback((r) => r.observe(OVERALL_GAUGE_VALUE[this.#overall().state]));
+    // A strip cell per minute needs a sample within each minute, whether or not anything changed.
+    this.scheduler.add("status-history", 10_000, () => {
+      this.strips.sample(this.heartbeats.list());
+      this.deliveries.retain(this.config.router.destinations.map((d) => d.name));
+    });
     this.memoryGuard = new MemoryGuard({
       config: config.server.memoryLimiter,
       logger: this.#logger,
@@ -240,15 +277,29 @@ export class Sidecar implements AdminBackend {
         tls.refresh();
         if (tls.lastError) throw new Error(tls.lastError);
       });
+    const decoders = metricsDecoders(protoDir());
     this.grpc = new GrpcServer({
       config: config.server.grpc,
       logger: this.#logger,
       handlers,
-      decoders: metricsDecoders(protoDir()),
+      decoders,
       // Auth first: it replaces any client-sent principal with the token's name, which the limits key on.
       interceptors: [this.auth.interceptor(), this.limits.interceptor()],
       credentials: tls?.credentials(),
     });
+    // Ends in the same handlers, with the same tokens and limits, as gRPC.
+    this.httpApi = config.server.httpApi.enabled
+      ? new HttpApiServer({
+          config: config.server.httpApi,
+          maxMessageBytes: config.server.grpc.maxMessageBytes,
+          logger: this.#logger,
+          meter: telemetry.meter,
+          handlers,
+          decoders,
+          auth: this.auth,
+          limits: this.limits,
+        })
+      : null;
     this.http = new HttpServer({
       config: config.server.http,
       logger: this.#logger,
@@ -299,6 +350,11 @@ export class Sidecar implements AdminBackend {
     return this.grpc.port;
   }
 
+  /** The HTTP API's port; 0 when it is off or could not listen. */
+  get httpApiPort(): number {
+    return this.httpApi?.port ?? 0;
+  }
+
   get httpPort(): number {
     return this.http.port;
   }
@@ -313,7 +369,7 @@ export class Sidecar implements AdminBackend {
     if (!t.receiver.http.enabled && !t.receiver.grpc.enabled) return;
     if (!url) {
       this.#logger.info(
-        "OTLP receiver off: no telemetry.otlp.endpoint (or OTEL_EXPORTER_OTLP_ENDPOINT) to forward to",
+        "OTLP receiver off: no OTLP/HTTP collector to forward to (telemetry.otlp.endpoint or OTEL_EXPORTER_OTLP_ENDPOINT, and no grpc OTEL_EXPORTER_OTLP_*PROTOCOL)",
       );
       return;
     }
@@ -375,6 +431,8 @@ export class Sidecar implements AdminBackend {
     }
     await this.logWriter.start();
     this.#opts.logStreams?.add({ stream: this.logWriter, level: "trace" });
+    // Before alerts evaluate and before the gRPC server takes a beat: state from before a restart first.
+    this.componentStore.start();
     await this.router.start();
     await this.#startOtlpReceiver();
     await this.alerts.start();
@@ -383,12 +441,20 @@ export class Sidecar implements AdminBackend {
     this.scheduler.start();
     await this.http.start();
     await this.grpc.start();
+    // On by default: a port taken by someone else must not stop Vigil (gRPC is the main door).
+    await this.httpApi?.start().catch((e: unknown) => {
+      this.#logger.error(
+        { err: toError(e) },
+        "HTTP API not started; set server.http_api.address, or enabled: false",
+      );
+    });
     this.#state = "running";
     const path = this.#opts.loaded.path;
     this.#logger.info(
       {
         grpc: this.grpc.port,
         http: this.http.port,
+        httpApi: this.httpApiPort || null,
         otlpHttp: this.otlpReceiver?.port ?? null,
         otlpGrpc: this.otlpGrpcReceiver?.port ?? null,
         config: path ?? "embedded defaults",
@@ -421,6 +487,8 @@ export class Sidecar implements AdminBackend {
           errors.push(`${name}: ${toError(e).message}`);
         }
       };
+      // Started after gRPC, stopped before it: its calls end in the same handlers.
+      await step("http-api", () => this.httpApi?.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.2));
       // Subscribe streams never end by themselves: end them so the server can close gracefully.
       this.router.endSubscribers();
       await step("grpc", () => this.grpc.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.6));
@@ -428,6 +496,8 @@ export class Sidecar implements AdminBackend {
       await step("otlp-grpc-receiver", () => this.otlpGrpcReceiver?.stop());
       await step("config", () => this.configs.stop());
       await step("scheduler", () => this.scheduler.stop());
+      // After gRPC and the scheduler: no beat or evaluation changes state after this last write.
+      await step("heartbeat-store", () => this.componentStore.stop());
       await step("alerts", () => this.alerts.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.1));
       await step("router", () => this.router.stop(Math.max(timeoutMs - drainDelayMs, 0) * 0.2));
       await step("http", () => this.http.stop());
@@ -524,6 +594,10 @@ export class Sidecar implements AdminBackend {
     return this.router.redrive(destination, limit);
   }
 
+  peekQueue(destination: string, limit: number, priority: number) {
+    return this.router.peek(destination, limit, priority);
+  }
+
   /** What `self` alert rules see: CPU since the last call, memory, event-loop delay, free disk of the data dir. */
   async #selfStats(): Promise<SelfStats> {
     const usage = process.cpuUsage();
@@ -600,8 +674,31 @@ export class Sidecar implements AdminBackend {
     return [...this.#changes, ...alerts].sort((x, y) => y.time - x.time).slice(0, RECENT_CHANGES);
   }
 
+  /**
+   * The one verdict (src/status/overall.ts): GetStatus, the status page, `vigil status` and
+   * vigil.overall.status all take it from here. /readyz does not: a down bot must not make the
+   * kubelet restart Vigil.
+   */
+  #overall(
+    components = this.heartbeats.list(),
+    destinations = this.router.status(),
+    firingAlerts: OverallInputs["firingAlerts"] = this.alerts.firing(),
+  ): OverallVerdict {
+    return foldOverall({
+      components,
+      componentsStatus: this.heartbeats.overall(components),
+      firingAlerts,
+      destinations,
+      recentDeadLetters: (name) => this.deliveries.recentDeadLetters(name),
+    });
+  }
+
   async status(): Promise<StatusSnapshot> {
     const components = this.heartbeats.list();
+    const destinations = this.router.status();
+    const firingAlerts = this.alerts.firing();
+    // A page view between two samples still shows the current minute.
+    this.strips.sample(components);
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
     const uptimeMs = this.#clock.now() - this.#startedAt;
@@ -611,8 +708,9 @@ export class Sidecar implements AdminBackend {
       startedAt: this.#startedAt,
       uptimeMs,
       configVersion: this.configs.running,
-      overall: this.heartbeats.overall(components),
-      components,
+      overall: this.#overall(components, destinations, firingAlerts),
+      componentsStatus: this.heartbeats.overall(components),
+      components: components.map((c) => ({ ...c, strip: this.strips.strip(c.name) })),
       tasks: this.scheduler.list(),
       dataDir: this.dataDir,
       dataDirBytes: this.#dataDirBytes,
@@ -628,10 +726,11 @@ export class Sidecar implements AdminBackend {
       metrics: this.metrics.stats(),
       cleaner: this.cleaner.lastReport,
       logWriter: this.logWriter.stats(),
-      destinations: this.router.status(),
-      firingAlerts: this.alerts.firing(),
+      destinations: destinations.map((d) => ({ ...d, activity: this.deliveries.activity(d.name) })),
+      firingAlerts,
       recentChanges: this.#recentChanges(),
       spool: this.spool?.status() ?? [],
+      configError: this.configs.rejection,
       botName: this.telemetry.botScope,
       draining: this.#state === "stopping" || this.grpc.state === "draining",
     };

@@ -8,6 +8,8 @@ import { metrics } from "@opentelemetry/api";
 import { AlertManager } from "../src/alerts/alert-manager.js";
 import { parseConfigText } from "../src/config/load.js";
 import type { BeatResponse__Output } from "../src/generated/vigil/v1/BeatResponse.js";
+import { ComponentStore } from "../src/heartbeat/component-store.js";
+import { HeartbeatMonitor } from "../src/heartbeat/heartbeat-monitor.js";
 import { Scheduler } from "../src/scheduler/scheduler.js";
 import { GrpcServer } from "../src/server/grpc-server.js";
 import { HttpServer } from "../src/server/http-server.js";
@@ -71,6 +73,18 @@ const components: Record<string, () => Promise<{ start(): unknown; stop(): Promi
         destinations: () => [],
         self: () => Promise.reject(new Error("not used")),
       },
+    }),
+  ComponentStore: async () =>
+    new ComponentStore({
+      dataDir: mkdtempSync(join(tmpdir(), "vigil-heartbeats-lifecycle-")),
+      logger,
+      monitor: new HeartbeatMonitor({
+        config: config.heartbeats,
+        meter: metrics.getMeter("test"),
+        logger,
+        clock: new ManualClock(),
+      }),
+      maxRows: () => config.heartbeats.maxComponents,
     }),
   Telemetry: async () => {
     const t = await Telemetry.create({ config, env: {}, version: "test", logger, hostMetrics: false });

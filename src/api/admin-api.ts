@@ -1,5 +1,5 @@
 import type { AlertRecord } from "../alerts/alert-store.js";
-import type { ConfigChangeOutcome } from "../config/config-manager.js";
+import type { ConfigChangeOutcome, ConfigRejection } from "../config/config-manager.js";
 import type { ConfigChange } from "../config/effective.js";
 import type { ConfigVersionInfo, VersionEntry } from "../config/version-store.js";
 import { invalidField } from "../errors.js";
@@ -23,6 +23,8 @@ import type { ListConfigVersionsResponse } from "../generated/vigil/v1/ListConfi
 import type { LogRecord } from "../generated/vigil/v1/LogRecord.js";
 import type { PauseDestinationRequest__Output } from "../generated/vigil/v1/PauseDestinationRequest.js";
 import type { PauseDestinationResponse } from "../generated/vigil/v1/PauseDestinationResponse.js";
+import type { PeekQueueRequest__Output } from "../generated/vigil/v1/PeekQueueRequest.js";
+import type { PeekQueueResponse } from "../generated/vigil/v1/PeekQueueResponse.js";
 import type { QueryLogsRequest__Output } from "../generated/vigil/v1/QueryLogsRequest.js";
 import type { RedriveDeadLettersRequest__Output } from "../generated/vigil/v1/RedriveDeadLettersRequest.js";
 import type { RedriveDeadLettersResponse } from "../generated/vigil/v1/RedriveDeadLettersResponse.js";
@@ -38,8 +40,11 @@ import type { ComponentView, OverallStatus } from "../heartbeat/heartbeat-monito
 import type { CleanupReport } from "../logs/cleaner.js";
 import type { LogQuery, QueriedRecord } from "../logs/log-query.js";
 import type { LogWriterStats } from "../logs/log-writer.js";
-import type { DestinationSnapshot } from "../router/router.js";
+import type { DestinationSnapshot, PeekedMessage } from "../router/router.js";
 import type { TaskStatus } from "../scheduler/scheduler.js";
+import type { DestinationActivity } from "../status/delivery-series.js";
+import type { OverallVerdict } from "../status/overall.js";
+import type { StripState } from "../status/state-strips.js";
 import type { SpoolSignalStatus } from "../telemetry/spool.js";
 import { alertMessage } from "./alert-api.js";
 import { optionalTimestamp, timestampMs, toDuration, toTimestamp } from "./convert.js";
@@ -52,8 +57,12 @@ export interface StatusSnapshot {
   startedAt: number;
   uptimeMs: number;
   configVersion: ConfigVersionInfo;
-  overall: OverallStatus;
-  components: ComponentView[];
+  /** Components, firing alerts and destinations folded into one verdict (src/status/overall.ts). */
+  overall: OverallVerdict;
+  /** The components' own fold (the heartbeat monitor's overall()): GetStatus.status. */
+  componentsStatus: OverallStatus;
+  /** With each one's state over the last hour, a cell per minute (the status page's strips). */
+  components: Array<ComponentView & { strip?: (StripState | null)[] }>;
   tasks: TaskStatus[];
   dataDir: string;
   dataDirBytes: number;
@@ -73,13 +82,16 @@ export interface StatusSnapshot {
   draining: boolean;
   cleaner: CleanupReport | null;
   logWriter: LogWriterStats;
-  destinations: DestinationSnapshot[];
+  /** With each one's delivery rates, latencies and chart series over 1, 5 and 15 minutes. */
+  destinations: Array<DestinationSnapshot & { activity?: DestinationActivity }>;
   /** Firing alerts, newest first, with the silences that mute each. */
   firingAlerts: Array<AlertRecord & { silencedBy: string[] }>;
   /** The last state changes (components, alerts), newest first; for the status page. */
   recentChanges: RecentChange[];
   /** The OTLP spool per signal; empty when the receiver is off. */
   spool: SpoolSignalStatus[];
+  /** The config file's last rejected reload, until a good one; null when none. */
+  configError?: ConfigRejection | null;
 }
 
 /** One state change the status page lists: a component's state or an alert's. */
@@ -105,6 +117,12 @@ export interface AdminBackend {
   queryLogs(q: LogQuery): AsyncIterable<QueriedRecord>;
   setPaused(destination: string, paused: boolean): DestinationSnapshot;
   redrive(destination: string, limit: number): Promise<number>;
+  /** Up to `limit` queued messages of a destination (priority 1…4, or 0 for all), without taking them. */
+  peekQueue(
+    destination: string,
+    limit: number,
+    priority: number,
+  ): { messages: PeekedMessage[]; depth: number; now: number };
 }
 
 const LEVEL_NUMBER: Record<string, number> = {
@@ -125,6 +143,23 @@ const LEVEL_NAME: Record<number, LogRecord["level"]> = {
   60: "LOG_LEVEL_FATAL",
 };
 const MAX_QUERY_LIMIT = 100_000;
+/** PeekQueue: messages listed when the request leaves limit at 0, and at most. */
+const DEFAULT_PEEK_LIMIT = 100;
+const MAX_PEEK_LIMIT = 1000;
+const PEEK_PRIORITY: Record<string, number> = {
+  PRIORITY_UNSPECIFIED: 0,
+  PRIORITY_LOW: 1,
+  PRIORITY_NORMAL: 2,
+  PRIORITY_HIGH: 3,
+  PRIORITY_CRITICAL: 4,
+};
+const PRIORITY_ENUM = [
+  "PRIORITY_UNSPECIFIED",
+  "PRIORITY_LOW",
+  "PRIORITY_NORMAL",
+  "PRIORITY_HIGH",
+  "PRIORITY_CRITICAL",
+] as const;
 
 function destinationName(name: string | undefined, field = "name"): string {
   if (!name) throw invalidField(field, "required");
@@ -216,7 +251,8 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
         version: s.version,
         uptime: toDuration(s.uptimeMs),
         config_version: configVersionMessage(s.configVersion),
-        status: `OVERALL_STATUS_${s.overall}`,
+        status: `OVERALL_STATUS_${s.componentsStatus}`,
+        overall: { state: `OVERALL_STATUS_${s.overall.state}`, reasons: s.overall.reasons },
         components: s.components.map(componentMessage),
         destinations: s.destinations.map(destinationMessage),
         firing_alerts: s.firingAlerts.map((a) => alertMessage(a, a.silencedBy)),
@@ -269,6 +305,13 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
           circuit_state: CIRCUIT[x.circuit],
           last_error: x.lastError ?? "",
         })),
+        config_error: s.configError
+          ? {
+              message: s.configError.message,
+              time: toTimestamp(s.configError.time),
+              source: s.configError.source,
+            }
+          : null,
       };
     }),
     ReloadConfig: unary<ReloadConfigRequest__Output, ReloadConfigResponse>(
@@ -311,6 +354,7 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
           warning: r.warning,
           changes: changeMessages(r.changes),
           changed: r.changed,
+          restart_required: r.restartRequired,
         };
       },
     ),
@@ -333,6 +377,7 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
           config_version: configVersionMessage(r.configVersion),
           changes: changeMessages(r.changes),
           warning: r.warning,
+          restart_required: r.restartRequired,
         };
       },
     ),
@@ -389,6 +434,28 @@ export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServ
       `${rpc}/ResumeDestination`,
       (req) => ({ destination: destinationMessage(backend.setPaused(destinationName(req.name), false)) }),
     ),
+    PeekQueue: unary<PeekQueueRequest__Output, PeekQueueResponse>(ctx, `${rpc}/PeekQueue`, (req) => {
+      const destination = destinationName(req.destination, "destination");
+      const limit = req.limit ?? 0;
+      if (limit > MAX_PEEK_LIMIT) throw invalidField("limit", `at most ${MAX_PEEK_LIMIT}, got ${limit}`);
+      const priority = PEEK_PRIORITY[String(req.priority ?? "PRIORITY_UNSPECIFIED")];
+      if (priority === undefined) throw invalidField("priority", `unknown value ${String(req.priority)}`);
+      const r = backend.peekQueue(destination, limit || DEFAULT_PEEK_LIMIT, priority);
+      return {
+        depth: r.depth,
+        messages: r.messages.map((m) => ({
+          message_id: m.messageId,
+          topic: m.topic,
+          priority: PRIORITY_ENUM[m.priority] ?? "PRIORITY_NORMAL",
+          published_at: toTimestamp(m.publishedAt),
+          age: toDuration(Math.max(0, r.now - m.publishedAt)),
+          attempts: m.attempt,
+          size_bytes: m.bytes,
+          next_attempt: m.nextAttemptAt > 0 ? toTimestamp(m.nextAttemptAt) : null,
+          in_delivery: m.inDelivery,
+        })),
+      };
+    }),
     RedriveDeadLetters: unary<RedriveDeadLettersRequest__Output, RedriveDeadLettersResponse>(
       ctx,
       `${rpc}/RedriveDeadLetters`,

@@ -1,16 +1,23 @@
-import { status as GrpcStatus, type ServerDuplexStream } from "@grpc/grpc-js";
+import { status as GrpcStatus, type ServerDuplexStream, type ServerWritableStream } from "@grpc/grpc-js";
 import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
-import { invalidField, toGrpcStatus, VigilError } from "../errors.js";
+import { invalidField, toError, toGrpcStatus, VigilError } from "../errors.js";
 import type { AckRequest__Output } from "../generated/vigil/v1/AckRequest.js";
 import type { AckResponse } from "../generated/vigil/v1/AckResponse.js";
 import type { Delivery } from "../generated/vigil/v1/Delivery.js";
+import type { PublishBatchRequest__Output } from "../generated/vigil/v1/PublishBatchRequest.js";
+import type { PublishBatchResponse } from "../generated/vigil/v1/PublishBatchResponse.js";
 import type { PublishRequest__Output } from "../generated/vigil/v1/PublishRequest.js";
 import type { PublishResponse } from "../generated/vigil/v1/PublishResponse.js";
+import type { PublishResult as PublishResultMessage } from "../generated/vigil/v1/PublishResult.js";
 import type { RouterServiceHandlers } from "../generated/vigil/v1/RouterService.js";
+import type { SubscribeBatchesRequest__Output } from "../generated/vigil/v1/SubscribeBatchesRequest.js";
+import type { SubscribeBatchesResponse } from "../generated/vigil/v1/SubscribeBatchesResponse.js";
 import type { SubscribeRequest__Output } from "../generated/vigil/v1/SubscribeRequest.js";
-import type { PublishInput, Router } from "../router/router.js";
+import type { QueuedMessage } from "../router/queue-store.js";
+import type { PublishInput, PublishResult, Router } from "../router/router.js";
 import { isPrintableAscii, isToken, TOKEN_CHARS } from "../router/senders/header-encoding.js";
-import { PRIORITY_NAMES } from "../router/senders/sender.js";
+import { PRIORITY_NAMES, type SendContext } from "../router/senders/sender.js";
+import type { SubscriberSink } from "../router/senders/subscriber-sender.js";
 import { clientKey } from "./client-key.js";
 import { durationMs, toTimestamp } from "./convert.js";
 import { DecodeFailure } from "./decode.js";
@@ -25,6 +32,18 @@ const MAX_CONTENT_TYPE = 256;
 const MAX_ACK_IDS = 10_000;
 /** PublishStream: requests being committed at once before the stream is paused (backpressure). */
 const STREAM_WINDOW = 1024;
+/** PublishBatch: messages per call at most (the request's bytes are bounded by server.grpc.max_message_bytes). */
+export const MAX_PUBLISH_BATCH = 1000;
+/** SubscribeBatches: deliveries per stream message when the request leaves max_batch at 0, and at most. */
+const DEFAULT_DELIVERY_BATCH = 256;
+const MAX_DELIVERY_BATCH = 1000;
+/**
+ * SubscribeBatches: a stream message is closed at about this many payload bytes, so a batch stays
+ * well inside the 4 MiB a gRPC client receives by default (a lone bigger delivery goes alone).
+ */
+const MAX_DELIVERY_BATCH_BYTES = 1024 * 1024;
+/** Per-delivery bytes besides the queued ones, roughly (ids, traceparent, timestamps, framing), for the byte bound. */
+const DELIVERY_OVERHEAD_BYTES = 256;
 
 const PRIORITY: Record<string, number> = {
   PRIORITY_UNSPECIFIED: 2,
@@ -133,19 +152,7 @@ export function routerHandlers(ctx: ApiContext, router: Router, gate: LoadGate):
           resolve();
         };
         const detach = router.subscribe(destination, req.max_in_flight ?? 0, {
-          write: (m, sendCtx) =>
-            call.write({
-              message_id: m.messageId,
-              topic: m.topic,
-              payload: m.payload,
-              content_type: m.contentType,
-              attributes: m.attributes,
-              priority: `PRIORITY_${PRIORITY_NAMES[m.priority] ?? "NORMAL"}`,
-              attempt: sendCtx.attempt,
-              traceparent: sendCtx.traceparent,
-              published_at: toTimestamp(m.publishedAt),
-              idempotency_key: m.idempotencyKey,
-            } as Delivery),
+          write: (m, sendCtx) => call.write(deliveryMessage(m, sendCtx)),
           onDrain: (cb) => call.once("drain", cb),
           end: finish,
         });
@@ -154,6 +161,59 @@ export function routerHandlers(ctx: ApiContext, router: Router, gate: LoadGate):
         call.on("error", finish);
       });
     }),
+    PublishBatch: unary<PublishBatchRequest__Output, PublishBatchResponse>(
+      ctx,
+      `${rpc}/PublishBatch`,
+      async (req, call, span) => {
+        const messages = req.messages ?? [];
+        if (messages.length > MAX_PUBLISH_BATCH)
+          throw invalidField(
+            "messages",
+            `at most ${MAX_PUBLISH_BATCH} per call, got ${messages.length}; split the batch`,
+          );
+        span.setAttribute("vigil.messages", messages.length);
+        if (messages.length === 0) return { results: [] };
+        gate.admit(`${rpc}/PublishBatch`, messages.length);
+        const inputs = new Array<PublishInput | Error>(messages.length);
+        for (let i = 0; i < messages.length; i++) {
+          try {
+            inputs[i] = checkedInput(messages[i] as PublishRequest__Output, router);
+          } catch (e) {
+            inputs[i] = toError(e);
+          }
+        }
+        const settled = await router.publishBatch(inputs, trace.setSpan(ROOT_CONTEXT, span), clientKey(call));
+        return { results: settled.map((r) => publishResult(ctx, r)) };
+      },
+    ),
+    SubscribeBatches: serverStream<SubscribeBatchesRequest__Output, SubscribeBatchesResponse>(
+      ctx,
+      `${rpc}/SubscribeBatches`,
+      (req, call) => {
+        const destination = req.destination ?? "";
+        if (destination === "") throw invalidField("destination", "required");
+        const maxBatch = req.max_batch ?? 0;
+        if (maxBatch > MAX_DELIVERY_BATCH)
+          throw invalidField("max_batch", `at most ${MAX_DELIVERY_BATCH}, got ${maxBatch}`);
+        return new Promise<void>((resolve) => {
+          const sink = new BatchSink(call, maxBatch > 0 ? maxBatch : DEFAULT_DELIVERY_BATCH, () =>
+            finish(true),
+          );
+          let ended = false;
+          const finish = (flush: boolean) => {
+            if (ended) return;
+            ended = true;
+            sink.close(flush);
+            detach();
+            resolve();
+          };
+          const detach = router.subscribe(destination, req.max_in_flight ?? 0, sink);
+          call.on("cancelled", () => finish(false));
+          call.on("close", () => finish(false));
+          call.on("error", () => finish(false));
+        });
+      },
+    ),
     Ack: unary<AckRequest__Output, AckResponse>(ctx, `${rpc}/Ack`, (req) => {
       const destination = req.destination ?? "";
       if (destination === "") throw invalidField("destination", "required");
@@ -165,6 +225,118 @@ export function routerHandlers(ctx: ApiContext, router: Router, gate: LoadGate):
       return { acked: r.acked, nacked: r.nacked, unknown_ids: r.unknown };
     }),
   };
+}
+
+function deliveryMessage(m: QueuedMessage, sendCtx: SendContext): Delivery {
+  return {
+    message_id: m.messageId,
+    topic: m.topic,
+    payload: m.payload,
+    content_type: m.contentType,
+    attributes: m.attributes,
+    priority: `PRIORITY_${PRIORITY_NAMES[m.priority] ?? "NORMAL"}`,
+    attempt: sendCtx.attempt,
+    traceparent: sendCtx.traceparent,
+    published_at: toTimestamp(m.publishedAt),
+    idempotency_key: m.idempotencyKey,
+  } as Delivery;
+}
+
+/**
+ * One PublishBatch result: the publish's answer, or the error of a message refused alone, with
+ * its catalogue code (never an internal detail: an unexpected error is logged and reported as
+ * VIGIL_ERR_SERVER_INTERNAL, as the gRPC boundary would).
+ */
+function publishResult(ctx: ApiContext, r: PromiseSettledResult<PublishResult>): PublishResultMessage {
+  if (r.status === "fulfilled")
+    return { message_id: r.value.messageId, duplicate: r.value.duplicate, routed: r.value.routed };
+  if (r.reason instanceof VigilError)
+    return { code: r.reason.code, message: r.reason.message, retryable: r.reason.retryable };
+  ctx.logger.error(
+    { rpc: "vigil.v1.RouterService/PublishBatch", err: toError(r.reason) },
+    "unexpected error",
+  );
+  return { code: "VIGIL_ERR_SERVER_INTERNAL", message: "internal error", retryable: true };
+}
+
+/**
+ * The sink of a SubscribeBatches stream. A delivery round of the dispatcher hands over everything
+ * it leased in one synchronous pass; the sink collects those and writes them in a microtask right
+ * after the round, as stream messages of up to `maxBatch` deliveries (and about
+ * MAX_DELIVERY_BATCH_BYTES). Nothing waits for a batch to fill: a lone message goes at once, and
+ * under load a batch is whatever the consumer's free in-flight slots let through, so max_in_flight
+ * is the flow control exactly as for Subscribe.
+ */
+class BatchSink implements SubscriberSink {
+  readonly #call: ServerWritableStream<SubscribeBatchesRequest__Output, SubscribeBatchesResponse>;
+  readonly #maxBatch: number;
+  readonly #onEnd: () => void;
+  #pending: Delivery[] = [];
+  /** Each pending delivery's size for the byte bound: its queued bytes (payload, topic, attributes) and framing. */
+  #sizes: number[] = [];
+  #scheduled = false;
+  #closed = false;
+
+  constructor(
+    call: ServerWritableStream<SubscribeBatchesRequest__Output, SubscribeBatchesResponse>,
+    maxBatch: number,
+    onEnd: () => void,
+  ) {
+    this.#call = call;
+    this.#maxBatch = maxBatch;
+    this.#onEnd = onEnd;
+  }
+
+  write(m: QueuedMessage, sendCtx: SendContext): boolean {
+    if (this.#closed) return true;
+    this.#pending.push(deliveryMessage(m, sendCtx));
+    this.#sizes.push(m.bytes + DELIVERY_OVERHEAD_BYTES);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(() => this.#flush());
+    }
+    // The stream's own state, so a subscriber the sender holds back gets its 'drain' (see SubscriberSender.send).
+    return !this.#call.writableNeedDrain;
+  }
+
+  onDrain(cb: () => void): void {
+    this.#call.once("drain", cb);
+  }
+
+  end(): void {
+    this.#onEnd();
+  }
+
+  /** No more writes; what is collected goes out first when the stream ends cleanly (flush), else it is dropped (redelivered). */
+  close(flush: boolean): void {
+    if (flush) this.#flush();
+    this.#closed = true;
+    this.#pending = [];
+    this.#sizes = [];
+  }
+
+  #flush(): void {
+    this.#scheduled = false;
+    if (this.#closed || this.#pending.length === 0) return;
+    const all = this.#pending;
+    const sizes = this.#sizes;
+    this.#pending = [];
+    this.#sizes = [];
+    let batch: Delivery[] = [];
+    let bytes = 0;
+    for (let i = 0; i < all.length; i++) {
+      const d = all[i] as Delivery;
+      const size = sizes[i] as number;
+      if (batch.length > 0 && (batch.length >= this.#maxBatch || bytes + size > MAX_DELIVERY_BATCH_BYTES)) {
+        this.#call.write({ deliveries: batch });
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(d);
+      bytes += size;
+    }
+    this.#call.write({ deliveries: batch });
+  }
 }
 
 /**

@@ -666,6 +666,8 @@ const alertsSchema = z
         max_changes: z.number().int().min(2).default(4),
       })
       .prefault({}),
+    // VigilWatchdog: always firing, sent to Alertmanager notifiers for an external dead-man's switch.
+    watchdog: z.boolean().default(true),
     rules: z.array(ruleSchema).default([]),
     notifiers: z.array(notifierSchema).default([]),
   })
@@ -693,6 +695,7 @@ const alertsSchema = z
     historyRetentionMs: a.history_retention,
     externalUrl: a.external_url,
     flap: { windowMs: a.flap.window, maxChanges: a.flap.max_changes },
+    watchdog: a.watchdog,
     rules: a.rules,
     notifiers: a.notifiers,
   }));
@@ -754,6 +757,14 @@ export const configSchema = z
                 message: "must not be longer than request_timeout",
               });
           }),
+        // The HTTP/JSON door (Connect unary + pings): loopback by default like gRPC.
+        http_api: z
+          .strictObject({
+            enabled: z.boolean().default(true),
+            address: address().default("127.0.0.1:7071"),
+            max_connections: z.number().int().min(1).max(65_535).default(256),
+          })
+          .prefault({}),
         limits: z
           .strictObject({
             client_requests_per_second: z.number().positive().nullable().default(null),
@@ -790,7 +801,8 @@ export const configSchema = z
               .default(null),
             headers: headers().default({}),
             tls: clientTls().prefault({}),
-            export_interval: positiveDuration().prefault("10s"),
+            // null: OTEL_METRIC_EXPORT_INTERVAL, else 10s (the config key wins where both are set).
+            export_interval: positiveDuration().nullable().default(null),
           })
           .prefault({}),
         prometheus: z.strictObject({ enabled: z.boolean().default(true) }).prefault({}),
@@ -839,6 +851,7 @@ export const configSchema = z
         default_grace: duration().nullable().default(null),
         evaluation_interval: positiveDuration().prefault("1s"),
         max_components: z.number().int().min(1).max(100_000).default(1000),
+        forget_after: positiveDuration().prefault("24h"),
         components: z.array(componentSchema).default([]),
       })
       .prefault({})
@@ -862,6 +875,22 @@ export const configSchema = z
         cardinality_limit: z.number().int().min(1).max(100_000).default(2000),
         series_ttl: positiveDuration().prefault("10m"),
         max_instruments: z.number().int().min(1).max(100_000).default(1000),
+        // Bucket boundaries per histogram name pattern (src/metrics/histogram-buckets.ts); first match wins.
+        histograms: z
+          .array(
+            z.strictObject({
+              match: z.string().min(1).max(256),
+              buckets: z
+                .array(z.number().refine(Number.isFinite, { message: "must be a finite number" }))
+                .min(1)
+                .max(64)
+                .refine((b) => b.every((x, i) => i === 0 || x > (b[i - 1] as number)), {
+                  message: "must be strictly increasing",
+                }),
+            }),
+          )
+          .max(256)
+          .default([]),
       })
       .prefault({}),
     logs: z
@@ -942,6 +971,11 @@ export const configSchema = z
         requestTimeoutMs: c.server.http.request_timeout,
         keepAliveTimeoutMs: c.server.http.keep_alive_timeout,
       },
+      httpApi: {
+        enabled: c.server.http_api.enabled,
+        address: c.server.http_api.address,
+        maxConnections: c.server.http_api.max_connections,
+      },
       auth: { tokensFile: c.server.auth.tokens_file, tokensEnv: c.server.auth.tokens_env },
       memoryLimiter: { limitBytes: c.server.memory_limiter.limit, shedAt: c.server.memory_limiter.shed_at },
       limits: {
@@ -961,7 +995,8 @@ export const configSchema = z
           certFile: c.telemetry.otlp.tls.cert_file,
           keyFile: c.telemetry.otlp.tls.key_file,
         },
-        exportIntervalMs: c.telemetry.otlp.export_interval,
+        exportIntervalMs: c.telemetry.otlp.export_interval ?? 10_000,
+        exportIntervalConfigured: c.telemetry.otlp.export_interval !== null,
       },
       receiver: {
         http: { enabled: c.telemetry.receiver.http.enabled, address: c.telemetry.receiver.http.address },
@@ -983,6 +1018,7 @@ export const configSchema = z
       defaultGraceMs: c.heartbeats.default_grace,
       evaluationIntervalMs: c.heartbeats.evaluation_interval,
       maxComponents: c.heartbeats.max_components,
+      forgetAfterMs: c.heartbeats.forget_after,
       components: c.heartbeats.components,
     },
     router: c.router,
@@ -991,6 +1027,7 @@ export const configSchema = z
       cardinalityLimit: c.metrics.cardinality_limit,
       seriesTtlMs: c.metrics.series_ttl,
       maxInstruments: c.metrics.max_instruments,
+      histograms: c.metrics.histograms,
     },
     logs: {
       level: c.logs.level,

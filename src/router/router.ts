@@ -15,6 +15,7 @@ import type { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
 import type { DestinationConfig, RouterConfig } from "../config/schema.js";
 import { toError, VigilError } from "../errors.js";
+import { type DeliveryTap, tapInstruments } from "../status/delivery-series.js";
 import { ClientLimiter } from "../util/client-limiter.js";
 import type { Clock } from "../util/clock.js";
 import { DeadLetters } from "./dead-letters.js";
@@ -27,6 +28,7 @@ import {
   messageBytes,
   type NewMessage,
   type QueuedMessage,
+  type QueuedSummary,
   QueueStore,
   type ReclaimResult,
 } from "./queue-store.js";
@@ -54,6 +56,14 @@ export interface PublishResult {
   messageId: string;
   duplicate: boolean;
   routed: number;
+}
+
+/** One queued message as PeekQueue lists it. */
+export interface PeekedMessage extends QueuedSummary {
+  /** Being delivered now. */
+  inDelivery: boolean;
+  /** Epoch ms when the next attempt may start (waiting out a retry's backoff), or 0. */
+  nextAttemptAt: number;
 }
 
 export interface DestinationSnapshot {
@@ -190,6 +200,8 @@ export class Router {
     tracer: Tracer;
     meter: Meter;
     logger: Logger;
+    /** Told of every delivery, failed attempt and dead letter (the status page's time series). */
+    deliveryTap?: DeliveryTap;
   }) {
     this.#config = opts.config;
     this.#dataDir = opts.dataDir;
@@ -250,6 +262,12 @@ export class Router {
         },
       }),
     };
+    if (opts.deliveryTap)
+      ({ inst: this.#inst, deadLettered: this.#deadLettered } = tapInstruments(
+        this.#inst,
+        this.#deadLettered,
+        opts.deliveryTap,
+      ));
     m.createObservableGauge("vigil.router.queue.depth", {
       description: "Messages queued for a destination (in delivery included)",
     }).addCallback((r) => {
@@ -593,6 +611,27 @@ export class Router {
     if (key) this.#pendingKeys.set(key, promise);
     this.#scheduleFlush();
     return promise;
+  }
+
+  /**
+   * PublishBatch: each input published as by `publish`, all in this one synchronous pass. A group
+   * commit only ever starts on a later turn of the event loop (#scheduleFlush, or the end of the
+   * commit in flight), so every accepted message of the batch lands in the same group: one
+   * transaction, all on disk or none, before any of them is answered. An input that is already an
+   * error (a bad field found by the API) and a message refused alone (its queue full, its client
+   * over the rate limit) settle as rejected without touching the others.
+   */
+  publishBatch(
+    inputs: ReadonlyArray<PublishInput | Error>,
+    parent: Context = ROOT_CONTEXT,
+    client = "",
+  ): Promise<PromiseSettledResult<PublishResult>[]> {
+    const results: Promise<PublishResult>[] = new Array(inputs.length);
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i] as PublishInput | Error;
+      results[i] = input instanceof Error ? Promise.reject(input) : this.publish(input, parent, client);
+    }
+    return Promise.allSettled(results);
   }
 
   #seenKey(key: string, now: number): DedupEntry | undefined {
@@ -1058,6 +1097,40 @@ export class Router {
     this.#store.setPaused(name, paused);
     d.dispatcher.setPaused(paused);
     return this.#snapshot(d);
+  }
+
+  /**
+   * Up to `limit` messages queued for a destination, highest priority first and FIFO within one
+   * (the order of delivery), or of one priority only; read from the store without payloads and
+   * without leasing anything, so a paused destination stays as it is. Messages whose commit is
+   * still running are not listed yet.
+   */
+  peek(name: string, limit: number, priority = 0): { messages: PeekedMessage[]; depth: number; now: number } {
+    const d = this.#destination(name);
+    const now = this.#clock.now();
+    if (!this.#storeOpen) return { messages: [], depth: 0, now };
+    const q = d.queue;
+    const out: PeekedMessage[] = [];
+    const mono = this.#clock.monotonic();
+    for (const p of priority > 0 ? [priority] : [4, 3, 2, 1]) {
+      let after = 0;
+      while (out.length < limit) {
+        const rows = this.#store.summariesAfter(name, p, after, limit - out.length);
+        for (const r of rows) {
+          const st = q.peekState(r.seq);
+          if (!st) continue;
+          out.push({
+            ...r,
+            attempt: Math.max(r.attempt, st.attempt ?? 0),
+            inDelivery: st.leased,
+            nextAttemptAt: st.due !== undefined ? now + Math.max(0, st.due - mono) : 0,
+          });
+        }
+        if (rows.length === 0) break;
+        after = (rows[rows.length - 1] as QueuedSummary).seq;
+      }
+    }
+    return { messages: out, depth: q.depth, now };
   }
 
   /** Puts up to `limit` (0 = all) dead letters back into the destination's queue. */

@@ -8,7 +8,7 @@ import {
 import type { Counter, Meter } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import { clientKey } from "../api/client-key.js";
-import { wireBytes } from "../api/decode.js";
+import { WIRE_BYTES, wireBytes } from "../api/decode.js";
 import type { Config } from "../config/schema.js";
 import { toGrpcStatus, VigilError } from "../errors.js";
 import { ClientLimiter } from "../util/client-limiter.js";
@@ -22,6 +22,7 @@ type LimitsConfig = Config["server"]["limits"];
  */
 const OPEN_SERVICES = ["/grpc.health.v1.Health/", "/grpc.reflection."];
 const SUBSCRIBE = "/vigil.v1.RouterService/Subscribe";
+const SUBSCRIBE_BATCHES = "/vigil.v1.RouterService/SubscribeBatches";
 
 /**
  * server.limits, before any handler runs: request and byte rates per client
@@ -88,7 +89,7 @@ export class CallLimits {
       const open = OPEN_SERVICES.some((p) => method.path.startsWith(p));
       if ((open && !streaming) || (!streaming && !this.#requests && !this.#bytes))
         return new ServerInterceptingCall(call);
-      const subscribe = method.path === SUBSCRIBE;
+      const subscribe = method.path === SUBSCRIBE || method.path === SUBSCRIBE_BATCHES;
       let client = "";
       let counted = false;
       let ended = false;
@@ -182,6 +183,20 @@ export class CallLimits {
         .build();
       return new ServerInterceptingCall(call, responder);
     };
+  }
+
+  /**
+   * The request and byte rates for one unary request that does not come through gRPC (the HTTP
+   * API), keyed like the interceptor: null when it may go on (tokens taken), else the refusal with
+   * its wait, counted in vigil.limits.refused.
+   */
+  admit(rpc: string, client: string, bytes: number): { error: VigilError; waitMs: number } | null {
+    if (!this.#requests && !this.#bytes) return null;
+    const over = this.#over(client, { [WIRE_BYTES]: bytes });
+    if (over === null) return null;
+    this.#refused.add(1, { reason: over.reason });
+    this.#logger.debug({ rpc, client, reason: over.reason }, "request refused: server.limits");
+    return { error: this.#rateError(over.reason, client, rpc, over.waitMs), waitMs: over.waitMs };
   }
 
   /** The rate one more request message would break, with the wait; null when it may go on (tokens taken). */

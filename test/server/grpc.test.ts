@@ -193,9 +193,11 @@ describe("gRPC API against a real server", () => {
       "cleanup",
       "data-dir-size",
       "heartbeat-evaluation",
+      "heartbeat-persist",
       "memory-guard",
       "router-expiry",
       "router-maintenance",
+      "status-history",
     ]);
     assert.ok(Number(s.process?.rss_bytes) > 0);
     assert.equal(s.bot_name, "bot");
