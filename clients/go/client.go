@@ -65,7 +65,8 @@ type Client struct {
 	router    vigilv1.RouterServiceClient
 	log       *log.Logger
 
-	points pointBuffer
+	points    pointBuffer
+	publishes publishBatcher
 
 	mu         sync.Mutex
 	closed     bool
@@ -89,6 +90,10 @@ type Stats struct {
 	RejectedPoints uint64
 	// Publish attempts repeated after a retryable failure.
 	PublishRetries uint64
+	// Publish calls made (PublishBatch, or Publish against a Vigil without it), retries included.
+	PublishCalls uint64
+	// Messages those calls carried; PublishedMessages / PublishCalls is the mean batch size.
+	PublishedMessages uint64
 	// Subscribe streams opened again after a drop.
 	Resubscribes uint64
 }

@@ -323,6 +323,51 @@ v.close()`,
     }
   });
 
+  test("publishes batch adaptively: a lone one goes at once, alone; concurrent ones coalesce; refusals stay per message", async (t) => {
+    const v = await vigil(
+      await tmp(),
+      `  grpc: { address: "127.0.0.1:0" }\n`,
+      `router:
+  destinations:
+    - { name: batch, kind: subscriber, ack_timeout: "5s" }
+  routes:
+    - { match: { topic: "batch.>" }, to: [batch] }
+`,
+    );
+    try {
+      const out = await runScript<Record<string, Json>>(venv, "client_batching.py", {
+        VIGIL_ADDRESS: v.address,
+      });
+      const messages = 16 * 10;
+      for (const mode of ["sync", "async"]) {
+        assert.deepEqual(
+          out[`${mode}_lone`],
+          [1, 1, 1],
+          `${mode}: an idle client's publish is one call of one message`,
+        );
+        const [calls, carried] = out[`${mode}_many`];
+        assert.equal(carried, messages, `${mode}: every publish went out once`);
+        assert.ok(calls < messages / 2, `${mode}: ${messages} concurrent publishes took ${calls} calls`);
+        assert.equal(out[`${mode}_ids`], messages - 1, `${mode}: each accepted publish its own message`);
+        assert.equal(
+          out[`${mode}_subscribe_batches`],
+          messages,
+          `${mode}: SubscribeBatches delivered them all`,
+        );
+        t.diagnostic(`${mode}: ${messages} concurrent publishes in ${calls} calls`);
+      }
+      assert.deepEqual(out.sync_errors, []);
+      assert.deepEqual(out.sync_bad, [["VIGIL_ERR_REQUEST_INVALID_FIELD", "topic: required"]]);
+      assert.deepEqual(out.async_bad, [
+        ["InvalidArgumentError", "VIGIL_ERR_REQUEST_INVALID_FIELD", "topic: required"],
+      ]);
+      assert.deepEqual(out.sync_fallback, [8, 8, true], "without PublishBatch: one Publish per message");
+      assert.deepEqual(out.async_fallback, [8, true, 8]);
+    } finally {
+      await stop(v.p);
+    }
+  });
+
   test("a Vigil restart (SIGKILL) in the middle of publishing: no acknowledged message lost, retries deduplicated, subscribers survive", async (t) => {
     const N = 600;
     const dir = await tmp();

@@ -10,7 +10,7 @@
 ``vigil_client.aio.AsyncVigil`` has the same methods as coroutines.
 """
 
-from ._common import PublishResult
+from ._common import ClientStats, PublishResult
 from ._sync import Delivery, Heartbeat, Job, Subscription, Vigil
 from .errors import (
     DeadlineExceededError,
@@ -30,6 +30,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Vigil",
     "PublishResult",
+    "ClientStats",
     "Delivery",
     "Heartbeat",
     "Job",

@@ -13,6 +13,7 @@ from typing import Dict, List, Mapping, Optional, Tuple, Union
 
 from google.protobuf import duration_pb2
 
+from . import errors
 from ._gen.vigil.v1 import heartbeat_pb2, metrics_pb2, router_pb2
 
 log = logging.getLogger("vigil_client")
@@ -170,6 +171,75 @@ def backoff(attempt: int, initial: float = 0.1, maximum: float = 2.0) -> float:
     """Exponential backoff with jitter: half the cap plus up to another half."""
     cap = min(maximum, initial * (2 ** min(attempt, 20)))
     return cap / 2 + random.random() * cap / 2
+
+
+# Vigil's bounds on one PublishBatch call (src/api/router-api.ts): messages, and payload bytes kept well
+# inside server.grpc.max_message_bytes (4 MiB by default); a bigger message goes alone.
+MAX_PUBLISH_BATCH = 500
+MAX_PUBLISH_BATCH_BYTES = 1 << 20
+
+
+def batch_size(outbox: List["PendingPublish"], maximum: int) -> int:
+    """How many of the first waiting publishes go in the next call (at least one)."""
+    n = 0
+    size = 0
+    for p in outbox:
+        b = len(p.req.payload)
+        if n >= maximum or (n > 0 and size + b > MAX_PUBLISH_BATCH_BYTES):
+            break
+        n += 1
+        size += b
+    return n
+
+
+class PendingPublish:
+    """One attempt of one publish, waiting for its PublishBatch call (sync: ``event``; asyncio: ``future``)."""
+
+    __slots__ = ("req", "until", "event", "future", "result", "error", "lead")
+
+    def __init__(self, req: router_pb2.PublishRequest, until: float) -> None:
+        self.req = req
+        self.until = until
+        self.event: Optional[threading.Event] = None
+        self.future: object = None
+        self.result: Optional["PublishResult"] = None
+        self.error: Optional[BaseException] = None
+        # Sync only: set (with the event) when this publish's thread is to send the next call.
+        self.lead = False
+
+
+def call_timeout(batch: List[PendingPublish], now: float, limit: float) -> float:
+    """A call's timeout: the latest of its publishes' own deadlines, bounded by ``limit``."""
+    latest = max(p.until for p in batch)
+    return max(0.05, min(limit, latest - now))
+
+
+def answer_batch(batch: List[PendingPublish], response: router_pb2.PublishBatchResponse) -> None:
+    """Sets each publish's result, or the error of a message refused alone, from a PublishBatch answer."""
+    results = response.results
+    for i, p in enumerate(batch):
+        if i >= len(results):
+            p.error = errors.from_publish_result(
+                "VIGIL_ERR_SERVER_INTERNAL", "no result for this message in Vigil's answer", True
+            )
+            continue
+        r = results[i]
+        if r.code:
+            p.error = errors.from_publish_result(r.code, r.message, r.retryable)
+        else:
+            p.result = PublishResult(message_id=r.message_id, duplicate=r.duplicate, routed=r.routed)
+
+
+@dataclass(frozen=True)
+class ClientStats:
+    """The client's own publish counters (``Vigil.stats`` / ``AsyncVigil.stats``)."""
+
+    #: Publish calls made (PublishBatch, or Publish against a Vigil without it), retries included.
+    publish_calls: int
+    #: Messages those calls carried; ``published_messages / publish_calls`` is the mean batch size.
+    published_messages: int
+    #: Publish attempts repeated after a retryable failure.
+    publish_retries: int
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,14 @@ class Vigil:
         self._subscriptions: Set[Subscription] = set()
         self._lock = threading.Lock()
         self._flusher: Optional[threading.Thread] = None
+        # Adaptive publish batching (see publish): the waiting publishes, and whether a call is in flight.
+        self._publish_lock = threading.Lock()
+        self._outbox: List[c.PendingPublish] = []
+        self._publish_in_flight = False
+        self._no_publish_batch = False
+        self._publish_calls = 0
+        self._published_messages = 0
+        self._publish_retries = 0
 
     # -- lifecycle -------------------------------------------------------------------------------------
 
@@ -300,6 +308,12 @@ class Vigil:
         While Vigil is unavailable (restarting, a full queue, a rate limit) the same request — with the same
         idempotency key, generated when none is given — is sent again with backoff, for up to
         ``publish_timeout`` seconds; then the last error is raised.
+
+        Publishes go out through PublishBatch, batched adaptively: an idle client sends a publish at once (a
+        call of one message); while a call is in flight, the publishes of other threads wait and go together
+        in the next call, so a busy client pays one call (and Vigil one commit) per batch. No linger: a lone
+        publish never waits for company. A message Vigil refuses alone fails only its own publish. Against a
+        Vigil without PublishBatch (UNIMPLEMENTED) each message goes by Publish.
         """
         self._check_open()
         req = c.publish_request(
@@ -312,13 +326,10 @@ class Vigil:
             ttl=ttl,
         )
         until = time.monotonic() + self._publish_timeout
-        publish = self.stubs.router.Publish
         attempt = 0
         while True:
-            left = until - time.monotonic()
             try:
-                r = self._unary(publish, req, timeout=max(0.05, min(self._call_timeout, left)))
-                return c.PublishResult(message_id=r.message_id, duplicate=r.duplicate, routed=r.routed)
+                return self._publish_once(req, until)
             except VigilError as e:
                 if not e.retryable or self._closed.is_set():
                     raise
@@ -326,17 +337,121 @@ class Vigil:
                 if time.monotonic() + wait >= until:
                     raise
                 attempt += 1
+                with self._publish_lock:
+                    self._publish_retries += 1
                 self._closed.wait(wait)
 
-    def subscribe(self, destination: str, max_in_flight: int = 16) -> "Subscription":
+    def _publish_once(self, req: router_pb2.PublishRequest, until: float) -> c.PublishResult:
+        """One attempt: queued for the next call; this thread sends that call itself when none is in flight
+        (no sender thread, so an idle publish costs no thread hop), else waits for its answer — or for its
+        turn to send the next call, handed over by the thread whose call just ended."""
+        p = c.PendingPublish(req, until)
+        p.event = threading.Event()
+        with self._publish_lock:
+            self._outbox.append(p)
+            lead = not self._publish_in_flight
+            self._publish_in_flight = True
+        while True:
+            if lead:
+                p.lead = False
+                p.event.clear()
+                self._send_publishes()
+            if p.result is not None or p.error is not None:
+                break
+            # Not answered yet: another thread's call carries it, or (after an UNIMPLEMENTED) it is
+            # queued again and this thread may be handed the next call.
+            p.event.wait()
+            lead = p.lead
+        if p.error is not None:
+            raise p.error
+        assert p.result is not None
+        return p.result
+
+    def _send_publishes(self) -> None:
+        """Sends one call with what waits (the calling thread's own publish first), answers its publishes,
+        then hands the next call to the first publish still waiting, or marks the client idle."""
+        with self._publish_lock:
+            no_batch = self._no_publish_batch
+            n = c.batch_size(self._outbox, 1 if no_batch else c.MAX_PUBLISH_BATCH)
+            batch = self._outbox[:n]
+            del self._outbox[:n]
+            self._publish_calls += 1
+            self._published_messages += n
+        requeue = False
+        try:
+            timeout = c.call_timeout(batch, time.monotonic(), self._call_timeout)
+            if no_batch:
+                p = batch[0]
+                try:
+                    r = self._unary(self.stubs.router.Publish, p.req, timeout=timeout)
+                    p.result = c.PublishResult(message_id=r.message_id, duplicate=r.duplicate, routed=r.routed)
+                except VigilError as e:
+                    p.error = e
+            else:
+                try:
+                    c.answer_batch(
+                        batch,
+                        self._unary(
+                            self.stubs.router.PublishBatch,
+                            router_pb2.PublishBatchRequest(messages=[p.req for p in batch]),
+                            timeout=timeout,
+                        ),
+                    )
+                except VigilError as e:
+                    if e.code == grpc.StatusCode.UNIMPLEMENTED:
+                        requeue = True
+                    else:
+                        for p in batch:
+                            p.error = e
+        except BaseException as e:  # never leave a waiting publish without an answer
+            for p in batch:
+                if p.result is None and p.error is None:
+                    p.error = VigilError(f"publish not sent: {e}")
+            raise
+        finally:
+            with self._publish_lock:
+                if requeue:
+                    # A Vigil from before PublishBatch: the same messages again, one Publish each.
+                    self._no_publish_batch = True
+                    self._outbox[:0] = batch
+                else:
+                    for p in batch:
+                        if p.event is not None:
+                            p.event.set()
+                if self._outbox:
+                    nxt = self._outbox[0]
+                    nxt.lead = True
+                    if nxt.event is not None:
+                        nxt.event.set()
+                else:
+                    self._publish_in_flight = False
+
+    @property
+    def stats(self) -> c.ClientStats:
+        """The client's publish counters: calls made and messages they carried (their ratio is the batch
+        size), and retries."""
+        with self._publish_lock:
+            return c.ClientStats(
+                publish_calls=self._publish_calls,
+                published_messages=self._published_messages,
+                publish_retries=self._publish_retries,
+            )
+
+    def subscribe(
+        self, destination: str, max_in_flight: int = 16, *, batches: bool = False, max_batch: int = 0
+    ) -> "Subscription":
         """Deliveries of a subscriber destination, as ``for d in v.subscribe("orders"):`` … ``d.ack()``.
 
         At most ``max_in_flight`` deliveries are un-acked at once. When the stream drops (Vigil restarting)
         it is opened again; un-acked deliveries come again (at-least-once, ``attempt`` counts). Ends on
         ``.close()`` or ``v.close()``; an unknown destination raises NotFoundError.
+
+        ``batches=True`` consumes through SubscribeBatches: several deliveries per stream message (what is
+        ready, up to ``max_batch``, 0 = Vigil's default of 256; never held back to fill a batch), fewer
+        stream messages for a busy destination. The iteration still yields one delivery at a time.
         """
         self._check_open()
-        s = Subscription(self, destination, max_in_flight)
+        s = Subscription(self, destination, max_in_flight, batches, max_batch)
         with self._lock:
             self._subscriptions.add(s)
         return s
@@ -493,12 +608,23 @@ class Delivery(c.DeliveryData):
 class Subscription:
     """An iterator over deliveries that re-opens its stream after Vigil restarts."""
 
-    def __init__(self, vigil: Vigil, destination: str, max_in_flight: int) -> None:
+    def __init__(
+        self, vigil: Vigil, destination: str, max_in_flight: int, batches: bool = False, max_batch: int = 0
+    ) -> None:
         if not 1 <= int(max_in_flight) <= 10_000:
             raise ValueError(f"max_in_flight must be between 1 and 10000, got {max_in_flight!r}")
+        if not 0 <= int(max_batch) <= 1000:
+            raise ValueError(f"max_batch must be between 0 (Vigil's default) and 1000, got {max_batch!r}")
         self.destination = destination
         self._vigil = vigil
-        self._req = router_pb2.SubscribeRequest(destination=destination, max_in_flight=int(max_in_flight))
+        self._batches = bool(batches)
+        self._req: Any = (
+            router_pb2.SubscribeBatchesRequest(
+                destination=destination, max_in_flight=int(max_in_flight), max_batch=int(max_batch)
+            )
+            if self._batches
+            else router_pb2.SubscribeRequest(destination=destination, max_in_flight=int(max_in_flight))
+        )
         self._closed = threading.Event()
         self._call: Any = None
         self._lock = threading.Lock()
@@ -529,7 +655,8 @@ class Subscription:
         attempt = 0
         opened = False
         while not self._closed.is_set():
-            call = v.stubs.router.Subscribe(self._req, metadata=v._metadata, wait_for_ready=True)
+            method = v.stubs.router.SubscribeBatches if self._batches else v.stubs.router.Subscribe
+            call = method(self._req, metadata=v._metadata, wait_for_ready=True)
             with self._lock:
                 self._call = call
             if self._closed.is_set():
@@ -539,11 +666,12 @@ class Subscription:
                 self.reconnects += 1
             opened = True
             try:
-                for d in call:
+                for m in call:
                     attempt = 0
-                    delivery = Delivery(**c.delivery_fields(d, self.destination))
-                    delivery._vigil = v
-                    yield delivery
+                    for d in m.deliveries if self._batches else (m,):
+                        delivery = Delivery(**c.delivery_fields(d, self.destination))
+                        delivery._vigil = v
+                        yield delivery
                 # The stream ended without an error (Vigil draining): open it again.
             except grpc.RpcError as e:
                 if self._closed.is_set():

@@ -85,6 +85,13 @@ class AsyncVigil:
         self._closed = False
         self._heartbeats: Set[AsyncHeartbeat] = set()
         self._subscriptions: Set[AsyncSubscription] = set()
+        # Adaptive publish batching (see publish): the waiting publishes and the task sending them.
+        self._outbox: List[c.PendingPublish] = []
+        self._sender: Optional[asyncio.Task] = None
+        self._no_publish_batch = False
+        self._publish_calls = 0
+        self._published_messages = 0
+        self._publish_retries = 0
 
     async def __aenter__(self) -> "AsyncVigil":
         return self
@@ -260,6 +267,10 @@ class AsyncVigil:
         idempotency_key: Optional[str] = None,
         ttl: Optional[c.Seconds] = None,
     ) -> PublishResult:
+        """Publishes one message; returns once Vigil has it on disk (see ``Vigil.publish``).
+
+        Batched adaptively like ``Vigil.publish``: the publishes of other tasks made while a call is in
+        flight go together in the next PublishBatch call; an idle client's publish goes at once."""
         self._check_open()
         req = c.publish_request(
             topic,
@@ -274,12 +285,14 @@ class AsyncVigil:
         until = loop.time() + self._publish_timeout
         attempt = 0
         while True:
-            left = until - loop.time()
+            p = c.PendingPublish(req, until)
+            fut: asyncio.Future = loop.create_future()
+            p.future = fut
+            self._outbox.append(p)
+            if self._sender is None:
+                self._sender = loop.create_task(self._send_publishes())
             try:
-                r = await self._unary(
-                    self.stubs.router.Publish, req, timeout=max(0.05, min(self._call_timeout, left))
-                )
-                return PublishResult(message_id=r.message_id, duplicate=r.duplicate, routed=r.routed)
+                return await fut
             except VigilError as e:
                 if not e.retryable or self._closed:
                     raise
@@ -287,12 +300,78 @@ class AsyncVigil:
                 if loop.time() + wait >= until:
                     raise
                 attempt += 1
+                self._publish_retries += 1
                 await asyncio.sleep(wait)
 
-    def subscribe(self, destination: str, max_in_flight: int = 16) -> "AsyncSubscription":
-        """``async for d in v.subscribe("consumers"):`` … ``await d.ack()``; re-opened after Vigil restarts."""
+    async def _send_publishes(self) -> None:
+        """The sender task, alive while publishes wait: one call at a time with what waits (see publish)."""
+        loop = asyncio.get_running_loop()
+        try:
+            while self._outbox:
+                no_batch = self._no_publish_batch
+                n = c.batch_size(self._outbox, 1 if no_batch else c.MAX_PUBLISH_BATCH)
+                batch = self._outbox[:n]
+                del self._outbox[:n]
+                self._publish_calls += 1
+                self._published_messages += n
+                timeout = c.call_timeout(batch, loop.time(), self._call_timeout)
+                try:
+                    if no_batch:
+                        p = batch[0]
+                        r = await self._unary(self.stubs.router.Publish, p.req, timeout=timeout)
+                        p.result = PublishResult(message_id=r.message_id, duplicate=r.duplicate, routed=r.routed)
+                    else:
+                        c.answer_batch(
+                            batch,
+                            await self._unary(
+                                self.stubs.router.PublishBatch,
+                                router_pb2.PublishBatchRequest(messages=[p.req for p in batch]),
+                                timeout=timeout,
+                            ),
+                        )
+                except VigilError as e:
+                    if e.code == grpc.StatusCode.UNIMPLEMENTED and not no_batch:
+                        # A Vigil from before PublishBatch: the same messages again, one Publish each.
+                        self._no_publish_batch = True
+                        self._outbox[:0] = batch
+                        continue
+                    for p in batch:
+                        p.error = e
+                except BaseException as e:  # cancelled (the loop closing): no publish left unanswered
+                    for p in batch + self._outbox:
+                        f = cast(asyncio.Future, p.future)
+                        if not f.done():
+                            f.set_exception(VigilError(f"publish not sent: {e!r}"))
+                    self._outbox.clear()
+                    raise
+                for p in batch:
+                    f = cast(asyncio.Future, p.future)
+                    if f.done():  # its publish was cancelled meanwhile
+                        continue
+                    if p.error is not None:
+                        f.set_exception(p.error)
+                    else:
+                        f.set_result(p.result)
+        finally:
+            self._sender = None
+
+    @property
+    def stats(self) -> c.ClientStats:
+        """The client's publish counters, as for ``Vigil.stats``."""
+        return c.ClientStats(
+            publish_calls=self._publish_calls,
+            published_messages=self._published_messages,
+            publish_retries=self._publish_retries,
+        )
+
+    def subscribe(
+        self, destination: str, max_in_flight: int = 16, *, batches: bool = False, max_batch: int = 0
+    ) -> "AsyncSubscription":
+        """``async for d in v.subscribe("consumers"):`` … ``await d.ack()``; re-opened after Vigil restarts.
+
+        ``batches=True`` consumes through SubscribeBatches, as for ``Vigil.subscribe``."""
         self._check_open()
-        s = AsyncSubscription(self, destination, max_in_flight)
+        s = AsyncSubscription(self, destination, max_in_flight, batches, max_batch)
         self._subscriptions.add(s)
         return s
 
@@ -439,12 +518,23 @@ class AsyncDelivery(c.DeliveryData):
 class AsyncSubscription:
     """An async iterator over deliveries that re-opens its stream after Vigil restarts."""
 
-    def __init__(self, vigil: AsyncVigil, destination: str, max_in_flight: int) -> None:
+    def __init__(
+        self, vigil: AsyncVigil, destination: str, max_in_flight: int, batches: bool = False, max_batch: int = 0
+    ) -> None:
         if not 1 <= int(max_in_flight) <= 10_000:
             raise ValueError(f"max_in_flight must be between 1 and 10000, got {max_in_flight!r}")
+        if not 0 <= int(max_batch) <= 1000:
+            raise ValueError(f"max_batch must be between 0 (Vigil's default) and 1000, got {max_batch!r}")
         self.destination = destination
         self._vigil = vigil
-        self._req = router_pb2.SubscribeRequest(destination=destination, max_in_flight=int(max_in_flight))
+        self._batches = bool(batches)
+        self._req: Any = (
+            router_pb2.SubscribeBatchesRequest(
+                destination=destination, max_in_flight=int(max_in_flight), max_batch=int(max_batch)
+            )
+            if self._batches
+            else router_pb2.SubscribeRequest(destination=destination, max_in_flight=int(max_in_flight))
+        )
         self._closed = False
         self._call: Any = None
         self.reconnects = 0
@@ -463,17 +553,19 @@ class AsyncSubscription:
         attempt = 0
         opened = False
         while not self._closed:
-            call = v.stubs.router.Subscribe(self._req, metadata=v._metadata, wait_for_ready=True)
+            method = v.stubs.router.SubscribeBatches if self._batches else v.stubs.router.Subscribe
+            call = method(self._req, metadata=v._metadata, wait_for_ready=True)
             self._call = call
             if opened:
                 self.reconnects += 1
             opened = True
             try:
-                async for d in call:
+                async for m in call:
                     attempt = 0
-                    delivery = AsyncDelivery(**c.delivery_fields(d, self.destination))
-                    delivery._vigil = v
-                    yield delivery
+                    for d in m.deliveries if self._batches else (m,):
+                        delivery = AsyncDelivery(**c.delivery_fields(d, self.destination))
+                        delivery._vigil = v
+                        yield delivery
             except asyncio.CancelledError:
                 if self._closed:
                     return

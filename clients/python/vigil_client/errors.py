@@ -19,6 +19,7 @@ __all__ = [
     "DeadlineExceededError",
     "InternalError",
     "from_rpc_error",
+    "from_publish_result",
 ]
 
 # Vigil's status details start with its error code: "VIGIL_ERR_<AREA>_<WHAT>: message" (src/errors.ts).
@@ -149,3 +150,28 @@ def from_rpc_error(e: grpc.RpcError) -> VigilError:
     vigil_code, message = (m.group(1), m.group(2)) if m else (None, details or "call failed")
     cls = _BY_STATUS.get(code, VigilError) if code is not None else VigilError
     return cls(message, code=code, vigil_code=vigil_code, retry_after=_pushback(trailers))
+
+
+# The statuses of the refusals a PublishBatch result can carry: the same as a single Publish's for
+# these catalogue codes (src/errors.ts), so a refused message raises the same class either way.
+_RESULT_STATUS = {
+    "VIGIL_ERR_REQUEST_INVALID_FIELD": grpc.StatusCode.INVALID_ARGUMENT,
+    "VIGIL_ERR_SERVER_SHUTTING_DOWN": grpc.StatusCode.UNAVAILABLE,
+    "VIGIL_ERR_SERVER_OVERLOADED": grpc.StatusCode.RESOURCE_EXHAUSTED,
+    "VIGIL_ERR_SERVER_INTERNAL": grpc.StatusCode.INTERNAL,
+    "VIGIL_ERR_ROUTER_QUEUE_FULL": grpc.StatusCode.RESOURCE_EXHAUSTED,
+    "VIGIL_ERR_ROUTER_RATE_LIMITED": grpc.StatusCode.RESOURCE_EXHAUSTED,
+    "VIGIL_ERR_ROUTER_STORAGE": grpc.StatusCode.UNAVAILABLE,
+    "VIGIL_ERR_ROUTER_DISK_FULL": grpc.StatusCode.RESOURCE_EXHAUSTED,
+}
+
+
+def from_publish_result(vigil_code: str, message: str, retryable: bool) -> VigilError:
+    """The VigilError of a message a PublishBatch call refused alone (its result's code and message).
+
+    A code newer than this client gets its status from the result's ``retryable`` flag."""
+    code = _RESULT_STATUS.get(vigil_code)
+    if code is None:
+        code = grpc.StatusCode.UNAVAILABLE if retryable else grpc.StatusCode.UNKNOWN
+    cls = _BY_STATUS.get(code, VigilError)
+    return cls(message or "refused", code=code, vigil_code=vigil_code)

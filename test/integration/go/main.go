@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net"
 	"os"
 	"regexp"
 	"strconv"
@@ -22,6 +23,7 @@ import (
 	"sync"
 	"time"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -115,7 +117,10 @@ func main() {
 	jobs(ctx, v)
 	metrics(ctx, v, logs)
 	publishing(ctx, v)
+	batching(ctx, v)
+	fallback(ctx)
 	subscribing(ctx, v)
+	subscribingBatches(ctx, v)
 	unreachable(ctx)
 	restart(ctx, v)
 
@@ -272,6 +277,144 @@ func publishing(ctx context.Context, v *vigil.Client) {
 	_, err = v.Publish(ctx, "basic.big", make([]byte, 2<<20), nil)
 	e = asError(err)
 	check("an oversized payload is refused, not retried", e != nil && !e.Temporary(), err)
+}
+
+var batchingSummary string
+
+// batching: concurrent Publish calls coalesce into PublishBatch calls; a lone one goes at once, alone.
+func batching(ctx context.Context, v *vigil.Client) {
+	before := v.Stats()
+	r, err := v.Publish(ctx, "basic.batch", []byte("lone"), nil)
+	after := v.Stats()
+	check("an idle client's lone publish is one call of one message", err == nil && r.Routed == 1 &&
+		after.PublishCalls-before.PublishCalls == 1 && after.PublishedMessages-before.PublishedMessages == 1, before, after, err)
+
+	const goroutines, each = 32, 10
+	before = v.Stats()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ids := map[string]bool{}
+	var errs []error
+	var badErr error
+	start := make(chan struct{})
+	for g := 0; g < goroutines; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			<-start
+			for i := 0; i < each; i++ {
+				topic := "basic.batch"
+				if g == 7 && i == 5 {
+					topic = "" // refused alone: only this Publish fails
+				}
+				r, err := v.Publish(ctx, topic, []byte(fmt.Sprintf("%d-%d", g, i)), nil)
+				mu.Lock()
+				if topic == "" {
+					badErr = err
+				} else if err != nil {
+					errs = append(errs, err)
+				} else {
+					ids[r.MessageID] = true
+				}
+				mu.Unlock()
+			}
+		}(g)
+	}
+	close(start)
+	wg.Wait()
+	after = v.Stats()
+	calls := after.PublishCalls - before.PublishCalls
+	msgs := after.PublishedMessages - before.PublishedMessages
+	check("concurrent publishes all succeed, each its own message", len(errs) == 0 && len(ids) == goroutines*each-1, errs, len(ids))
+	e := asError(badErr)
+	check("a message refused alone fails only its own publish", e != nil && e.Code == codes.InvalidArgument &&
+		e.VigilCode == "VIGIL_ERR_REQUEST_INVALID_FIELD" && strings.HasPrefix(e.Message, "topic"), badErr)
+	check("concurrent publishes coalesce into fewer calls", msgs == goroutines*each && calls < msgs/2, calls, msgs)
+	batchingSummary = fmt.Sprintf("%d concurrent publishes in %d calls", msgs, calls)
+
+	// Drain what was published, through SubscribeBatches, so basic starts empty for what follows.
+	sub := v.Subscribe(ctx, "basic", &vigil.SubscribeOptions{Batches: true, MaxInFlight: 64, MaxBatch: 32})
+	got := 0
+	for got < goroutines*each {
+		d, err := sub.Next()
+		if err != nil {
+			break
+		}
+		_ = d.Ack(ctx)
+		got++
+	}
+	sub.Close()
+	check("Subscribe with Batches delivers every message", got == goroutines*each, got)
+}
+
+// publishOnly is a RouterService from before PublishBatch: only Publish, the rest UNIMPLEMENTED.
+type publishOnly struct {
+	vigilv1.UnimplementedRouterServiceServer
+	mu    sync.Mutex
+	calls int
+}
+
+func (p *publishOnly) Publish(ctx context.Context, req *vigilv1.PublishRequest) (*vigilv1.PublishResponse, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.calls++
+	return &vigilv1.PublishResponse{MessageId: "old-" + req.IdempotencyKey, Routed: 1}, nil
+}
+
+// fallback: against a Vigil without PublishBatch the client publishes one Publish per message.
+func fallback(ctx context.Context) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		check("listen for the old Vigil", false, err)
+		return
+	}
+	old := &publishOnly{}
+	srv := grpc.NewServer()
+	vigilv1.RegisterRouterServiceServer(srv, old)
+	go func() { _ = srv.Serve(lis) }()
+	defer srv.Stop()
+	v, _ := vigil.New(vigil.Options{Address: lis.Addr().String(), Logger: log.New(&syncBuffer{}, "", 0)})
+	defer v.Close()
+	const n = 8
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	ok := 0
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := v.Publish(ctx, "basic.old", []byte("x"), nil)
+			mu.Lock()
+			if err == nil && r.MessageID == "old-"+r.IdempotencyKey {
+				ok++
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	old.mu.Lock()
+	calls := old.calls
+	old.mu.Unlock()
+	check("against a Vigil without PublishBatch, every publish goes by Publish", ok == n && calls == n, ok, calls, v.Stats())
+}
+
+// subscribingBatches: the fields of a delivery through SubscribeBatches, and nack/redelivery.
+func subscribingBatches(ctx context.Context, v *vigil.Client) {
+	sent, err := v.Publish(ctx, "basic.sub", []byte("batched"), &vigil.PublishOptions{Attributes: map[string]string{"k": "b"}})
+	check("publish for the batch subscriber", err == nil, err)
+	sub := v.Subscribe(ctx, "basic", &vigil.SubscribeOptions{Batches: true})
+	d, err := sub.Next()
+	check("SubscribeBatches delivers what was published, with its fields", err == nil && d.MessageID == sent.MessageID &&
+		string(d.Payload) == "batched" && d.Attributes["k"] == "b" && d.Attempt == 1 && d.IdempotencyKey == sent.IdempotencyKey, d, err)
+	if err == nil {
+		check("Nack through SubscribeBatches", d.Nack(ctx) == nil)
+		again, err := sub.Next()
+		check("a nacked batched delivery comes again", err == nil && again.MessageID == d.MessageID && again.Attempt == 2, again, err)
+		if err == nil {
+			check("Ack a batched delivery", again.Ack(ctx) == nil)
+		}
+	}
+	sub.Close()
 }
 
 func subscribing(ctx context.Context, v *vigil.Client) {
@@ -481,6 +624,6 @@ func restart(ctx context.Context, v *vigil.Client) {
 	}), state, err)
 	emit(map[string]interface{}{"summary": map[string]interface{}{
 		"acked": len(wanted), "retries": stats.PublishRetries, "resubscribes": stats.Resubscribes,
-		"not_in_flight_acks": notInFlight,
+		"not_in_flight_acks": notInFlight, "batching": batchingSummary,
 	}})
 }
