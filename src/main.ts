@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { context } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import pino from "pino";
+import { responseJson } from "./api/proto-json.js";
 import { formatAlerts, formatSilences, parseMatcher } from "./cli/alerts.js";
 import { formatChanges } from "./cli/changes.js";
 import { CliConnection, describeCallError, isConfigRejection, notAnswering } from "./cli/connection.js";
@@ -229,7 +230,9 @@ function checkConfig(file: string | undefined): number {
 async function status(cli: CliConnection, json: boolean): Promise<number> {
   try {
     const s = await cli.call<GetStatusResponse__Output>("admin", "GetStatus", {});
-    process.stdout.write(json ? `${JSON.stringify(s, null, 2)}\n` : formatStatus(s));
+    // --json: the proto3 JSON mapping, the shape /status.json and the HTTP API write (docs/api.md).
+    const out = json ? responseJson("/vigil.v1.AdminService/GetStatus", s) : null;
+    process.stdout.write(out ? `${JSON.stringify(out, null, 2)}\n` : formatStatus(s));
     return EXIT.OK;
   } catch (e) {
     if (e instanceof ConfigError) throw e;
@@ -412,7 +415,9 @@ async function alertsCommand(
           include_resolved: v.all ?? false,
           since: { seconds: Math.floor(since / 1000), nanos: 0 },
         });
-        process.stdout.write(v.json ? `${JSON.stringify(r.alerts, null, 2)}\n` : formatAlerts(r.alerts));
+        // --json: the list of ListAlertsResponse.alerts in proto3 JSON (docs/api.md).
+        const out = v.json ? (responseJson("/vigil.v1.AlertService/ListAlerts", r).alerts ?? []) : null;
+        process.stdout.write(out ? `${JSON.stringify(out, null, 2)}\n` : formatAlerts(r.alerts));
         return EXIT.OK;
       }
       case "ack":
@@ -457,7 +462,9 @@ async function alertsCommand(
       case "silences": {
         const r = await cli.call<ListSilencesResponse__Output>("alerts", "ListSilences", {});
         process.stdout.write(
-          v.json ? `${JSON.stringify(r.silences, null, 2)}\n` : formatSilences(r.silences),
+          v.json
+            ? `${JSON.stringify(responseJson("/vigil.v1.AlertService/ListSilences", r).silences ?? [], null, 2)}\n`
+            : formatSilences(r.silences),
         );
         return EXIT.OK;
       }

@@ -242,78 +242,85 @@ function version(field: string, v: number | undefined): number {
   return n;
 }
 
+/**
+ * GetStatus's answer, from the sidecar's snapshot: what gRPC callers get, and /status.json too
+ * (src/server/http-server.ts, one page of the snapshot, in proto3 JSON).
+ */
+export function statusMessage(s: StatusSnapshot): GetStatusResponse {
+  return {
+    version: s.version,
+    uptime: toDuration(s.uptimeMs),
+    config_version: configVersionMessage(s.configVersion),
+    status: `OVERALL_STATUS_${s.componentsStatus}`,
+    overall: { state: `OVERALL_STATUS_${s.overall.state}`, reasons: s.overall.reasons },
+    components: s.components.map(componentMessage),
+    destinations: s.destinations.map(destinationMessage),
+    firing_alerts: s.firingAlerts.map((a) => alertMessage(a, a.silencedBy)),
+    tasks: s.tasks.map((t) => ({
+      name: t.name,
+      interval: toDuration(t.intervalMs),
+      last_run: optionalTimestamp(t.lastRun),
+      last_duration: t.lastDurationMs === null ? null : toDuration(t.lastDurationMs),
+      last_error: t.lastError ?? "",
+      runs: t.runs,
+      failures: t.failures,
+      running: t.running,
+    })),
+    started_at: toTimestamp(s.startedAt),
+    data_dir: s.dataDir,
+    data_dir_bytes: s.dataDirBytes,
+    process: {
+      pid: s.process.pid,
+      rss_bytes: s.process.rssBytes,
+      heap_used_bytes: s.process.heapUsedBytes,
+      event_loop_delay_p99_ms: s.process.eventLoopDelayP99Ms,
+      cpu_utilization: s.process.cpuUtilization,
+    },
+    metrics: {
+      instruments: s.metrics.instruments,
+      series: s.metrics.series,
+      points_accepted: s.metrics.accepted,
+      points_rejected: s.metrics.rejected,
+      overflowed_points: s.metrics.overflowed,
+    },
+    bot_name: s.botName,
+    log_writer: {
+      file: s.logWriter.file,
+      records: s.logWriter.records,
+      dropped: s.logWriter.dropped,
+      bytes_written: s.logWriter.bytesWritten,
+    },
+    cleaner: s.cleaner
+      ? { last_run: toTimestamp(s.cleaner.startedAt), last_report: cleanupReportMessage(s.cleaner) }
+      : null,
+    draining: s.draining,
+    spool: s.spool.map((x) => ({
+      signal: x.signal,
+      depth: x.depth,
+      bytes: x.bytes,
+      oldest_age: toDuration(x.oldestAgeMs),
+      exported: x.exported,
+      failed: x.failed,
+      dropped: x.dropped,
+      circuit_state: CIRCUIT[x.circuit],
+      last_error: x.lastError ?? "",
+    })),
+    config_error: s.configError
+      ? {
+          message: s.configError.message,
+          time: toTimestamp(s.configError.time),
+          source: s.configError.source,
+        }
+      : null,
+  };
+}
+
 export function adminHandlers(ctx: ApiContext, backend: AdminBackend): AdminServiceHandlers {
   const rpc = "vigil.v1.AdminService";
   return {
-    GetStatus: unary<GetStatusRequest__Output, GetStatusResponse>(ctx, `${rpc}/GetStatus`, async () => {
-      const s = await backend.status();
-      return {
-        version: s.version,
-        uptime: toDuration(s.uptimeMs),
-        config_version: configVersionMessage(s.configVersion),
-        status: `OVERALL_STATUS_${s.componentsStatus}`,
-        overall: { state: `OVERALL_STATUS_${s.overall.state}`, reasons: s.overall.reasons },
-        components: s.components.map(componentMessage),
-        destinations: s.destinations.map(destinationMessage),
-        firing_alerts: s.firingAlerts.map((a) => alertMessage(a, a.silencedBy)),
-        tasks: s.tasks.map((t) => ({
-          name: t.name,
-          interval: toDuration(t.intervalMs),
-          last_run: optionalTimestamp(t.lastRun),
-          last_duration: t.lastDurationMs === null ? null : toDuration(t.lastDurationMs),
-          last_error: t.lastError ?? "",
-          runs: t.runs,
-          failures: t.failures,
-          running: t.running,
-        })),
-        started_at: toTimestamp(s.startedAt),
-        data_dir: s.dataDir,
-        data_dir_bytes: s.dataDirBytes,
-        process: {
-          pid: s.process.pid,
-          rss_bytes: s.process.rssBytes,
-          heap_used_bytes: s.process.heapUsedBytes,
-          event_loop_delay_p99_ms: s.process.eventLoopDelayP99Ms,
-          cpu_utilization: s.process.cpuUtilization,
-        },
-        metrics: {
-          instruments: s.metrics.instruments,
-          series: s.metrics.series,
-          points_accepted: s.metrics.accepted,
-          points_rejected: s.metrics.rejected,
-          overflowed_points: s.metrics.overflowed,
-        },
-        bot_name: s.botName,
-        log_writer: {
-          file: s.logWriter.file,
-          records: s.logWriter.records,
-          dropped: s.logWriter.dropped,
-          bytes_written: s.logWriter.bytesWritten,
-        },
-        cleaner: s.cleaner
-          ? { last_run: toTimestamp(s.cleaner.startedAt), last_report: cleanupReportMessage(s.cleaner) }
-          : null,
-        draining: s.draining,
-        spool: s.spool.map((x) => ({
-          signal: x.signal,
-          depth: x.depth,
-          bytes: x.bytes,
-          oldest_age: toDuration(x.oldestAgeMs),
-          exported: x.exported,
-          failed: x.failed,
-          dropped: x.dropped,
-          circuit_state: CIRCUIT[x.circuit],
-          last_error: x.lastError ?? "",
-        })),
-        config_error: s.configError
-          ? {
-              message: s.configError.message,
-              time: toTimestamp(s.configError.time),
-              source: s.configError.source,
-            }
-          : null,
-      };
-    }),
+    GetStatus: unary<GetStatusRequest__Output, GetStatusResponse>(ctx, `${rpc}/GetStatus`, async () =>
+      statusMessage(await backend.status()),
+    ),
     ReloadConfig: unary<ReloadConfigRequest__Output, ReloadConfigResponse>(
       ctx,
       `${rpc}/ReloadConfig`,

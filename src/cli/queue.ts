@@ -1,3 +1,4 @@
+import { responseJson } from "../api/proto-json.js";
 import type { PeekQueueResponse__Output } from "../generated/vigil/v1/PeekQueueResponse.js";
 import { type CliConnection, describeCallError } from "./connection.js";
 
@@ -74,7 +75,9 @@ export async function queueCommand(
       limit,
       priority: p ? `PRIORITY_${p.toUpperCase()}` : "PRIORITY_UNSPECIFIED",
     });
-    process.stdout.write(values.json ? `${JSON.stringify(r, null, 2)}\n` : formatQueue(destination, r));
+    // --json: PeekQueueResponse in proto3 JSON, the shape of every --json (docs/api.md).
+    const out = values.json ? responseJson("/vigil.v1.AdminService/PeekQueue", r) : null;
+    process.stdout.write(out ? `${JSON.stringify(out, null, 2)}\n` : formatQueue(destination, r));
     return 0;
   } catch (e) {
     process.stderr.write(`vigil queue peek: ${describeCallError(e, cli.address)}\n`);

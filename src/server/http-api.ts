@@ -1,15 +1,6 @@
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import {
-  createFileRegistry,
-  type DescMethod,
-  type DescService,
-  fromBinary,
-  toBinary,
-} from "@bufbuild/protobuf";
-import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
+import type { DescMethod } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -26,9 +17,9 @@ import type { Logger } from "pino";
 import { clientKey } from "../api/client-key.js";
 import { safeDeserializer } from "../api/decode.js";
 import { PRINCIPAL_KEY } from "../api/handler.js";
+import { JSON_WRITE_OPTIONS, loaderToMessage, messageToLoader, vigilMethods } from "../api/proto-json.js";
 import type { Config } from "../config/schema.js";
 import { toError, toGrpcStatus, VigilError } from "../errors.js";
-import { loadVigilProto, protoDir } from "../proto.js";
 import { parseDurationMs } from "../util/units.js";
 import type { Authenticator } from "./auth.js";
 import type { CallLimits } from "./call-limits.js";
@@ -62,14 +53,6 @@ type GrpcUnary = (
   call: { request: unknown; metadata: Metadata; getPeer(): string; cancelled: boolean },
   callback: (err: { code?: number; details?: string } | null, value?: unknown) => void,
 ) => void;
-
-interface GrpcMethod {
-  path: string;
-  requestStream: boolean;
-  responseStream: boolean;
-  requestDeserialize(buf: Buffer): unknown;
-  responseSerialize(value: unknown): Buffer;
-}
 
 /** Calls a gRPC unary handler with a request already decoded; rejects with a ConnectError. */
 function invokeUnary(handler: GrpcUnary, request: unknown, info: CallInfo): Promise<unknown> {
@@ -200,9 +183,6 @@ export class HttpApiServer {
     this.#requests = opts.meter.createCounter("vigil.http_api.requests", {
       description: "HTTP API requests answered, by route (connect, ping, other) and HTTP status",
     });
-    const registry = createFileRegistry(
-      fromBinary(FileDescriptorSetSchema, readFileSync(join(protoDir(), "descriptors.binpb"))),
-    );
     const router = createConnectRouter({
       connect: true,
       grpc: false,
@@ -214,19 +194,14 @@ export class HttpApiServer {
       acceptCompression: [],
       // Unknown JSON names are errors (see above); responses show every field, zeros included, so a
       // curl user sees `"duplicate": false` rather than nothing.
-      jsonOptions: { ignoreUnknownFields: false, alwaysEmitImplicit: true },
+      // The JSON that /status.json and the CLI's --json write too (src/api/proto-json.ts).
+      jsonOptions: { ignoreUnknownFields: false, ...JSON_WRITE_OPTIONS },
     });
-    const { proto } = loadVigilProto();
-    const v1 = proto.vigil.v1 as unknown as Record<string, { service: Record<string, GrpcMethod> }>;
     for (const serviceName of Object.keys(opts.handlers) as Array<keyof ServiceHandlers>) {
-      const desc: DescService | undefined = registry.getService(serviceName);
-      const grpcService = v1[serviceName.slice("vigil.v1.".length)]?.service;
-      if (!desc || !grpcService) throw new Error(`http api: no descriptor for ${serviceName}`);
       const impls = opts.handlers[serviceName] as Record<string, unknown>;
-      for (const method of desc.methods) {
-        const grpc = grpcService[method.name];
-        const handler = impls[method.name] as GrpcUnary | undefined;
-        if (!grpc || !handler) continue;
+      for (const [name, { desc: method, loader: grpc }] of vigilMethods(serviceName)) {
+        const handler = impls[name] as GrpcUnary | undefined;
+        if (!handler) continue;
         if (grpc.requestStream || grpc.responseStream) {
           this.#streaming.add(grpc.path);
           continue;
@@ -235,10 +210,9 @@ export class HttpApiServer {
         router.rpc(method as DescMethod & { methodKind: "unary" }, async (req, ctx) => {
           const info = ctx.values.get(CALL);
           if (info === null) throw new ConnectError("no call info", Code.Internal);
-          const bytes = toBinary(method.input, req);
-          const request = decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+          const request = messageToLoader(method.input, req, decode);
           const response = await invokeUnary(handler, request, info);
-          return fromBinary(method.output, grpc.responseSerialize(response));
+          return loaderToMessage(method.output, (v) => grpc.responseSerialize(v), response);
         });
       }
     }

@@ -3,10 +3,11 @@ import type { AddressInfo } from "node:net";
 import type { Attributes, Counter, Meter } from "@opentelemetry/api";
 import type { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
 import type { Logger } from "pino";
-import type { StatusSnapshot } from "../api/admin-api.js";
+import { type StatusSnapshot, statusMessage } from "../api/admin-api.js";
+import { responseJson } from "../api/proto-json.js";
 import type { Config } from "../config/schema.js";
 import { toError } from "../errors.js";
-import { pageOfStatus, renderStatusPage, STATUS_PAGE_CSP } from "./status-page.js";
+import { type PagedStatus, pageOfStatus, renderStatusPage, STATUS_PAGE_CSP } from "./status-page.js";
 
 /**
  * Status renders (status page and /status.json) in progress at once, from gathering the snapshot until
@@ -14,6 +15,9 @@ import { pageOfStatus, renderStatusPage, STATUS_PAGE_CSP } from "./status-page.j
  * so this bounds the memory that readers of the port can make Vigil hold.
  */
 const MAX_RENDERS = 2;
+
+/** /status.json is this RPC's answer (the same code builds it), one page of its lists. */
+const GET_STATUS = "/vigil.v1.AdminService/GetStatus";
 
 const NOT_LOOPBACK =
   "the status page answers loopback peers only (kubectl port-forward); set server.http.status_public: true to serve it to all\n";
@@ -194,7 +198,7 @@ export class HttpServer {
     if (res.destroyed) return;
     if (json) {
       res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
-      res.end(JSON.stringify(page));
+      res.end(JSON.stringify(statusJson(page)));
       return;
     }
     res.writeHead(200, {
@@ -214,6 +218,15 @@ export class HttpServer {
     }
     this.#refused.add(1, a);
   }
+}
+
+/**
+ * /status.json: GetStatusResponse in the proto3 JSON mapping, exactly what `vigil status --json` and
+ * the HTTP API's GetStatus write (src/api/proto-json.ts), with the page's totals as `page`.
+ */
+export function statusJson(paged: PagedStatus): Record<string, unknown> {
+  const { page, ...snapshot } = paged;
+  return { ...responseJson(GET_STATUS, statusMessage(snapshot)), page };
 }
 
 /** 127.0.0.0/8, ::1 and IPv4-mapped 127.x (a dual-stack socket's view of an IPv4 loopback peer). */

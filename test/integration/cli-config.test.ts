@@ -72,12 +72,12 @@ describe("vigil config: what a change did", () => {
       const json = await runVigil(["status", "--json", ...a]);
       assert.equal(json.code, 0, json.stderr);
       const s = JSON.parse(json.stdout) as {
-        config_error?: { message: string; time: unknown; source: string };
+        configError?: { message: string; time: string; source: string };
       };
-      assert.match(s.config_error?.message ?? "", /heartbeats\.default_interval/);
-      assert.match(s.config_error?.message ?? "", /router\.destinations\[0\]\.timeout/);
-      assert.equal(s.config_error?.source, "signal");
-      assert.ok(s.config_error?.time, "config_error carries its time");
+      assert.match(s.configError?.message ?? "", /heartbeats\.default_interval/);
+      assert.match(s.configError?.message ?? "", /router\.destinations\[0\]\.timeout/);
+      assert.equal(s.configError?.source, "signal");
+      assert.ok(s.configError?.time, "configError carries its time");
       assert.doesNotMatch(json.stdout, /s3cr3t-value/);
       const table = await runVigil(["status", ...a]);
       assert.match(
@@ -95,10 +95,10 @@ describe("vigil config: what a change did", () => {
       await eventually(
         async () => {
           const r = await runVigil(["status", "--json", ...a]);
-          return !(JSON.parse(r.stdout) as { config_error?: unknown }).config_error;
+          return !(JSON.parse(r.stdout) as { configError?: unknown }).configError;
         },
         10_000,
-        "config_error cleared",
+        "configError cleared",
       );
       const clean = await runVigil(["status", ...a]);
       assert.doesNotMatch(clean.stdout, /config rejected/);

@@ -10,7 +10,7 @@ interface ComponentJson {
   state: string;
   health: string;
   message: string;
-  job_running: boolean;
+  jobRunning: boolean;
   errors: Array<{ message: string }>;
 }
 
@@ -47,10 +47,10 @@ describe("vigil beat and vigil exec", () => {
 
     const start = await runVigil(["beat", "nightly", "--start", "--run-id", "r1", "--grace", "10m", ...a]);
     assert.equal(start.code, 0, start.stderr);
-    assert.equal((await component("nightly")).job_running, true);
+    assert.equal((await component("nightly")).jobRunning, true);
     const ok = await runVigil(["beat", "nightly", "--success", "--run-id", "r1", ...a]);
     assert.equal(ok.code, 0, ok.stderr);
-    assert.equal((await component("nightly")).job_running, false);
+    assert.equal((await component("nightly")).jobRunning, false);
 
     const failed = await runVigil(["beat", "nightly", "--exit-code", "2", "--message", "disk full", ...a]);
     assert.equal(failed.code, 0, failed.stderr);
@@ -93,7 +93,7 @@ describe("vigil beat and vigil exec", () => {
     assert.equal(r.stderr, "to-stderr\n");
     const c = await component("backup");
     assert.equal(c.health, "HEALTH_OK");
-    assert.equal(c.job_running, false);
+    assert.equal(c.jobRunning, false);
     assert.equal(c.errors.length, 0);
   });
 

@@ -68,7 +68,8 @@ describe("vigil CLI", () => {
       assert.match(s.stdout, /nightly\s+UNKNOWN\s+OK\s+never/);
       assert.match(s.stdout, /heartbeat-evaluation/);
       const json = await runVigil(["status", "--address", address, "--json"]);
-      assert.equal(JSON.parse(json.stdout).config_version.version, 1);
+      // proto3 JSON (docs/api.md#one-json-shape): the uint64 version is a string.
+      assert.equal(JSON.parse(json.stdout).configVersion.version, "1");
 
       await writeFile(file, cfg("45s"));
       p.child.kill("SIGHUP");
@@ -81,7 +82,7 @@ describe("vigil CLI", () => {
         "rejected reload",
       );
       const after = await runVigil(["status", "--address", address, "--json"]);
-      assert.equal(JSON.parse(after.stdout).config_version.version, 2);
+      assert.equal(JSON.parse(after.stdout).configVersion.version, "2");
 
       p.child.kill("SIGTERM");
       assert.equal(await p.exited, 0);
