@@ -11,22 +11,18 @@
  *
  * Target (issue): one cycle ≤ 50 ms, added CPU ≤ 10 % (of one core).
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { call, createVigilClient } from "../src/client/client.js";
 import type { GetStatusResponse__Output } from "../src/generated/vigil/v1/GetStatusResponse.js";
-import { cpuSeconds, freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
+import { BENCH_VIGIL_FLAGS, cpuSeconds, freePort, rssMiB, spawnVigilDist, stop } from "./processes.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 /** The rules phase measures once the 5-minute windows are full (steady state); the baseline after 10 s. */
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 310);
 const RULES = Number(process.env.BENCH_RULES ?? 1000);
-/** Extra Node flags for the rules phase's sidecar (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
-const EXTRA_FLAGS = (process.env.BENCH_VIGIL_FLAGS ?? "").split(" ").filter(Boolean);
 const METRICS = 100;
 const SERIES_PER_METRIC = 100;
 const BATCH = 500;
@@ -89,18 +85,8 @@ alerts:
   evaluation_interval: 1s
 ${rulesYaml(rules)}`,
   );
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      ...NODE_FLAGS,
-      ...(rules > 0 ? EXTRA_FLAGS : []),
-      join(ROOT, "dist/src/main.js"),
-      "run",
-      "--config",
-      config,
-    ],
-    { stdio: ["ignore", "ignore", "inherit"] },
-  );
+  // BENCH_VIGIL_FLAGS (profiling) apply to the rules phase's sidecar only.
+  const child: ChildProcess = spawnVigilDist(config, { flags: rules > 0 ? BENCH_VIGIL_FLAGS : [] });
   const client = createVigilClient(`127.0.0.1:${grpcPort}`);
   try {
     const until = Date.now() + 20_000;

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client, credentials, type ServiceError } from "@grpc/grpc-js";
 import { loadVigilProto } from "../src/proto.js";
-import { freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
+import { freePort, NODE_FLAGS, rssMiB, spawnVigilDist, stop } from "./processes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -93,13 +93,7 @@ async function startVigil(): Promise<Target> {
     `server:\n  grpc: { address: "127.0.0.1:${port}" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(join(dir, "data"))}\n`,
   );
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [...NODE_FLAGS, join(ROOT, "dist/src/main.js"), "run", "--config", config],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const child = spawnVigilDist(config);
   const address = `127.0.0.1:${port}`;
   const readyMs = await waitServing(address, t0);
   return {

@@ -8,17 +8,14 @@
  * Both clients send pre-encoded bodies at the same concurrency; the rounds alternate, so a slow
  * phase of the machine hits both.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Client, credentials, type ServiceError } from "@grpc/grpc-js";
 import { loadVigilProto } from "../src/proto.js";
-import { freePort, NODE_FLAGS, stop } from "./processes.js";
+import { freePort, spawnVigilDist, stop } from "./processes.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONCURRENCY = 64;
@@ -136,13 +133,7 @@ async function main(): Promise<void> {
     config,
     `server:\n  grpc: { address: "127.0.0.1:${grpcPort}" }\n  http: { address: "127.0.0.1:0" }\n  http_api: { address: "127.0.0.1:${apiPort}" }\ndata_dir: ${JSON.stringify(join(dir, "data"))}\n`,
   );
-  const child = spawn(
-    process.execPath,
-    [...NODE_FLAGS, join(ROOT, "dist/src/main.js"), "run", "--config", config],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const child = spawnVigilDist(config);
   const client = new Client(`127.0.0.1:${grpcPort}`, credentials.createInsecure());
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   try {

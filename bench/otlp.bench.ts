@@ -15,7 +15,7 @@
  * requests. Vigil runs as `npm start` runs it (dist/, production Node flags), `telemetry.spool.sync:
  * normal` (its default).
  */
-import { fork, spawn } from "node:child_process";
+import { fork } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
@@ -32,7 +32,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
-import { freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
+import { BENCH_VIGIL_FLAGS, freePort, rssMiB, spawnVigilDist, stop } from "./processes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
@@ -250,15 +250,7 @@ async function viaVigil(): Promise<Result> {
     config,
     `server:\n  grpc: { address: "127.0.0.1:0" }\n  http: { address: "127.0.0.1:0" }\ndata_dir: ${JSON.stringify(join(dir, "data"))}\ntelemetry:\n  otlp: { endpoint: "${sink.url}", export_interval: 1h }\n  receiver: { http: { address: "127.0.0.1:${port}" }, grpc: { enabled: false } }\n  spool: { max_bytes: 2GiB }\n`,
   );
-  // BENCH_VIGIL_FLAGS: more Node flags for Vigil (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const extra = process.env.BENCH_VIGIL_FLAGS ? process.env.BENCH_VIGIL_FLAGS.split(" ") : [];
-  const child = spawn(
-    process.execPath,
-    [...NODE_FLAGS, ...extra, join(ROOT, "dist/src/main.js"), "run", "--config", config],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const child = spawnVigilDist(config, { flags: BENCH_VIGIL_FLAGS });
   try {
     const url = new URL(`http://127.0.0.1:${port}/v1/traces`);
     for (let i = 0; ; i++) {

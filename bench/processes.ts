@@ -1,8 +1,12 @@
-/** What the benchmarks share: Vigil's production Node flags, free ports, child RSS and shutdown. */
-import type { ChildProcess } from "node:child_process";
+/** What the benchmarks share: starting Vigil from dist/ with its production Node flags, free ports, child RSS and shutdown. */
+import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 /** Node flags Vigil runs with in production (the same as `npm start`, read from package.json). */
 export const NODE_FLAGS: string[] = (
@@ -12,6 +16,26 @@ export const NODE_FLAGS: string[] = (
     }
   ).scripts.start.match(/--[\w-]+(?:=\S+)?/g) ?? []
 ).filter((f: string) => f !== "--config");
+
+/** BENCH_VIGIL_FLAGS: more Node flags for Vigil (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"). */
+export const BENCH_VIGIL_FLAGS: string[] = (process.env.BENCH_VIGIL_FLAGS ?? "").split(" ").filter(Boolean);
+
+/**
+ * Starts Vigil as `npm start` runs it: the built dist/src/main.js (`npm run build` first) under
+ * the production Node flags, then `flags`, as `vigil run --config <config>`. Stdout is ignored
+ * and stderr shared unless `stdio` says otherwise; the child inherits the environment unless
+ * `env` is given.
+ */
+export function spawnVigilDist(
+  config: string,
+  opts: { flags?: readonly string[]; stdio?: StdioOptions; env?: NodeJS.ProcessEnv } = {},
+): ChildProcess {
+  return spawn(
+    process.execPath,
+    [...NODE_FLAGS, ...(opts.flags ?? []), join(ROOT, "dist/src/main.js"), "run", "--config", config],
+    { cwd: ROOT, stdio: opts.stdio ?? ["ignore", "ignore", "inherit"], env: opts.env ?? process.env },
+  );
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve) => {

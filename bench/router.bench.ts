@@ -37,7 +37,15 @@ import { call, createVigilClient, type VigilStubs } from "../src/client/client.j
 import { VigilClient } from "../src/client/vigil-client.js";
 import type { Delivery__Output } from "../src/generated/vigil/v1/Delivery.js";
 import type { PublishRequest } from "../src/generated/vigil/v1/PublishRequest.js";
-import { cpuSeconds, freePort, NODE_FLAGS, rssMiB, stop } from "./processes.js";
+import {
+  BENCH_VIGIL_FLAGS,
+  cpuSeconds,
+  freePort,
+  NODE_FLAGS,
+  rssMiB,
+  spawnVigilDist,
+  stop,
+} from "./processes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const N = Number(process.env.BENCH_MESSAGES ?? 50_000);
@@ -268,15 +276,7 @@ router:
     - { match: { topic: "bench.>" }, to: [bench] }
 `,
   );
-  // BENCH_VIGIL_FLAGS: more Node flags for Vigil (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
-  const extra = process.env.BENCH_VIGIL_FLAGS ? process.env.BENCH_VIGIL_FLAGS.split(" ") : [];
-  const child = spawn(
-    process.execPath,
-    [...NODE_FLAGS, ...extra, join(ROOT, "dist/src/main.js"), "run", "--config", config],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-    },
-  );
+  const child = spawnVigilDist(config, { flags: BENCH_VIGIL_FLAGS });
   // A consumer streaming many deliveries wants an HTTP/2 window larger than the 64 KiB default.
   const client = createVigilClient(`127.0.0.1:${port}`, { "grpc-node.flow_control_window": 4 * 1024 * 1024 });
   try {

@@ -15,7 +15,7 @@
  * squares, MiB per minute) and, per destination, messages accepted against
  * messages delivered; it exits 1 when an acknowledged message was not delivered.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -27,7 +27,7 @@ import { call, createVigilClient, type VigilStubs } from "../src/client/client.j
 import type { Delivery__Output } from "../src/generated/vigil/v1/Delivery.js";
 import type { GetStatusResponse__Output } from "../src/generated/vigil/v1/GetStatusResponse.js";
 import type { PublishResponse__Output } from "../src/generated/vigil/v1/PublishResponse.js";
-import { freePort, NODE_FLAGS, stop } from "./processes.js";
+import { freePort, NODE_FLAGS, spawnVigilDist, stop } from "./processes.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MiB = 1024 * 1024;
@@ -81,14 +81,15 @@ function slope(points: Array<[number, number]>): number {
 
 function startVigil(config: string, fromSource: boolean): Promise<{ child: ChildProcess; grpc: number }> {
   const extra = (process.env.SOAK_VIGIL_FLAGS ?? "").split(" ").filter(Boolean);
-  const entry = fromSource
-    ? ["--import", "tsx", join(ROOT, "src/main.ts")]
-    : [join(ROOT, "dist/src/main.js")];
-  const child = spawn(process.execPath, [...NODE_FLAGS, ...extra, ...entry, "run", "--config", config], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME };
+  const stdio: StdioOptions = ["ignore", "pipe", "inherit"];
+  const child = fromSource
+    ? spawn(
+        process.execPath,
+        [...NODE_FLAGS, ...extra, "--import", "tsx", join(ROOT, "src/main.ts"), "run", "--config", config],
+        { cwd: ROOT, env, stdio },
+      )
+    : spawnVigilDist(config, { flags: extra, env, stdio });
   return new Promise((resolve, reject) => {
     let buf = "";
     const onData = (d: Buffer) => {

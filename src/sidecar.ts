@@ -35,6 +35,7 @@ import { CallLimits } from "./server/call-limits.js";
 import { GrpcServer, type ServiceHandlers } from "./server/grpc-server.js";
 import { HttpApiServer } from "./server/http-api.js";
 import { HttpServer } from "./server/http-server.js";
+import { MemoryGuard } from "./server/memory-guard.js";
 import { TlsFiles } from "./server/tls-files.js";
 import { DeliverySeries } from "./status/delivery-series.js";
 import {
@@ -50,7 +51,6 @@ import { Spool } from "./telemetry/spool.js";
 import { SpoolSink } from "./telemetry/spool-exporters.js";
 import { otlpSignalUrls, parseResourceAttributes, Telemetry } from "./telemetry/telemetry.js";
 import { type Clock, systemClock } from "./util/clock.js";
-import { MemoryGuard } from "./util/memory-guard.js";
 
 /** State changes the status page lists. */
 const RECENT_CHANGES = 20;
@@ -251,7 +251,10 @@ export class Sidecar implements AdminBackend {
       "vigil.v1.HeartbeatService": heartbeatHandlers(ctx, this.heartbeats),
       "vigil.v1.MetricsService": metricsHandlers(ctx, this.metrics, this.memoryGuard),
       "vigil.v1.AdminService": adminHandlers(ctx, this),
-      "vigil.v1.RouterService": routerHandlers(ctx, this.router, this.memoryGuard),
+      "vigil.v1.RouterService": routerHandlers(ctx, this.router, {
+        gate: this.memoryGuard,
+        maxPayloadBytes: () => this.config.router.maxPayloadBytes,
+      }),
       "vigil.v1.AlertService": alertHandlers(ctx, this.alerts),
     };
     this.auth = new Authenticator({

@@ -10,6 +10,7 @@ import type { ComponentView } from "../heartbeat/heartbeat-monitor.js";
 import type { DestinationSnapshot } from "../router/router.js";
 import type { Scheduler } from "../scheduler/scheduler.js";
 import type { OwnMetric } from "../telemetry/telemetry.js";
+import { attributeKey } from "../util/attribute-key.js";
 import type { Clock } from "../util/clock.js";
 import { DeliveryError } from "../util/delivery-error.js";
 import {
@@ -222,7 +223,7 @@ export class AlertManager {
     this.#dataDir = opts.dataDir;
     this.#generatorUrl = opts.generatorUrl;
     this.#store = new AlertStore({ dataDir: opts.dataDir, logger: this.#logger });
-    this.series = new SeriesWindows(opts.seriesLimits);
+    this.series = new SeriesWindows({ ...opts.seriesLimits, meter: opts.meter });
     this.#notifications = opts.meter.createCounter("vigil.alerts.notifications", {
       description: "Alert notifications by notifier and result (sent, failed, dropped)",
     });
@@ -1063,15 +1064,6 @@ export class AlertManager {
     })();
     return this.#stopping;
   }
-}
-
-/** A stable key of an attribute set (sorted). */
-function attributeKey(attrs: Readonly<Record<string, string>>): string {
-  return JSON.stringify(
-    Object.keys(attrs)
-      .sort()
-      .map((k) => [k, attrs[k]]),
-  );
 }
 
 function notifyState(a: AlertRecord, notifier: string): NotifyState {

@@ -1,20 +1,15 @@
 import { createHash } from "node:crypto";
 import { TEMPLATE_EXPRESSION } from "../config/schema.js";
+import { attributeKey } from "../util/attribute-key.js";
 import type { SilenceMatcher } from "./alert-store.js";
 
 /**
  * Stable fingerprint of a label set: the same labels give the same fingerprint
- * in every replica and after every restart (sorted, then hashed).
+ * in every replica and after every restart (the set's attributeKey, hashed).
+ * Stored with the alerts: the encoding must not change.
  */
 export function fingerprintOf(labels: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(labels).sort();
-  const h = createHash("sha256");
-  for (const k of keys)
-    h.update(k)
-      .update("\u0000")
-      .update(labels[k] as string)
-      .update("\u0001");
-  return h.digest("hex").slice(0, 16);
+  return createHash("sha256").update(attributeKey(labels)).digest("hex").slice(0, 16);
 }
 
 /**

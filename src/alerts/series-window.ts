@@ -1,3 +1,4 @@
+import type { Counter, Meter } from "@opentelemetry/api";
 import type { AGGREGATES } from "../config/schema.js";
 import type { MetricKind } from "../metrics/metrics-ingest.js";
 import { firstAbove } from "../util/sorted.js";
@@ -232,12 +233,21 @@ export class SeriesWindows {
   readonly #metrics = new Map<string, WatchedMetric>();
   #maxSeries: number;
   #idleMs: number;
+  /**
+   * vigil.alerts.series.dropped{metric}: points of a series a metric's windows had no room for
+   * (metrics.cardinality_limit series already): rules do not see that series, and that shows.
+   */
+  readonly #dropped: Counter;
   /** Names of the watched metrics, for the ingest's per-point check. */
   readonly names = new Set<string>();
 
-  constructor(opts: { maxSeries: number; idleMs: number }) {
+  constructor(opts: { maxSeries: number; idleMs: number; meter: Meter }) {
     this.#maxSeries = opts.maxSeries;
     this.#idleMs = opts.idleMs;
+    this.#dropped = opts.meter.createCounter("vigil.alerts.series.dropped", {
+      description:
+        "Points of metric series that alert rules do not see: the metric had metrics.cardinality_limit series in its rule windows already",
+    });
   }
 
   /** Sets the metrics to watch; samples of metrics still watched are kept. */
@@ -283,7 +293,11 @@ export class SeriesWindows {
     m.kind = kind;
     let s = m.series.get(key);
     if (s === undefined) {
-      if (m.series.size >= this.#maxSeries) return;
+      if (m.series.size >= this.#maxSeries) {
+        // The metric name is one a rule names, so this label is bounded by the config.
+        this.#dropped.add(1, { metric: name });
+        return;
+      }
       s = new Series({ ...attributes }, m.bucketMs, m.slots, m.quantileWindows);
       m.series.set(key, s);
     }
@@ -308,7 +322,11 @@ export class SeriesWindows {
     m.kind = "HISTOGRAM";
     let s = m.series.get(key);
     if (s === undefined) {
-      if (m.series.size >= this.#maxSeries) return;
+      if (m.series.size >= this.#maxSeries) {
+        // The metric name is one a rule names, so this label is bounded by the config.
+        this.#dropped.add(1, { metric: name });
+        return;
+      }
       s = new Series({ ...attributes }, m.bucketMs, m.slots, []);
       m.series.set(key, s);
     }

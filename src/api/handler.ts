@@ -1,8 +1,10 @@
 import type {
+  handleBidiStreamingCall,
   handleClientStreamingCall,
   handleServerStreamingCall,
   handleUnaryCall,
   Metadata,
+  ServerDuplexStream,
   ServerReadableStream,
   ServerUnaryCall,
   ServerWritableStream,
@@ -215,5 +217,105 @@ export function serverStream<Req, Res>(
           span.end();
         },
       );
+  };
+}
+
+/**
+ * Wraps a bidi-streaming handler that answers each request with one response, in request order.
+ * `init` runs once per call and returns the per-request function, which starts that request's work
+ * at once (so a stream's requests are processed together, e.g. committed in one group) while the
+ * answers are written in order. When `window` answers are outstanding the call is paused until
+ * half of them are written, so a fast client is held back by HTTP/2 flow control rather than
+ * buffered without bound. The first failing request ends the call with its status, mapped and
+ * counted as `unary` does; every earlier request has had its response, later ones get none.
+ */
+export function bidiStream<Req, Res>(
+  ctx: ApiContext,
+  rpc: string,
+  window: number,
+  init: (call: ServerDuplexStream<Req, Res>, span: Span) => (req: Req) => Res | Promise<Res>,
+): handleBidiStreamingCall<Req, Res> {
+  return (call) => {
+    const span = startSpan(ctx, rpc, call.metadata);
+    let chain: Promise<void> = Promise.resolve();
+    let pending = 0;
+    let paused = false;
+    let done = false;
+    let inputDone = false;
+    let count = 0;
+    let spanOpen = true;
+    const endSpan = () => {
+      if (!spanOpen) return;
+      spanOpen = false;
+      span.setAttribute("vigil.messages", count);
+      span.end();
+    };
+    const failCall = (e: unknown) => {
+      if (done) return;
+      done = true;
+      const s = fail(ctx, rpc, span, e);
+      endSpan();
+      call.emit("error", s);
+    };
+    const maybeEnd = () => {
+      if (inputDone && pending === 0 && !done) {
+        done = true;
+        endSpan();
+        call.end();
+      }
+    };
+    let onMessage: (req: Req) => Res | Promise<Res>;
+    try {
+      onMessage = inSpan(span, () => init(call, span));
+    } catch (e) {
+      failCall(e);
+      return;
+    }
+    call.on("data", (req: Req) => {
+      if (done) return;
+      let result: Res | Promise<Res>;
+      try {
+        result = inSpan(span, () => onMessage(decoded(req)));
+      } catch (e) {
+        // Answered in its turn: the requests before it still get their responses.
+        result = Promise.reject(e);
+      }
+      // Settled now, written in order.
+      if (result instanceof Promise) result.catch(() => undefined);
+      pending++;
+      count++;
+      if (pending >= window && !paused) {
+        paused = true;
+        call.pause();
+      }
+      chain = chain.then(async () => {
+        if (done) return;
+        try {
+          call.write(await result);
+        } catch (e) {
+          failCall(e);
+        } finally {
+          pending--;
+          if (paused && pending < window / 2) {
+            paused = false;
+            call.resume();
+          }
+          maybeEnd();
+        }
+      });
+    });
+    call.on("end", () => {
+      inputDone = true;
+      maybeEnd();
+    });
+    call.on("error", (e) => {
+      span.recordException(toError(e));
+      done = true;
+      endSpan();
+    });
+    call.on("cancelled", () => {
+      done = true;
+      endSpan();
+    });
   };
 }

@@ -1,6 +1,6 @@
-import { status as GrpcStatus, type ServerDuplexStream, type ServerWritableStream } from "@grpc/grpc-js";
-import { ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
-import { invalidField, toError, toGrpcStatus, VigilError } from "../errors.js";
+import type { ServerWritableStream } from "@grpc/grpc-js";
+import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { invalidField, toError, VigilError } from "../errors.js";
 import type { AckRequest__Output } from "../generated/vigil/v1/AckRequest.js";
 import type { AckResponse } from "../generated/vigil/v1/AckResponse.js";
 import type { Delivery } from "../generated/vigil/v1/Delivery.js";
@@ -20,8 +20,7 @@ import { PRIORITY_NAMES, type SendContext } from "../router/senders/sender.js";
 import type { SubscriberSink } from "../router/senders/subscriber-sender.js";
 import { clientKey } from "./client-key.js";
 import { durationMs, toTimestamp } from "./convert.js";
-import { DecodeFailure } from "./decode.js";
-import { type ApiContext, type LoadGate, parentContext, serverStream, unary } from "./handler.js";
+import { type ApiContext, bidiStream, type LoadGate, serverStream, unary } from "./handler.js";
 
 const MAX_TOPIC = 256;
 const MAX_ATTRIBUTES = 64;
@@ -30,7 +29,10 @@ const MAX_ATTRIBUTE_VALUE = 1024;
 const MAX_KEY = 256;
 const MAX_CONTENT_TYPE = 256;
 const MAX_ACK_IDS = 10_000;
-/** PublishStream: requests being committed at once before the stream is paused (backpressure). */
+/**
+ * PublishStream: requests being committed at once before the stream is paused, so a fast publisher
+ * is held back by HTTP/2 flow control rather than buffered without bound (see bidiStream).
+ */
 const STREAM_WINDOW = 1024;
 /** PublishBatch: messages per call at most (the request's bytes are bounded by server.grpc.max_message_bytes). */
 export const MAX_PUBLISH_BATCH = 1000;
@@ -113,9 +115,9 @@ export function publishInput(req: PublishRequest__Output, maxPayloadBytes: numbe
  * field is the leading name of the error's message (invalidField's contract), without an index,
  * so the metric's cardinality is the handful of PublishRequest fields.
  */
-function checkedInput(req: PublishRequest__Output, router: Router): PublishInput {
+function checkedInput(req: PublishRequest__Output, router: Router, maxPayloadBytes: number): PublishInput {
   try {
-    return publishInput(req, router.maxPayloadBytes);
+    return publishInput(req, maxPayloadBytes);
   } catch (e) {
     if (e instanceof VigilError && e.code === "VIGIL_ERR_REQUEST_INVALID_FIELD")
       router.countInvalid(/^[a-z_]+/.exec(e.message)?.[0] ?? "request");
@@ -123,8 +125,21 @@ function checkedInput(req: PublishRequest__Output, router: Router): PublishInput
   }
 }
 
-export function routerHandlers(ctx: ApiContext, router: Router, gate: LoadGate): RouterServiceHandlers {
+/** What the wiring hands the RouterService handlers besides the router. */
+export interface RouterApiOptions {
+  /** Admission of new data (the memory guard). */
+  gate: LoadGate;
+  /** router.max_payload_bytes of the running config (read per request: a reload changes it). */
+  maxPayloadBytes: () => number;
+}
+
+export function routerHandlers(
+  ctx: ApiContext,
+  router: Router,
+  opts: RouterApiOptions,
+): RouterServiceHandlers {
   const rpc = "vigil.v1.RouterService";
+  const { gate, maxPayloadBytes } = opts;
   return {
     Publish: unary<PublishRequest__Output, PublishResponse>(
       ctx,
@@ -132,14 +147,28 @@ export function routerHandlers(ctx: ApiContext, router: Router, gate: LoadGate):
       async (req, call, span) => {
         gate.admit(`${rpc}/Publish`);
         const r = await router.publish(
-          checkedInput(req, router),
+          checkedInput(req, router, maxPayloadBytes()),
           trace.setSpan(ROOT_CONTEXT, span),
           clientKey(call),
         );
         return { message_id: r.messageId, duplicate: r.duplicate, routed: r.routed };
       },
     ),
-    PublishStream: (call) => publishStream(ctx, `${rpc}/PublishStream`, router, gate, call),
+    // One response per request, in request order; the first failing request ends the stream with its status.
+    PublishStream: bidiStream<PublishRequest__Output, PublishResponse>(
+      ctx,
+      `${rpc}/PublishStream`,
+      STREAM_WINDOW,
+      (call, span) => {
+        const spanCtx = trace.setSpan(ROOT_CONTEXT, span);
+        const client = clientKey(call);
+        return async (req) => {
+          gate.admit(`${rpc}/PublishStream`);
+          const r = await router.publish(checkedInput(req, router, maxPayloadBytes()), spanCtx, client);
+          return { message_id: r.messageId, duplicate: r.duplicate, routed: r.routed };
+        };
+      },
+    ),
     Subscribe: serverStream<SubscribeRequest__Output, Delivery>(ctx, `${rpc}/Subscribe`, (req, call) => {
       const destination = req.destination ?? "";
       if (destination === "") throw invalidField("destination", "required");
@@ -175,9 +204,10 @@ export function routerHandlers(ctx: ApiContext, router: Router, gate: LoadGate):
         if (messages.length === 0) return { results: [] };
         gate.admit(`${rpc}/PublishBatch`, messages.length);
         const inputs = new Array<PublishInput | Error>(messages.length);
+        const max = maxPayloadBytes();
         for (let i = 0; i < messages.length; i++) {
           try {
-            inputs[i] = checkedInput(messages[i] as PublishRequest__Output, router);
+            inputs[i] = checkedInput(messages[i] as PublishRequest__Output, router, max);
           } catch (e) {
             inputs[i] = toError(e);
           }
@@ -337,106 +367,4 @@ class BatchSink implements SubscriberSink {
     }
     this.#call.write({ deliveries: batch });
   }
-}
-
-/**
- * PublishStream: one response per request, in request order. Requests are
- * committed in groups like unary publishes; when more than STREAM_WINDOW wait
- * for their commit the stream is paused, so a fast publisher is held back by
- * HTTP/2 flow control rather than buffered without bound. The first failing
- * request ends the stream with its status; every earlier request has had its
- * response.
- */
-function publishStream(
-  ctx: ApiContext,
-  rpc: string,
-  router: Router,
-  gate: LoadGate,
-  call: ServerDuplexStream<PublishRequest__Output, PublishResponse>,
-): void {
-  const span = ctx.tracer.startSpan(
-    rpc,
-    { kind: SpanKind.SERVER, attributes: { "rpc.system": "grpc", "rpc.method": "PublishStream" } },
-    parentContext(call.metadata),
-  );
-  const spanCtx = trace.setSpan(ROOT_CONTEXT, span);
-  const client = clientKey(call);
-  let chain: Promise<void> = Promise.resolve();
-  let pending = 0;
-  let paused = false;
-  let failed = false;
-  let inputDone = false;
-  let count = 0;
-  let spanOpen = true;
-  const endSpan = () => {
-    if (!spanOpen) return;
-    spanOpen = false;
-    span.setAttribute("vigil.messages", count);
-    span.end();
-  };
-  const fail = (e: unknown) => {
-    if (failed) return;
-    failed = true;
-    const s = toGrpcStatus(e);
-    ctx.errors.add(1, { rpc, status: GrpcStatus[s.code] ?? String(s.code) });
-    if (!s.expected) ctx.logger.error({ rpc, err: e }, "unexpected error in PublishStream");
-    span.setAttribute("rpc.grpc.status_code", s.code);
-    endSpan();
-    call.emit("error", { code: s.code, details: s.details });
-  };
-  const maybeEnd = () => {
-    if (inputDone && pending === 0 && !failed) {
-      endSpan();
-      call.end();
-    }
-  };
-  call.on("data", (req: PublishRequest__Output | DecodeFailure) => {
-    if (failed) return;
-    let result: ReturnType<Router["publish"]>;
-    try {
-      if (req instanceof DecodeFailure)
-        throw invalidField("request", `cannot decode the message: ${req.message}`);
-      gate.admit(rpc);
-      const input = checkedInput(req, router);
-      result = router.publish(input, spanCtx, client);
-    } catch (e) {
-      result = Promise.reject(e);
-    }
-    // Settled now, written in order.
-    result.catch(() => undefined);
-    pending++;
-    count++;
-    if (pending >= STREAM_WINDOW && !paused) {
-      paused = true;
-      call.pause();
-    }
-    chain = chain.then(async () => {
-      if (failed) return;
-      try {
-        const r = await result;
-        call.write({ message_id: r.messageId, duplicate: r.duplicate, routed: r.routed });
-      } catch (e) {
-        fail(e);
-      } finally {
-        pending--;
-        if (paused && pending < STREAM_WINDOW / 2) {
-          paused = false;
-          call.resume();
-        }
-        maybeEnd();
-      }
-    });
-  });
-  call.on("end", () => {
-    inputDone = true;
-    maybeEnd();
-  });
-  call.on("error", () => {
-    failed = true;
-    endSpan();
-  });
-  call.on("cancelled", () => {
-    failed = true;
-    endSpan();
-  });
 }

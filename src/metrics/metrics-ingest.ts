@@ -18,6 +18,7 @@ import {
 import type { Logger } from "pino";
 import type { Config } from "../config/schema.js";
 import type { ErrorCode } from "../errors.js";
+import { type AttributeLimits, attributeKey, checkedAttributeKey } from "../util/attribute-key.js";
 import type { Clock } from "../util/clock.js";
 import {
   BOUNDS_ERROR,
@@ -70,6 +71,11 @@ const INSTRUMENT_NAME = /^[A-Za-z][A-Za-z0-9_.\-/]{0,254}$/;
 const MAX_ATTRIBUTES = 64;
 const MAX_ATTRIBUTE_KEY = 255;
 const MAX_ATTRIBUTE_VALUE = 4096;
+const ATTRIBUTE_LIMITS: AttributeLimits = {
+  maxAttributes: MAX_ATTRIBUTES,
+  maxKeyLength: MAX_ATTRIBUTE_KEY,
+  maxValueLength: MAX_ATTRIBUTE_VALUE,
+};
 /** OpenTelemetry's instrument unit (ASCII, at most 63) and description (at most 1023) limits. */
 const MAX_UNIT = 63;
 const UNIT_CHARS = /^[\x20-\x7e]*$/;
@@ -286,7 +292,7 @@ export class MetricsIngest {
       if (bad !== null) return [BOUNDS_ERROR, bad];
     }
     const attrs = p.attributes ?? {};
-    const key = attributeKey(attrs);
+    const key = checkedAttributeKey(attrs, ATTRIBUTE_LIMITS);
     if (key === null) return ["VIGIL_ERR_METRICS_INVALID_ATTRIBUTE", attributeProblem(attrs)];
     if (inst === undefined) {
       // Instruments are never freed (the SDK keeps what it created), so their number is the bound.
@@ -354,14 +360,7 @@ export class MetricsIngest {
   #tapPoint(p: PointInput, now: number): void {
     const attrs = p.attributes ?? {};
     const kind = kindOf(p.kind as string | number) as MetricKind;
-    (this.#tap as MetricTap).sample(
-      p.name as string,
-      kind,
-      p.value ?? 0,
-      attrs,
-      attributeKey(attrs) ?? "",
-      now,
-    );
+    (this.#tap as MetricTap).sample(p.name as string, kind, p.value ?? 0, attrs, attributeKey(attrs), now);
   }
 
   #logPoint(p: PointInput, now: number): void {
@@ -493,37 +492,6 @@ function checkName(name: string): [ErrorCode, string] | null {
     ];
   }
   return null;
-}
-
-/** Reused by attributeKey: sorting into it allocates nothing per point. */
-const keyScratch: string[] = [];
-
-/**
- * A stable key for an attribute set (sorted keys), or null when the set is
- * invalid. Building the key also validates, so each point walks its attributes
- * once. Keys are collected with for-in and insertion-sorted into a reused array:
- * Object.keys + sort allocated per point and showed in the ingest profile.
- */
-export function attributeKey(attrs: Record<string, string>): string | null {
-  let n = 0;
-  for (const k in attrs) {
-    if (n === MAX_ATTRIBUTES) return null;
-    let i = n++;
-    while (i > 0 && (keyScratch[i - 1] as string) > k) {
-      keyScratch[i] = keyScratch[i - 1] as string;
-      i--;
-    }
-    keyScratch[i] = k;
-  }
-  if (n === 0) return "";
-  let out = "";
-  for (let i = 0; i < n; i++) {
-    const k = keyScratch[i] as string;
-    const v = attrs[k] as string;
-    if (k.length === 0 || k.length > MAX_ATTRIBUTE_KEY || v.length > MAX_ATTRIBUTE_VALUE) return null;
-    out += `${k}\u0000${v}\u0001`;
-  }
-  return out;
 }
 
 function attributeProblem(attrs: Record<string, string>): string {

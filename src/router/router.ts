@@ -287,10 +287,6 @@ export class Router {
     });
   }
 
-  get maxPayloadBytes(): number {
-    return this.#config.maxPayloadBytes;
-  }
-
   /** A publish the API refused for a bad field (src/api/router-api.ts), counted with the other refusals. */
   countInvalid(field: string): void {
     this.#rejected.add(1, { reason: "invalid_field", field });

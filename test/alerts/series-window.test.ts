@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Aggregate, SeriesWindows } from "../../src/alerts/series-window.js";
+import { collect, testMeterProvider } from "../helpers/metrics.js";
+
+const meter = testMeterProvider().provider.getMeter("test");
 
 /** A seeded generator, so a failure repeats. */
 function rng(seed: number): () => number {
@@ -19,7 +22,7 @@ function nearestRank(values: number[], q: number): number | null {
 
 test("percentiles over sliding windows equal a brute-force nearest rank, through ring growth and expiry", () => {
   const random = rng(42);
-  const w = new SeriesWindows({ maxSeries: 10, idleMs: 3600_000 });
+  const w = new SeriesWindows({ maxSeries: 10, idleMs: 3600_000, meter });
   w.watch(new Map([["lat", { windowMs: 60_000, quantileWindows: [10_000, 60_000] }]]), {
     maxSeries: 10,
     idleMs: 3600_000,
@@ -56,7 +59,7 @@ test("percentiles over sliding windows equal a brute-force nearest rank, through
 });
 
 test("sums, rates and gauges over buckets; a series idle past its window and idle time is dropped", () => {
-  const w = new SeriesWindows({ maxSeries: 2, idleMs: 1000 });
+  const w = new SeriesWindows({ maxSeries: 2, idleMs: 1000, meter });
   w.watch(
     new Map([
       ["c", { windowMs: 60_000, quantileWindows: [] }],
@@ -84,7 +87,7 @@ test("sums, rates and gauges over buckets; a series idle past its window and idl
 });
 
 test("histogram counts without values (Vigil's own): count, sum, avg and rate have values; min, max, last and percentiles none", () => {
-  const w = new SeriesWindows({ maxSeries: 2, idleMs: 1000 });
+  const w = new SeriesWindows({ maxSeries: 2, idleMs: 1000, meter });
   w.watch(new Map([["vigil.h", { windowMs: 60_000, quantileWindows: [60_000] }]]), {
     maxSeries: 2,
     idleMs: 1000,
@@ -107,7 +110,7 @@ test("histogram counts without values (Vigil's own): count, sum, avg and rate ha
 
 test("forEachRule: a metric's rules in one pass over its series give each rule what it gets alone", () => {
   const random = rng(7);
-  const w = new SeriesWindows({ maxSeries: 100, idleMs: 3600_000 });
+  const w = new SeriesWindows({ maxSeries: 100, idleMs: 3600_000, meter });
   w.watch(new Map([["g", { windowMs: 300_000, quantileWindows: [60_000] }]]), {
     maxSeries: 100,
     idleMs: 3600_000,
@@ -134,4 +137,31 @@ test("forEachRule: a metric's rules in one pass over its series give each rule w
   assert.equal(together[0]?.length, 20);
   assert.equal(together[1]?.length, 7, "z1: s1, s4, …, s19");
   assert.equal(together[4]?.length, 0);
+});
+
+test("points of series beyond the cardinality bound are counted in vigil.alerts.series.dropped, not kept", async () => {
+  const { provider, reader } = testMeterProvider();
+  const w = new SeriesWindows({ maxSeries: 2, idleMs: 1000, meter: provider.getMeter("test") });
+  w.watch(
+    new Map([
+      ["g", { windowMs: 60_000, quantileWindows: [] }],
+      ["vigil.h", { windowMs: 60_000, quantileWindows: [] }],
+    ]),
+    { maxSeries: 2, idleMs: 1000 },
+  );
+  const t0 = 10_000_000;
+  for (let i = 0; i < 4; i++) w.sample("g", "GAUGE", i, { x: String(i) }, `k${i}`, t0);
+  w.sample("g", "GAUGE", 9, { x: "3" }, "k3", t0 + 1);
+  w.sample("g", "GAUGE", 9, { x: "0" }, "k0", t0 + 1);
+  for (let i = 0; i < 3; i++) w.sampleAggregate("vigil.h", 1, 1, { x: String(i) }, `k${i}`, t0);
+  w.sample("unwatched", "GAUGE", 1, { x: "9" }, "k9", t0);
+  assert.equal(w.seriesCount, 4);
+  const dropped = (await collect(reader)).filter((r) => r.name === "vigil.alerts.series.dropped");
+  assert.deepEqual(
+    dropped.map((r) => [r.attributes.metric, r.value]),
+    [
+      ["g", 3],
+      ["vigil.h", 1],
+    ],
+  );
 });

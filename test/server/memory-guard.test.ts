@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { status } from "@grpc/grpc-js";
 import { metrics } from "@opentelemetry/api";
 import { parseConfigText } from "../../src/config/load.js";
-import { cgroupMemoryLimit, MemoryGuard } from "../../src/util/memory-guard.js";
+import { cgroupMemoryLimit, MemoryGuard } from "../../src/server/memory-guard.js";
 import { captureLogger } from "../helpers/log-capture.js";
 import { call, startSidecar } from "../helpers/sidecar.js";
 
