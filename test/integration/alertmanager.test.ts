@@ -146,3 +146,30 @@ alerts:
     await am.stop();
   }
 });
+
+test("a real Alertmanager: a declared bot that never comes up is DOWN after interval + grace, and BotDown reaches Alertmanager", async () => {
+  const am = await new AlertmanagerServer().start();
+  const t = await startSidecar(`heartbeats:
+  evaluation_interval: 100ms
+  components: [{ name: bot-never, interval: 300ms, grace: 300ms }]
+alerts:
+  evaluation_interval: 100ms
+  watchdog: false
+  rules:
+    - { name: BotDown, kind: heartbeat, selector: { component: "bot-*" }, states: [DOWN], severity: critical }
+  notifiers:
+    - { kind: alertmanager, url: "${am.url}", resend_interval: 1s }
+`);
+  try {
+    // No beat at all: UNKNOWN for interval + grace after start, then DOWN, and the rule fires.
+    const alert = await eventually(
+      async () => (await am.alerts()).find((a) => a.labels.alertname === "BotDown"),
+      15_000,
+    );
+    assert.equal(alert.labels.component, "bot-never");
+    assert.equal(t.sidecar.heartbeats.get("bot-never")?.state, "DOWN");
+  } finally {
+    await t.close();
+    await am.stop();
+  }
+});
