@@ -317,7 +317,11 @@ ${reasons ? `<ul id="reasons">${reasons}</ul>` : ""}</header>
 <dl>
 <dt>Version</dt><dd>${esc(s.version)}</dd>
 <dt>Uptime</dt><dd>${formatDurationMs(Math.round(s.uptimeMs))}</dd>
-<dt>Config</dt><dd>v${s.configVersion.version}: ${esc(s.configVersion.description)}${s.configVersion.path ? ` (${esc(s.configVersion.path)})` : ""}, applied ${new Date(s.configVersion.appliedAt).toISOString()} (${esc(s.configVersion.source)})</dd>
+<dt>Config</dt><dd>v${s.configVersion.version}: ${esc(s.configVersion.description)}${s.configVersion.path ? ` (${esc(s.configVersion.path)})` : ""}, applied ${new Date(s.configVersion.appliedAt).toISOString()} (${esc(s.configVersion.source)})</dd>${
+    s.configError
+      ? `\n<dt>Config rejected</dt><dd class="config-error">${new Date(s.configError.time).toISOString()} (${esc(s.configError.source)}); v${s.configVersion.version} kept running:<pre>${esc(s.configError.message)}</pre></dd>`
+      : ""
+  }
 <dt>Data dir</dt><dd>${esc(s.dataDir)} (${formatBytes(s.dataDirBytes)})</dd>
 <dt>Memory</dt><dd>${formatBytes(s.process.rssBytes)} RSS${s.process.memoryLimitBytes === null ? "" : ` of a ${formatBytes(s.process.memoryLimitBytes)} limit`}${s.process.shedding ? " — <strong>shedding load</strong> (new publishes and metric points refused)" : ""}</dd>
 <dt>Log file</dt><dd>${esc(s.logWriter.file)}: ${s.logWriter.records} records, ${s.logWriter.dropped} dropped${s.logWriter.lastError ? `, last error ${esc(s.logWriter.lastError)}` : ""}</dd>

@@ -85,6 +85,13 @@ describe("vigil config: what a change did", () => {
         /config rejected at .* \(signal\); running v5 kept:\n\s+.*heartbeats\.default_interval/,
       );
       assert.doesNotMatch(table.stdout, /s3cr3t-value/);
+      // …and on the status page.
+      const page = await (await fetch(`http://127.0.0.1:${started.http}/`)).text();
+      assert.match(
+        page,
+        /Config rejected<\/dt><dd class="config-error">[^<]*\(signal\); v5 kept running:<pre>[^<]*heartbeats\.default_interval/,
+      );
+      assert.doesNotMatch(page, /s3cr3t-value/);
       const badReload = await runVigil(["config", "reload", ...a]);
       assert.equal(badReload.code, 2);
       assert.doesNotMatch(badReload.stderr, /s3cr3t-value/);
@@ -102,6 +109,7 @@ describe("vigil config: what a change did", () => {
       );
       const clean = await runVigil(["status", ...a]);
       assert.doesNotMatch(clean.stdout, /config rejected/);
+      assert.doesNotMatch(await (await fetch(`http://127.0.0.1:${started.http}/`)).text(), /Config rejected/);
     } finally {
       p.child.kill("SIGKILL");
     }
