@@ -17,12 +17,13 @@ test("AlertService and `vigil alerts`: list, acknowledge, silence, unsilence, re
 heartbeats:
   evaluation_interval: 100ms
   components:
-    - { name: worker, interval: 100ms, grace: 100ms }
+    - { name: worker, interval: 100ms, grace: 100ms, expect_at_start: false }
 `);
   const alerts = t.client.alerts;
   const address = ["--address", t.grpcAddress];
   try {
-    // Declared and never beaten: UNKNOWN, not DOWN. One beat, then silence: DOWN after 200 ms.
+    // Declared with expect_at_start: false, so it is UNKNOWN (not DOWN) until its first beat however long
+    // the start takes; one beat, then silence: DOWN after 200 ms, one firing.
     await call(t.client.heartbeat.Beat.bind(t.client.heartbeat), { component: "worker" });
     const listed = await eventually(async () => {
       const r = await call<unknown, ListAlertsResponse__Output>(alerts.ListAlerts.bind(alerts), {
