@@ -135,8 +135,17 @@ alerts:
       15_000,
       "BotDown in Alertmanager",
     );
-    // BotDown went in the same posts the watchdog would have: re-sent a few times by now.
-    await new Promise((r) => setTimeout(r, 1000));
+    // BotDown went in the same posts the watchdog would have: wait until it was re-sent three times.
+    const sent = async () => {
+      const text = await (await fetch(`${t.httpUrl}/metrics`)).text();
+      const m =
+        /vigil_alerts_notifications_total\{[^}]*notifier="alertmanager"[^}]*result="sent"[^}]*\} (\d+)/.exec(
+          text,
+        );
+      return Number(m?.[1] ?? 0);
+    };
+    const first = await sent();
+    await eventually(async () => (await sent()) >= first + 3, 15_000, "BotDown re-sent three times");
     assert.deepEqual(
       (await am.alerts()).map((a) => a.labels.alertname),
       ["BotDown"],

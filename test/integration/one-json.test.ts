@@ -77,7 +77,7 @@ describe("one JSON: /status.json and the CLI's --json", () => {
       if (ready && (settled || Date.now() > until)) return { web, cli };
       if (Date.now() > until)
         throw new Error(`WorkerFailing not firing: ${JSON.stringify(web).slice(0, 300)}`);
-      await new Promise((res) => setTimeout(res, 200));
+      await new Promise((res) => setTimeout(res, 50));
     }
   }
 
