@@ -1,22 +1,19 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { test } from "node:test";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { createVigilClient } from "../../src/client/client.js";
-import { DestinationServer } from "../helpers/destination-server.js";
 import {
   commitFailures,
+  diskFullRig,
   fillUntilRefused,
   idsOf,
   publish,
   queueFileBytes,
   said,
 } from "../helpers/disk-full.js";
-import { spawnVigil, type VigilProcess, waitStarted, writeTestConfig } from "../helpers/process.js";
+import { spawnVigil, type VigilProcess, waitStarted } from "../helpers/process.js";
 import { eventually } from "../helpers/sidecar.js";
-import { TmpfsNamespace } from "../helpers/tmpfs.js";
 
 // A disk that fills and empties again and again, on a real tmpfs that outlives the process: every
 // time the destination drains the queue, queue.db gives its pages back and publishing resumes within
@@ -29,26 +26,10 @@ const CYCLES = Number(process.env.DISK_FULL_CYCLES ?? 2);
 const CONCURRENCY = 4;
 
 test(`a disk that fills ${CYCLES} times recovers each time without a restart; a crash after redelivers nothing delivered`, async () => {
-  const dir = await mkdtemp(join(tmpdir(), "vigil-disk-full-recovery-"));
-  const data = join(dir, "data");
-  await mkdir(data);
-  const disk = await new TmpfsNamespace(data, TMPFS_BYTES).start();
-  const hook = await new DestinationServer().start();
-  const port = hook.port;
-  await hook.stop();
-  const config = await writeTestConfig(
-    dir,
-    `router:
-  destinations:
-    - name: crm
-      kind: http
-      url: "http://127.0.0.1:${port}/hook"
-      concurrency: ${CONCURRENCY}
-      retry: { initial: 100ms, max: 500ms }
-      circuit_breaker: { half_open_after: 1s }
-  routes: [{ match: { topic: ">" }, to: [crm] }]
-`,
-    data,
+  const { dir, disk, hook, port, config } = await diskFullRig(
+    "vigil-disk-full-recovery-",
+    TMPFS_BYTES,
+    CONCURRENCY,
   );
   let p: VigilProcess | null = spawnVigil(["run", "--config", config], {}, disk.wrap());
   let again: VigilProcess | null = null;

@@ -1,7 +1,40 @@
 import { statSync } from "node:fs";
+import { mkdir, mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { call, type VigilStubs } from "../../src/client/client.js";
-import type { VigilProcess } from "./process.js";
-import type { TmpfsNamespace } from "./tmpfs.js";
+import { DestinationServer } from "./destination-server.js";
+import { type VigilProcess, writeTestConfig } from "./process.js";
+import { TmpfsNamespace } from "./tmpfs.js";
+
+/**
+ * A data dir on a real tmpfs of `bytes`, and a Vigil config routing every topic to an http
+ * destination whose server is down (started again by the test to drain the queue).
+ */
+export async function diskFullRig(prefix: string, bytes: number, concurrency: number) {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const data = join(dir, "data");
+  await mkdir(data);
+  const disk = await new TmpfsNamespace(data, bytes).start();
+  const hook = await new DestinationServer().start();
+  const port = hook.port;
+  await hook.stop(); // down: the queue fills the disk
+  const config = await writeTestConfig(
+    dir,
+    `router:
+  destinations:
+    - name: crm
+      kind: http
+      url: "http://127.0.0.1:${port}/hook"
+      concurrency: ${concurrency}
+      retry: { initial: 100ms, max: 500ms }
+      circuit_breaker: { half_open_after: 1s }
+  routes: [{ match: { topic: ">" }, to: [crm] }]
+`,
+    data,
+  );
+  return { dir, data, disk, hook, port, config };
+}
 
 export const PAYLOAD_BYTES = 8192;
 

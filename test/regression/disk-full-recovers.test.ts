@@ -1,13 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { test } from "node:test";
 import { status as GrpcStatus } from "@grpc/grpc-js";
 import { createVigilClient } from "../../src/client/client.js";
-import { DestinationServer } from "../helpers/destination-server.js";
 import {
   commitFailures,
+  diskFullRig,
   fillUntilRefused,
   idsOf,
   publish,
@@ -15,9 +13,8 @@ import {
   type Refusal,
   said,
 } from "../helpers/disk-full.js";
-import { spawnVigil, type VigilProcess, waitStarted, writeTestConfig } from "../helpers/process.js";
+import { spawnVigil, type VigilProcess, waitStarted } from "../helpers/process.js";
 import { eventually } from "../helpers/sidecar.js";
-import { TmpfsNamespace } from "../helpers/tmpfs.js";
 
 // Reproduced on a 40 MiB tmpfs with the default 8 MiB disk reserve: once a full disk's queue had
 // drained, queue.db kept the disk it took (its free pages were vacuumed only while publishes were
@@ -38,26 +35,10 @@ async function accepted(client: ReturnType<typeof createVigilClient>, last: { re
 }
 
 test("a full disk ends once the queue drains: pages go back to the file system, publishing resumes without a restart, failures log once, a restart redelivers nothing delivered", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "vigil-disk-full-recovers-"));
-  const data = join(dir, "data");
-  await mkdir(data);
-  const disk = await new TmpfsNamespace(data, TMPFS_BYTES).start();
-  const hook = await new DestinationServer().start();
-  const port = hook.port;
-  await hook.stop(); // down: the queue fills the disk
-  const config = await writeTestConfig(
-    dir,
-    `router:
-  destinations:
-    - name: crm
-      kind: http
-      url: "http://127.0.0.1:${port}/hook"
-      concurrency: ${CONCURRENCY}
-      retry: { initial: 100ms, max: 500ms }
-      circuit_breaker: { half_open_after: 1s }
-  routes: [{ match: { topic: ">" }, to: [crm] }]
-`,
-    data,
+  const { dir, disk, hook, port, config } = await diskFullRig(
+    "vigil-disk-full-recovers-",
+    TMPFS_BYTES,
+    CONCURRENCY,
   );
   let first: VigilProcess | null = spawnVigil(["run", "--config", config], {}, disk.wrap());
   let second: VigilProcess | null = null;
